@@ -1,0 +1,77 @@
+package fileserve
+
+import (
+	"bytes"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/simplehttp/simplehttp/listing"
+)
+
+// serveDir answers for the directory name: a redirect when the URL lacks
+// its trailing slash, else the first index file, else the listing.
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) {
+	if !strings.HasSuffix(r.URL.Path, "/") {
+		redirectToSlash(w, r)
+		return
+	}
+	for _, index := range h.indexNames {
+		p := path.Join(name, index)
+		if info, err := fs.Stat(h.fsys, p); err == nil && info.Mode().IsRegular() {
+			h.serveFile(w, r, p)
+			return
+		}
+	}
+	h.serveListing(w, r, name)
+}
+
+// redirectToSlash answers 301 with the URL plus "/", keeping the query.
+// The Location is relative ("./name/"), so it stays right under
+// http.StripPrefix, and it can never read as another host, whatever the
+// request path held (CVE-2021-28861).
+func redirectToSlash(w http.ResponseWriter, r *http.Request) {
+	loc := "./" + lastSegment(r) + "/"
+	if r.URL.RawQuery != "" {
+		loc += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", loc)
+	writeStatusPage(w, r, http.StatusMovedPermanently)
+}
+
+// lastSegment is the last element of the request's path, percent-encoded
+// afresh so that no "/", "\" or "?" inside it acts as a delimiter.
+func lastSegment(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if p == "" {
+		// Mounted under http.StripPrefix and asked for the bare prefix:
+		// the name to redirect to is the prefix's own last element.
+		if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+			p = u.EscapedPath()
+		}
+	}
+	seg := p[strings.LastIndexByte(p, '/')+1:]
+	if s, err := url.PathUnescape(seg); err == nil {
+		seg = url.PathEscape(s)
+	}
+	return seg
+}
+
+// serveListing renders the listing of the directory name.
+func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name string) {
+	hide := func(entry string) bool { return h.hidden(path.Join(name, entry)) }
+	l, err := listing.Read(r.Context(), h.fsys, name, r.URL.Path, listing.Options{Hide: hide})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	l.SortByName()
+	var buf bytes.Buffer
+	if err := l.WriteHTML(&buf, relativeAssetPrefix(r.URL.Path)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeGenerated(w, r, http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}

@@ -1,0 +1,109 @@
+package fileserve
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// Options configures a [Handler]. The zero value serves as Python's
+// http.server does, except that dotfiles are hidden.
+type Options struct {
+	// IndexNames are the files served in place of a directory's listing,
+	// tried in order. Nil means "index.html", then "index.htm".
+	IndexNames []string
+
+	// Dotfiles, when true, lists and serves names that begin with ".".
+	// By default they are neither listed nor served (404), except for
+	// ".well-known/" at the top: a forgotten .git/ or .env is the classic
+	// leak of one-line file servers.
+	Dotfiles bool
+
+	// Logger receives the cause of every 5xx answer. Nil means
+	// [slog.Default].
+	Logger *slog.Logger
+}
+
+// Handler serves the files and directory listings of one file system.
+// Create it with [New]; it is safe for concurrent use.
+type Handler struct {
+	fsys       fs.FS
+	indexNames []string
+	dotfiles   bool
+	log        *slog.Logger
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns a Handler serving fsys. Pass the FS of an [os.Root]
+// ((*os.Root).FS): it confines every open to the directory, symbolic links
+// included. [os.DirFS] rejects ".." but follows symbolic links anywhere.
+// A nil opt means the zero Options.
+func New(fsys fs.FS, opt *Options) *Handler {
+	if opt == nil {
+		opt = &Options{}
+	}
+	h := &Handler{
+		fsys:       fsys,
+		indexNames: opt.IndexNames,
+		dotfiles:   opt.Dotfiles,
+		log:        opt.Logger,
+	}
+	if h.indexNames == nil {
+		h.indexNames = []string{"index.html", "index.htm"}
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	return h
+}
+
+// allowedMethods is the Allow header of OPTIONS and 405 answers.
+const allowedMethods = "GET, HEAD, OPTIONS"
+
+// ServeHTTP dispatches on the request method, as Python's handler does with
+// its do_GET and do_HEAD methods.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		// GET and HEAD share sendHead: both answer the same status and
+		// headers, and the body writers leave out the body for HEAD.
+		h.sendHead(w, r)
+	case http.MethodOptions:
+		w.Header().Set("Allow", allowedMethods)
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		w.Header().Set("Allow", allowedMethods)
+		h.fail(w, r, statusError(http.StatusMethodNotAllowed))
+	}
+}
+
+// sendHead answers a GET or HEAD request: the asset, directory or file the
+// URL path names, or an error page.
+func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
+	if asset, ok := strings.CutPrefix(r.URL.Path, assetPrefix); ok {
+		serveAsset(w, r, asset)
+		return
+	}
+	name, ok := h.translatePath(r.URL.Path)
+	if !ok {
+		h.fail(w, r, statusError(http.StatusNotFound))
+		return
+	}
+	info, err := fs.Stat(h.fsys, name)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	switch {
+	case info.IsDir():
+		h.serveDir(w, r, name)
+	case strings.HasSuffix(r.URL.Path, "/"):
+		// A file asked for as a directory (Python's Issue17324).
+		h.fail(w, r, statusError(http.StatusNotFound))
+	default:
+		h.serveFile(w, r, name)
+	}
+}

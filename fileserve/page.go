@@ -1,0 +1,50 @@
+package fileserve
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/simplehttp/simplehttp/templates"
+)
+
+// errorPage is parsed once; a broken template fails every test at init.
+var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
+
+// contentSecurityPolicy lets generated pages load only simplehttp's own
+// assets: no inline script or style, no framing, no foreign origins.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// writeStatusPage answers with code and a short HTML page naming it.
+func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
+	var buf bytes.Buffer
+	data := struct {
+		Code   int
+		Reason string
+	}{code, http.StatusText(code)}
+	if err := errorPage.Execute(&buf, data); err != nil {
+		// The template is fixed and its data two plain values: this cannot
+		// happen short of a broken build, which the tests catch.
+		buf.Reset()
+		buf.WriteString(data.Reason + "\n")
+	}
+	writeGenerated(w, r, code, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// writeGenerated sends a page simplehttp generated (a listing or an error
+// page) with its length and the security headers such pages carry. HEAD
+// gets the same headers and no body.
+func writeGenerated(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", contentType)
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr.Set("Content-Security-Policy", contentSecurityPolicy)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(body) //nolint:errcheck // a failed write means the client left
+	}
+}
