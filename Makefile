@@ -1,0 +1,49 @@
+# simplehttp — run `make help` for the targets.
+
+GO          ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 30s
+SOAKTIME    ?= 60s
+PORT        ?= 8000
+BENCH       ?= ../shared/bench
+
+.PHONY: help build run test lint fuzz bench bench-peers soak golden clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/simplehttp
+	$(GO) build -o bin/simplehttp ./cmd/simplehttp
+
+run: build ## serve the current directory on $(PORT)
+	./bin/simplehttp $(PORT)
+
+test: lint ## lint, then every test with the race detector (the README's test command)
+	$(GO) test -race -count=1 ./...
+
+lint: ## gofmt, go vet, staticcheck
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+fuzz: ## run every fuzz test for $(FUZZTIME) each
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test $$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME); \
+	  done; done
+
+bench: ## Go benchmarks (listing rendering, handler paths)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.out
+
+bench-peers: build ## side-by-side load comparison with nginx, Go's FileServer, Python (../shared/bench)
+	$(BENCH)/setup.sh
+	$(BENCH)/peers.sh --runs 3 './bin/simplehttp --bind 127.0.0.1 --directory {root} {port}'
+
+soak: ## bounded mixed load against the real binary for $(SOAKTIME)
+	SIMPLEHTTP_SOAK=$(SOAKTIME) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./cmd/simplehttp
+
+golden: ## rewrite the golden files after an intended change
+	$(GO) test ./listing -run Golden -update
+
+clean: ## remove build output
+	rm -rf bin bench.out artifacts
