@@ -65,14 +65,15 @@ const allowedMethods = "GET, HEAD, OPTIONS"
 // ServeHTTP dispatches on the request method, as Python's handler does with
 // its do_GET and do_HEAD methods.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = withRootPath(r)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		// GET and HEAD share sendHead: both answer the same status and
 		// headers, and the body writers leave out the body for HEAD.
 		h.sendHead(w, r)
 	case http.MethodOptions:
+		// No Content-Length: a 204 must not carry one (RFC 9110 §8.6).
 		w.Header().Set("Allow", allowedMethods)
-		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", allowedMethods)
