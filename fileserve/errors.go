@@ -50,12 +50,18 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code >= 500 {
 		h.log.Error("fileserve: request failed", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
 	}
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "2")
+	}
+	writeErrorPage(w, r, code)
+}
+
+// writeErrorPage answers with the error page for code, after dropping the
+// headers set for a successful answer (validators, caching, encoding).
+func writeErrorPage(w http.ResponseWriter, r *http.Request, code int) {
 	hdr := w.Header()
 	for _, k := range []string{"Cache-Control", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified"} {
 		hdr.Del(k)
-	}
-	if code == http.StatusServiceUnavailable {
-		hdr.Set("Retry-After", "2")
 	}
 	writeStatusPage(w, r, code)
 }

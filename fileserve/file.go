@@ -43,7 +43,12 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string)
 	hdr.Set("Content-Type", ctype)
 	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, withNormalizedRange(r, info.Size()), "", info.ModTime(), content)
+	cw := &contentWriter{ResponseWriter: w, r: r}
+	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), content)
+	if short := cw.shortBy(); short > 0 {
+		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
+			"path", r.URL.Path, "sent", cw.written, "missing", short)
+	}
 }
 
 // etag is a strong validator built from the file's modification time and

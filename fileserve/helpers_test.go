@@ -1,6 +1,7 @@
 package fileserve_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -124,4 +125,9 @@ func symlink(t *testing.T, dir, target, name string) {
 	if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fmtSscanf parses a Content-Range "bytes first-last/size".
+func fmtSscanf(cr string, first, last, size *int) (int, error) {
+	return fmt.Sscanf(cr, "bytes %d-%d/%d", first, last, size)
 }
