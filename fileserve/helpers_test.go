@@ -1,13 +1,16 @@
 package fileserve_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -130,4 +133,28 @@ func symlink(t *testing.T, dir, target, name string) {
 // fmtSscanf parses a Content-Range "bytes first-last/size".
 func fmtSscanf(cr string, first, last, size *int) (int, error) {
 	return fmt.Sscanf(cr, "bytes %d-%d/%d", first, last, size)
+}
+
+// captureLog returns a logger whose output the test can read.
+func captureLog() (*slog.Logger, *syncBuffer) {
+	var buf syncBuffer
+	return slog.New(slog.NewTextHandler(&buf, nil)), &buf
+}
+
+// syncBuffer is a bytes.Buffer safe for a server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
