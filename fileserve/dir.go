@@ -20,6 +20,9 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	for _, index := range h.indexNames {
 		p := path.Join(name, index)
+		if h.hidden(p) {
+			continue // a link to a hidden file is no index
+		}
 		if info, err := fs.Stat(h.fsys, p); err == nil && info.Mode().IsRegular() {
 			h.serveFile(w, r, p)
 			return

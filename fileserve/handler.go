@@ -89,7 +89,7 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, ok := h.translatePath(r.URL.Path)
-	if !ok {
+	if !ok || h.hidden(name) {
 		h.fail(w, r, statusError(http.StatusNotFound))
 		return
 	}
@@ -103,6 +103,11 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		h.serveDir(w, r, name)
 	case strings.HasSuffix(r.URL.Path, "/"):
 		// A file asked for as a directory (Python's Issue17324).
+		h.fail(w, r, statusError(http.StatusNotFound))
+	case !info.Mode().IsRegular():
+		// A FIFO, device or socket is never opened: opening a FIFO
+		// blocks until a writer comes, and a device's content is not a
+		// file's.
 		h.fail(w, r, statusError(http.StatusNotFound))
 	default:
 		h.serveFile(w, r, name)

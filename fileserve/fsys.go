@@ -1,0 +1,38 @@
+package fileserve
+
+import (
+	"io/fs"
+	"os"
+)
+
+// NewRoot returns a Handler serving root. It is New(root.FS(), opt) with
+// one difference: names that are not valid UTF-8 are served too. A Unix
+// file name is bytes, and one written by a Latin-1 system ("caf\xe9.txt")
+// is listed with a percent-encoded link that must work; (*os.Root).FS, as
+// every fs.FS must, refuses such names. Every open still goes through
+// root, so nothing outside it is reachable, symbolic links included.
+func NewRoot(root *os.Root, opt *Options) *Handler {
+	return New(rootFS{root}, opt)
+}
+
+// rootFS is the file system of an os.Root that takes names as the kernel
+// does. It breaks fs.FS's rule that names be valid UTF-8, so it stays
+// inside this package, where translatePath has cleaned every name.
+type rootFS struct{ root *os.Root }
+
+// Open opens the file name.
+func (f rootFS) Open(name string) (fs.File, error) { return f.root.Open(name) }
+
+// Stat returns a FileInfo describing the file name, following links.
+func (f rootFS) Stat(name string) (fs.FileInfo, error) { return f.root.Stat(name) }
+
+// Lstat returns a FileInfo describing the file name, not following a link.
+func (f rootFS) Lstat(name string) (fs.FileInfo, error) { return f.root.Lstat(name) }
+
+// ReadLink returns the target of the symbolic link name.
+func (f rootFS) ReadLink(name string) (string, error) { return f.root.Readlink(name) }
+
+var (
+	_ fs.StatFS     = rootFS{}
+	_ fs.ReadLinkFS = rootFS{}
+)
