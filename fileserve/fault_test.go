@@ -210,4 +210,3 @@ func TestNonUTF8Names(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
