@@ -1,14 +1,11 @@
 package fileserve
 
 import (
-	"bytes"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
-
-	"github.com/simplehttp/simplehttp/listing"
 )
 
 // serveDir answers for the directory name: a redirect when the URL lacks
@@ -82,21 +79,4 @@ func withRootPath(r *http.Request) *http.Request {
 	u.Path, u.RawPath = "/", ""
 	r2.URL = &u
 	return &r2
-}
-
-// serveListing renders the listing of the directory name.
-func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name string) {
-	hide := func(entry string) bool { return h.hidden(path.Join(name, entry)) }
-	l, err := listing.Read(r.Context(), h.fsys, name, r.URL.Path, listing.Options{Hide: hide})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	l.SortByName()
-	var buf bytes.Buffer
-	if err := l.WriteHTML(&buf, relativeAssetPrefix(r.URL.Path)); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeGenerated(w, r, http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 }

@@ -3,22 +3,276 @@ package listing
 import (
 	"html/template"
 	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
+	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/templates"
 )
 
-// page is parsed once; a broken template fails every test at init.
+// page is parsed once; a broken template fails every test at init. It
+// defines "head" (up to the table's first row) and "foot" (the rest):
+// the rows between them are written by writeRows.
 var page = template.Must(template.ParseFS(templates.FS, "listing.html"))
 
-// htmlData is what templates/listing.html sees.
-type htmlData struct {
-	*Listing
-	// AssetPrefix is the URL prefix of the page's style sheet and icons.
+// HTMLOptions are the page-level inputs of [Listing.WriteHTML].
+type HTMLOptions struct {
+	// AssetPrefix is the URL, relative to the page or absolute, under
+	// which the files of package public are served.
 	AssetPrefix string
+	// Now is the time the relative times ("3 minutes ago") count from.
+	Now time.Time
 }
 
-// WriteHTML renders l as an HTML page. assetPrefix is the URL, relative to
-// the page or absolute, under which the files of package public are served.
-func (l *Listing) WriteHTML(w io.Writer, assetPrefix string) error {
-	return page.Execute(w, htmlData{Listing: l, AssetPrefix: assetPrefix})
+// htmlPage is what templates/listing.html sees.
+type htmlPage struct {
+	*Listing
+	AssetPrefix string
+	// Crumbs are the path's ancestors, root first, then the folder itself.
+	Crumbs []crumb
+	// Columns are the table's headers, each a link that sorts by it.
+	Columns []column
+	// DirsToggle is the link that turns "folders first" on or off.
+	DirsToggle string
+	// ClearFilter is the link to the listing without the filter.
+	ClearFilter string
+	// Keep are the query parameters the filter form carries along.
+	Keep []param
+	// From and To number the page's first and last entries (1-based).
+	From, To int
+	// Prev and Next link to the neighbouring pages, or are "".
+	Prev, Next string
+	// ReadmeURL links to the README file.
+	ReadmeURL string
+}
+
+type crumb struct{ Name, URL string }
+
+type column struct {
+	Label, Class, URL string
+	// Sort is the column's aria-sort value: "ascending", "descending" or "".
+	Sort string
+}
+
+type param struct{ Name, Value string }
+
+// WriteHTML renders l as an HTML page.
+func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
+	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Crumbs: crumbs(l.Path)}
+	p.Columns = columns(l.Query)
+	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
+	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })
+	p.Keep = keep(l.Query)
+	p.From, p.To, p.Prev, p.Next = pages(l)
+	if l.Readme != nil {
+		p.ReadmeURL = entryURL(l.Readme.Name, false)
+	}
+	if err := page.ExecuteTemplate(w, "head", p); err != nil {
+		return err
+	}
+	if err := writeRows(w, l.Entries, opt); err != nil {
+		return err
+	}
+	return page.ExecuteTemplate(w, "foot", p)
+}
+
+// with is the link to the listing with q changed by change.
+func (q Query) with(change func(*Query)) string {
+	change(&q)
+	return q.Encode()
+}
+
+// crumbs splits the URL path "/a/b/" into its ancestors, each with a
+// relative link: "/" (../../), "a" (../), "b" (no link: this page).
+func crumbs(urlPath string) []crumb {
+	var names []string
+	for s := range strings.SplitSeq(strings.Trim(urlPath, "/"), "/") {
+		if s != "" {
+			names = append(names, s)
+		}
+	}
+	cs := make([]crumb, 0, len(names)+1)
+	cs = append(cs, crumb{Name: "/", URL: strings.Repeat("../", len(names))})
+	for i, n := range names {
+		cs = append(cs, crumb{Name: n, URL: strings.Repeat("../", len(names)-1-i)})
+	}
+	return cs
+}
+
+// columns are the table's sortable headers for the query q. Clicking the
+// sorted column reverses it; another column sorts by it, names and types
+// A to Z first, sizes and times largest and newest first.
+func columns(q Query) []column {
+	defs := []struct {
+		label, class string
+		key          SortKey
+		desc         bool
+	}{
+		{"Name", "name", SortName, false},
+		{"Size", "size", SortSize, true},
+		{"Modified", "time", SortTime, true},
+		{"Type", "type", SortType, false},
+	}
+	cols := make([]column, len(defs))
+	for i, d := range defs {
+		active := q.Sort == d.key || (d.key == SortName && q.Sort == SortDefault)
+		desc := d.desc
+		c := column{Label: d.label, Class: d.class}
+		if active {
+			c.Sort = "ascending"
+			if q.Desc {
+				c.Sort = "descending"
+			}
+			desc = !q.Desc
+		}
+		c.URL = q.with(func(q *Query) { q.Sort, q.Desc, q.Offset = d.key, desc, 0 })
+		cols[i] = c
+	}
+	return cols
+}
+
+// keep lists the parameters besides q that the filter form must resend.
+func keep(q Query) []param {
+	var ps []param
+	if q.Sort != SortDefault {
+		ps = append(ps, param{"sort", q.Sort.String()})
+	}
+	if q.Desc {
+		ps = append(ps, param{"order", "desc"})
+	}
+	if q.DirsFirst {
+		ps = append(ps, param{"dirs", "first"})
+	}
+	if q.Limit > 0 {
+		ps = append(ps, param{"limit", strconv.Itoa(q.Limit)})
+	}
+	if q.Format != FormatAuto {
+		ps = append(ps, param{"format", q.Format.String()})
+	}
+	return ps
+}
+
+// pages numbers the page's entries and links its neighbours.
+func pages(l *Listing) (from, to int, prev, next string) {
+	q := l.Query
+	from, to = q.Offset+1, q.Offset+len(l.Entries)
+	if q.Offset > 0 {
+		prev = q.with(func(q *Query) { q.Offset = max(0, min(q.Offset, l.Total)-q.PageSize()) })
+	}
+	if to < l.Total && len(l.Entries) > 0 {
+		next = q.with(func(q *Query) { q.Offset = to })
+	}
+	return from, to, prev, next
+}
+
+// rowChunk is how much HTML writeRows gathers before each write.
+const rowChunk = 32 << 10
+
+// writeRows writes the table rows of entries. It is the hot loop of a big
+// listing, so it appends to one buffer instead of calling a template per
+// row; every value from the file system goes through appendEscaped or is
+// a percent-encoded URL, escaped again.
+func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
+	icons := opt.AssetPrefix + "icons.svg#"
+	b := make([]byte, 0, rowChunk+1024)
+	for _, e := range entries {
+		b = appendRow(b, e, icons, opt.Now)
+		if len(b) >= rowChunk {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// appendRow appends the <tr> of one entry.
+func appendRow(b []byte, e *Entry, icons string, now time.Time) []byte {
+	b = append(b, `<tr><td class="name"><a href="`...)
+	b = appendEscaped(b, e.URL)
+	b = append(b, `"><svg class="icon `...)
+	b = append(b, e.Category.Icon()...)
+	b = append(b, `" aria-hidden="true"><use href="`...)
+	b = appendEscaped(b, icons)
+	b = append(b, e.Category.Icon()...)
+	b = append(b, `"></use></svg>`...)
+	b = appendEscaped(b, e.Name)
+	if e.IsDir {
+		b = append(b, '/')
+	}
+	b = append(b, "</a>"...)
+	if e.IsSymlink {
+		b = append(b, ` <span class="badge" title="symbolic link">link</span>`...)
+	}
+	b = append(b, `</td><td class="size"`...)
+	if e.IsDir {
+		b = append(b, ">—"...)
+	} else {
+		b = append(b, ` title="`...)
+		b = append(b, humanize.Comma(e.Size)...)
+		if e.Size == 1 {
+			b = append(b, ` byte">`...)
+		} else {
+			b = append(b, ` bytes">`...)
+		}
+		b = append(b, humanize.IBytes(uint64(max(e.Size, 0)))...)
+	}
+	b = append(b, `</td><td class="time">`...)
+	if !e.ModTime.IsZero() {
+		t := e.ModTime.UTC()
+		b = append(b, `<time datetime="`...)
+		b = t.AppendFormat(b, time.RFC3339)
+		b = append(b, `" title="`...)
+		b = append(b, humanize.RelTime(t, now, "ago", "from now")...)
+		b = append(b, `">`...)
+		b = t.AppendFormat(b, "2006-01-02 15:04")
+		b = append(b, "</time>"...)
+	}
+	b = append(b, `</td><td class="type">`...)
+	b = append(b, e.Category.Label()...)
+	return append(b, "</td></tr>\n"...)
+}
+
+// appendEscaped appends s as HTML text or a quoted attribute value: the
+// five markup characters become references, control characters their
+// visible Unicode pictures (U+2400…), invalid UTF-8 the replacement
+// character. Nothing in s can end an element or an attribute.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = utf8.AppendRune(b, utf8.RuneError)
+			} else {
+				b = append(b, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		switch {
+		case c == '&':
+			b = append(b, "&amp;"...)
+		case c == '<':
+			b = append(b, "&lt;"...)
+		case c == '>':
+			b = append(b, "&gt;"...)
+		case c == '"':
+			b = append(b, "&#34;"...)
+		case c == '\'':
+			b = append(b, "&#39;"...)
+		case c < 0x20:
+			b = utf8.AppendRune(b, 0x2400+rune(c))
+		case c == 0x7f:
+			b = utf8.AppendRune(b, 0x2421)
+		default:
+			b = append(b, c)
+		}
+		i++
+	}
+	return b
 }

@@ -1,122 +1,293 @@
 // Package listing reads a directory into a model (a [Listing] of [Entry]
-// values), sorts it and renders it. It knows nothing of HTTP: package
-// fileserve decides when a listing is wanted and which format to send.
+// values), filters, sorts and pages it as a [Query] asks, and renders it as
+// HTML, JSON or plain text. It knows nothing of HTTP: package fileserve
+// decides when a listing is wanted and which format to send.
 //
-// The model is the template's data contract. templates/listing.html sees a
-// [Listing]: .Path (the directory's URL path, unescaped, ending in "/"),
-// .Entries, and .Parent (whether to show a link to the parent). Each
-// [Entry] has .Name, .URL (relative and already percent-encoded), .IsDir,
-// .IsSymlink, .Size, .ModTime and the display methods .DisplayName and
-// .HumanSize.
+// All three formats render the same Listing, so they always agree on which
+// entries a page holds and in which order. templates/listing.html sees an
+// htmlPage: the Listing's fields (.Path, .Total, .Query, .Readme, …) plus
+// .Crumbs, .Columns, .Prev, .Next and .AssetPrefix; the table's rows are
+// written by Go code (html.go), escaped by hand and tested with hostile
+// names, because 10,000 template calls per page would be most of the cost.
 package listing
 
 import (
 	"context"
+	"errors"
+	"io"
 	"io/fs"
 	"net/url"
 	"path"
+	"strings"
 	"time"
-
-	"github.com/dustin/go-humanize"
 )
 
 // Entry is one row of a listing.
 type Entry struct {
 	// Name is the entry's file name, exactly as on disk.
-	Name string `json:"name"`
+	Name string
 	// URL is the link to the entry relative to the listing's page,
 	// percent-encoded, with a trailing "/" for directories.
-	URL string `json:"url"`
+	URL string
 	// IsDir reports whether the entry is a directory (or a symlink to one).
-	IsDir bool `json:"is_dir"`
+	IsDir bool
 	// IsSymlink reports whether the entry itself is a symbolic link.
-	IsSymlink bool `json:"is_symlink"`
-	// Size is the size in bytes of a file (or a symlink's target file).
-	Size int64 `json:"size"`
-	// ModTime is the modification time of the entry (or its target).
-	ModTime time.Time `json:"mod_time"`
+	IsSymlink bool
+	// Size is the size in bytes of a file (or a symlink's target file);
+	// 0 for a directory.
+	Size int64
+	// ModTime is the modification time of the entry (or its target); zero
+	// when it could not be read (a dangling symlink).
+	ModTime time.Time
+	// Type is the MIME type named by the extension ("" for a directory or
+	// an unknown extension); a listing never reads a file's content.
+	Type string
+	// Category is the kind of file the icon shows.
+	Category Category
+
+	lower  string      // strings.ToLower(Name), the sort and filter key
+	ext    string      // lower-case extension, with its dot
+	d      fs.DirEntry // for the lazy stat
+	stated bool        // Size and ModTime are known
 }
 
-// DisplayName is the name as Python's http.server shows it: directories
-// end in "/" and symbolic links in "@".
-func (e Entry) DisplayName() string {
+// Kind is "dir", "symlink" or "file".
+func (e *Entry) Kind() string {
 	switch {
-	case e.IsDir:
-		return e.Name + "/"
 	case e.IsSymlink:
-		return e.Name + "@"
+		return "symlink"
+	case e.IsDir:
+		return "dir"
 	}
-	return e.Name
+	return "file"
 }
 
-// HumanSize is the size in binary units ("1.5 KiB"), or "—" for a directory.
-func (e Entry) HumanSize() string {
-	if e.IsDir {
-		return "—"
-	}
-	return humanize.IBytes(uint64(max(e.Size, 0)))
-}
-
-// Listing is one directory's listing.
+// Listing is one page of one directory's listing.
 type Listing struct {
 	// Path is the directory's URL path, unescaped, ending in "/".
 	Path string
-	// Entries are the directory's entries, in the order set by Sort.
-	Entries []Entry
+	// Entries are the page's entries, filtered, sorted and paged as Query
+	// asked.
+	Entries []*Entry
+	// Total is the number of entries that passed the filter, on all pages.
+	Total int
+	// Query is the request the listing answers.
+	Query Query
+	// ModTime is the newest modification time of the directory, the
+	// page's entries and the README: the listing's Last-Modified.
+	ModTime time.Time
+	// Readme is the folder's README, on the first page of an HTML
+	// listing, or nil.
+	Readme *Readme
 }
 
-// Parent reports whether the page should link to its parent directory,
-// which it does everywhere but at the root.
-func (l *Listing) Parent() bool { return l.Path != "/" }
+// Readme is the text of a folder's README file, shown below its listing.
+type Readme struct {
+	// Name is the README's file name.
+	Name string
+	// Text is its content, valid UTF-8, at most maxReadme bytes.
+	Text string
+	// Truncated reports whether the file was longer than Text.
+	Truncated bool
+}
 
-// Options controls which entries Read keeps.
+// maxReadme caps the README shown below a listing, in bytes.
+const maxReadme = 64 << 10
+
+// readmeNames are the README files a listing shows, best first.
+var readmeNames = []string{"readme.md", "readme.markdown", "readme.txt", "readme"}
+
+// Options controls what Read keeps and how it orders it.
 type Options struct {
 	// Hide, when set, reports whether an entry with this name is left out.
 	Hide func(name string) bool
+	// Query filters, sorts and pages the entries.
+	Query Query
+	// Readme asks for the folder's README (on the first page only).
+	Readme bool
 }
 
 // Read lists the directory dir of fsys (a name valid for [fs.ValidPath]),
-// whose URL path is urlPath. Symbolic links are followed to tell whether
-// they lead to a directory; a link that cannot be followed (dangling, or
-// pointing outside an [os.Root]) is listed as a link to nothing, size 0.
-// Read stops early with ctx's error when ctx is done.
+// whose URL path is urlPath, as opt.Query asks. Symbolic links are followed
+// to tell whether they lead to a directory; a link that cannot be followed
+// (dangling, or pointing outside an [os.Root]) is listed as a link to
+// nothing, size 0. Only the page's entries are stat'ed, unless the order
+// needs every entry's size or time. Read stops early with ctx's error when
+// ctx is done.
 func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*Listing, error) {
-	dirents, err := fs.ReadDir(fsys, dir)
+	f, err := fsys.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	l := &Listing{Path: urlPath, Entries: make([]Entry, 0, len(dirents))}
-	for _, d := range dirents {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if opt.Hide != nil && opt.Hide(d.Name()) {
-			continue
-		}
-		l.Entries = append(l.Entries, newEntry(fsys, dir, d))
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	dirents, err := readDir(f)
+	if err != nil {
+		return nil, err
+	}
+	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt}
+	all, readme, err := r.entries(dirents)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.sort(all); err != nil {
+		return nil, err
+	}
+	l := &Listing{Path: urlPath, Total: len(all), Query: opt.Query, ModTime: info.ModTime()}
+	l.Entries = r.page(all)
+	for _, e := range l.Entries {
+		l.ModTime = latest(l.ModTime, e.ModTime)
+	}
+	if opt.Readme && opt.Query.Offset == 0 && readme != "" {
+		l.Readme = r.readme(readme, &l.ModTime)
 	}
 	return l, nil
 }
 
-// newEntry builds the entry for d, following a symlink to its target.
-func newEntry(fsys fs.FS, dir string, d fs.DirEntry) Entry {
-	e := Entry{Name: d.Name(), IsSymlink: d.Type()&fs.ModeSymlink != 0}
+// readDir reads every entry of the open directory f, in directory order.
+func readDir(f fs.File) ([]fs.DirEntry, error) {
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return nil, &fs.PathError{Op: "readdir", Err: errors.ErrUnsupported}
+	}
+	return d.ReadDir(-1)
+}
+
+// reader holds what building one listing needs.
+type reader struct {
+	ctx  context.Context
+	fsys fs.FS
+	dir  string
+	opt  Options
+}
+
+// entries builds an Entry for every shown entry that passes the filter.
+// It also returns the name of the folder's README, if it has one.
+func (r *reader) entries(dirents []fs.DirEntry) ([]*Entry, string, error) {
+	filter := strings.ToLower(r.opt.Query.Filter)
+	store := make([]Entry, 0, len(dirents))
+	all := make([]*Entry, 0, len(dirents))
+	readme, rank := "", len(readmeNames)
+	for i, d := range dirents {
+		if i%256 == 0 && r.ctx.Err() != nil {
+			return nil, "", r.ctx.Err()
+		}
+		name := d.Name()
+		if r.opt.Hide != nil && r.opt.Hide(name) {
+			continue
+		}
+		lower := strings.ToLower(name)
+		if k := readmeRank(lower); k < rank {
+			readme, rank = name, k
+		}
+		if filter != "" && !strings.Contains(lower, filter) {
+			continue
+		}
+		store = append(store, Entry{Name: name, lower: lower, d: d, IsDir: d.IsDir(), IsSymlink: d.Type()&fs.ModeSymlink != 0})
+		e := &store[len(store)-1]
+		if e.IsSymlink {
+			r.stat(e) // a link's kind is its target's: the sort needs it
+		}
+		e.classify()
+		all = append(all, e)
+	}
+	return all, readme, nil
+}
+
+// readmeRank is the place of lower in readmeNames, or len(readmeNames).
+func readmeRank(lower string) int {
+	for i, n := range readmeNames {
+		if lower == n {
+			return i
+		}
+	}
+	return len(readmeNames)
+}
+
+// stat fills in e's size and time (and, for a symlink, its target's kind).
+func (r *reader) stat(e *Entry) {
+	if e.stated {
+		return
+	}
+	e.stated = true
 	var info fs.FileInfo
 	var err error
 	if e.IsSymlink {
-		info, err = fs.Stat(fsys, path.Join(dir, d.Name()))
+		info, err = fs.Stat(r.fsys, path.Join(r.dir, e.Name))
 	} else {
-		info, err = d.Info()
+		info, err = e.d.Info()
 	}
-	if err == nil {
-		e.IsDir = info.IsDir()
-		e.ModTime = info.ModTime()
-		if !e.IsDir {
-			e.Size = info.Size()
+	if err != nil {
+		return
+	}
+	e.IsDir = info.IsDir()
+	e.ModTime = info.ModTime()
+	if !e.IsDir {
+		e.Size = info.Size()
+	}
+}
+
+// statAll stats every entry, stopping when the request is gone.
+func (r *reader) statAll(all []*Entry) error {
+	for i, e := range all {
+		if i%256 == 0 && r.ctx.Err() != nil {
+			return r.ctx.Err()
 		}
+		r.stat(e)
 	}
-	e.URL = entryURL(e.Name, e.IsDir)
-	return e
+	return nil
+}
+
+// page cuts the requested page out of the sorted entries, stats its
+// entries and sets their links.
+func (r *reader) page(all []*Entry) []*Entry {
+	q := r.opt.Query
+	start := min(q.Offset, len(all))
+	end := start + min(q.PageSize(), len(all)-start)
+	page := all[start:end]
+	for _, e := range page {
+		r.stat(e)
+		e.URL = entryURL(e.Name, e.IsDir)
+	}
+	return page
+}
+
+// readme reads the README file name, capped at maxReadme bytes, and moves
+// *modTime forward to its time. A README that is not a regular file or
+// cannot be read is left out.
+func (r *reader) readme(name string, modTime *time.Time) *Readme {
+	p := path.Join(r.dir, name)
+	info, err := fs.Stat(r.fsys, p)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	f, err := r.fsys.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxReadme+1))
+	if err != nil {
+		return nil
+	}
+	*modTime = latest(*modTime, info.ModTime())
+	rm := &Readme{Name: name, Truncated: len(b) > maxReadme}
+	if rm.Truncated {
+		b = b[:maxReadme]
+	}
+	rm.Text = strings.ToValidUTF8(string(b), "\uFFFD")
+	return rm
+}
+
+// latest is the later of two times.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // entryURL is the relative, percent-encoded link to name. The "./" prefix

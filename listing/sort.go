@@ -1,22 +1,128 @@
 package listing
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
 
-// SortByName orders entries as Python's http.server does: by name,
-// case-insensitively. Names that differ only in case are ordered by their
-// raw bytes, so the order never depends on the order the directory was read.
-func (l *Listing) SortByName() {
-	keys := make(map[string]string, len(l.Entries))
-	for _, e := range l.Entries {
-		keys[e.Name] = strings.ToLower(e.Name)
-	}
-	slices.SortFunc(l.Entries, func(a, b Entry) int {
-		if c := strings.Compare(keys[a.Name], keys[b.Name]); c != 0 {
-			return c
+// sort orders the entries as the query asks, statting them all first when
+// the order needs every entry's size or time.
+func (r *reader) sort(all []*Entry) error {
+	q := r.opt.Query
+	if q.Sort == SortSize || q.Sort == SortTime {
+		if err := r.statAll(all); err != nil {
+			return err
 		}
-		return strings.Compare(a.Name, b.Name)
+	}
+	sortEntries(all, q)
+	return nil
+}
+
+// sortEntries orders entries by q.Sort, reversed when q.Desc; with
+// q.DirsFirst, directories come first either way. Every order is total
+// (it ends on the raw name), so it never depends on the directory's order.
+func sortEntries(entries []*Entry, q Query) {
+	by := comparers[q.Sort]
+	slices.SortFunc(entries, func(a, b *Entry) int {
+		if q.DirsFirst && a.IsDir != b.IsDir {
+			if a.IsDir {
+				return -1
+			}
+			return 1
+		}
+		if q.Desc {
+			return by(b, a)
+		}
+		return by(a, b)
 	})
 }
+
+// comparers are the orders, one per sort key.
+var comparers = [...]func(a, b *Entry) int{
+	SortDefault: pythonOrder,
+	SortName:    byName,
+	SortSize: func(a, b *Entry) int {
+		return cmpThen(cmp.Compare(a.Size, b.Size), a, b)
+	},
+	SortTime: func(a, b *Entry) int {
+		return cmpThen(a.ModTime.Compare(b.ModTime), a, b)
+	},
+	SortType: func(a, b *Entry) int {
+		if c := cmp.Compare(a.Category, b.Category); c != 0 {
+			return c
+		}
+		return cmpThen(naturalCompare(a.ext, b.ext), a, b)
+	},
+}
+
+// cmpThen is c, or when c is a tie, the name order.
+func cmpThen(c int, a, b *Entry) int {
+	if c != 0 {
+		return c
+	}
+	return byName(a, b)
+}
+
+// pythonOrder is Python's http.server order: by lower-cased name, with the
+// raw name as the tie-break (Python has none; its order then depends on
+// the order the directory was read).
+func pythonOrder(a, b *Entry) int {
+	if c := strings.Compare(a.lower, b.lower); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// byName is the natural, case-insensitive name order ("file2" before
+// "file10"), with the raw name as the tie-break.
+func byName(a, b *Entry) int {
+	if c := naturalCompare(a.lower, b.lower); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// naturalCompare compares a and b byte by byte, except that runs of ASCII
+// digits compare by their numeric value, of any length; of two equal
+// values the one with fewer leading zeros comes first.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		if isDigit(a[0]) && isDigit(b[0]) {
+			da, db := digits(a), digits(b)
+			if c := compareNumbers(da, db); c != 0 {
+				return c
+			}
+			a, b = a[len(da):], b[len(db):]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// compareNumbers compares two runs of digits by value, then by length.
+func compareNumbers(a, b string) int {
+	ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if c := cmp.Compare(len(ta), len(tb)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(ta, tb); c != 0 {
+		return c
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digits is the run of ASCII digits that s begins with.
+func digits(s string) string {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return s[:i]
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -6,7 +6,7 @@ package public
 import "embed"
 
 // FS holds the asset files, with paths relative to this directory
-// (for example "style.css").
+// (for example "style.css", "icons.svg", "listing.js").
 //
-//go:embed *.css
+//go:embed *.css *.svg *.js
 var FS embed.FS

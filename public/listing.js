@@ -1,0 +1,40 @@
+// simplehttp listing: filter the rows as one types. The page works without
+// this script: the same filter runs on the server through the q parameter.
+(() => {
+  "use strict";
+  const input = document.getElementById("filter");
+  const table = document.getElementById("entries");
+  const summary = document.getElementById("summary");
+  if (!input || !table || !summary) return;
+  const rows = Array.from(table.tBodies[0].rows).filter((r) => !r.classList.contains("up"));
+  const names = rows.map((r) => r.querySelector(".name a").textContent.replace(/\/$/, "").toLowerCase());
+  const initialValue = input.value;
+  const initialSummary = summary.textContent;
+
+  function apply() {
+    const q = input.value.toLowerCase();
+    let shown = 0;
+    rows.forEach((row, i) => {
+      const match = names[i].includes(q);
+      row.hidden = !match;
+      if (match) shown++;
+    });
+    summary.textContent = input.value === initialValue
+      ? initialSummary
+      : `${shown} of ${rows.length} ${rows.length === 1 ? "entry" : "entries"} shown`;
+  }
+
+  input.addEventListener("input", apply);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && input.value !== "") {
+      input.value = "";
+      apply();
+    }
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "/" && document.activeElement !== input && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      input.focus();
+    }
+  });
+})();
