@@ -22,7 +22,8 @@ type HTMLOptions struct {
 	// AssetPrefix is the URL, relative to the page or absolute, under
 	// which the files of package public are served.
 	AssetPrefix string
-	// Now is the time the relative times ("3 minutes ago") count from.
+	// Now is the time the relative times ("3 minutes ago") in the time
+	// column's tooltips count from; zero leaves the tooltips out.
 	Now time.Time
 }
 
@@ -226,8 +227,10 @@ func appendRow(b []byte, e *Entry, icons string, now time.Time) []byte {
 		t := e.ModTime.UTC()
 		b = append(b, `<time datetime="`...)
 		b = t.AppendFormat(b, time.RFC3339)
-		b = append(b, `" title="`...)
-		b = append(b, humanize.RelTime(t, now, "ago", "from now")...)
+		if !now.IsZero() {
+			b = append(b, `" title="`...)
+			b = append(b, humanize.RelTime(t, now, "ago", "from now")...)
+		}
 		b = append(b, `">`...)
 		b = t.AppendFormat(b, "2006-01-02 15:04")
 		b = append(b, "</time>"...)

@@ -1,0 +1,249 @@
+package listing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+var t0 = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// countingFS counts the stats of directory entries (DirEntry.Info).
+type countingFS struct {
+	fstest.MapFS
+	infos *atomic.Int64
+}
+
+func (c countingFS) Open(name string) (fs.File, error) {
+	f, err := c.MapFS.Open(name)
+	if d, ok := f.(fs.ReadDirFile); ok && err == nil {
+		return countingDir{d, c.infos}, nil
+	}
+	return f, err
+}
+
+type countingDir struct {
+	fs.ReadDirFile
+	infos *atomic.Int64
+}
+
+func (d countingDir) ReadDir(n int) ([]fs.DirEntry, error) {
+	es, err := d.ReadDirFile.ReadDir(n)
+	for i, e := range es {
+		es[i] = countingEntry{e, d.infos}
+	}
+	return es, err
+}
+
+type countingEntry struct {
+	fs.DirEntry
+	infos *atomic.Int64
+}
+
+func (e countingEntry) Info() (fs.FileInfo, error) {
+	e.infos.Add(1)
+	return e.DirEntry.Info()
+}
+
+// manyFS is a folder of n files, file-0 … file-(n-1).
+func manyFS(n int) fstest.MapFS {
+	m := fstest.MapFS{".": {Mode: fs.ModeDir | 0o755, ModTime: t0}}
+	for i := range n {
+		m[fmt.Sprintf("file-%d", i)] = &fstest.MapFile{Data: make([]byte, i%7), ModTime: t0.Add(time.Duration(i) * time.Second)}
+	}
+	return m
+}
+
+func TestReadPagesAndStatsOnlyThePage(t *testing.T) {
+	tests := []struct {
+		raw       string
+		wantNames string
+		wantStats int64
+	}{
+		{"sort=name&limit=3&offset=4", "file-4 file-5 file-6", 3},
+		{"sort=type&limit=2", "file-0 file-1", 2},
+		{"limit=2&offset=18", "file-8 file-9", 2}, // Python order: file-19 < file-2
+		{"limit=5&offset=50", "", 0},
+		// Sorting by size or time needs every entry's stat.
+		{"sort=time&order=desc&limit=2", "file-19 file-18", 20},
+		{"sort=size&order=desc&limit=2", "file-13 file-6", 20},
+		{"q=1&sort=name", "file-1 file-10 file-11 file-12 file-13 file-14 file-15 file-16 file-17 file-18 file-19", 11},
+	}
+	for _, tt := range tests {
+		infos := new(atomic.Int64)
+		fsys := countingFS{manyFS(20), infos}
+		l, err := Read(context.Background(), fsys, ".", "/", Options{Query: ParseQuery(tt.raw)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(l.Entries); got != tt.wantNames {
+			t.Errorf("%s: entries %q, want %q", tt.raw, got, tt.wantNames)
+		}
+		if got := infos.Load(); got != tt.wantStats {
+			t.Errorf("%s: %d stats, want %d", tt.raw, got, tt.wantStats)
+		}
+		wantTotal := 20
+		if strings.HasPrefix(tt.raw, "q=") {
+			wantTotal = 11
+		}
+		if l.Total != wantTotal {
+			t.Errorf("%s: total %d, want %d", tt.raw, l.Total, wantTotal)
+		}
+	}
+}
+
+func TestReadDefaultLimit(t *testing.T) {
+	l, err := Read(context.Background(), manyFS(DefaultLimit+5), ".", "/", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != DefaultLimit || l.Total != DefaultLimit+5 {
+		t.Errorf("got %d entries of %d, want %d of %d", len(l.Entries), l.Total, DefaultLimit, DefaultLimit+5)
+	}
+}
+
+func TestReadHidesAndFilters(t *testing.T) {
+	fsys := fstest.MapFS{
+		".env":        {Data: []byte("secret")},
+		"Report.PDF":  {},
+		"report.txt":  {},
+		"other.txt":   {},
+		".git/config": {},
+	}
+	hide := func(name string) bool { return strings.HasPrefix(name, ".") }
+	l, err := Read(context.Background(), fsys, ".", "/", Options{Hide: hide, Query: Query{Filter: "REPORT"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(l.Entries); got != "report.txt Report.PDF" && got != "Report.PDF report.txt" {
+		t.Errorf("entries %q, want the two reports", got)
+	}
+	l, err = Read(context.Background(), fsys, ".", "/", Options{Hide: hide, Query: Query{Filter: "env"}})
+	if err != nil || l.Total != 0 {
+		t.Errorf("filter found a hidden entry: %v, %v", l, err)
+	}
+}
+
+func TestReadModTimeIsNewest(t *testing.T) {
+	fsys := fstest.MapFS{
+		".":         {Mode: fs.ModeDir | 0o755, ModTime: t0},
+		"old.txt":   {ModTime: t0.Add(-time.Hour)},
+		"new.txt":   {ModTime: t0.Add(2 * time.Hour)},
+		"README.md": {Data: []byte("hi"), ModTime: t0.Add(3 * time.Hour)},
+	}
+	l, err := Read(context.Background(), fsys, ".", "/", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(3 * time.Hour); !l.ModTime.Equal(want) {
+		t.Errorf("ModTime %v, want %v (the README's, as an entry)", l.ModTime, want)
+	}
+	l, err = Read(context.Background(), fsys, ".", "/", Options{Query: Query{Filter: "old"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.ModTime.Equal(t0) {
+		t.Errorf("filtered ModTime %v, want the directory's %v", l.ModTime, t0)
+	}
+}
+
+func TestReadReadme(t *testing.T) {
+	long := strings.Repeat("x", maxReadme+10)
+	tests := []struct {
+		name      string
+		fsys      fstest.MapFS
+		opt       Options
+		wantName  string
+		wantText  string
+		truncated bool
+	}{
+		{"markdown first", fstest.MapFS{"README": {Data: []byte("plain")}, "readme.md": {Data: []byte("md")}},
+			Options{Readme: true}, "readme.md", "md", false},
+		{"plain README", fstest.MapFS{"README": {Data: []byte("plain")}, "x": {}},
+			Options{Readme: true}, "README", "plain", false},
+		{"capped", fstest.MapFS{"README.txt": {Data: []byte(long)}},
+			Options{Readme: true}, "README.txt", long[:maxReadme], true},
+		{"invalid UTF-8 replaced", fstest.MapFS{"README": {Data: []byte("a\xffb")}},
+			Options{Readme: true}, "README", "a\uFFFDb", false},
+		{"shown despite the filter", fstest.MapFS{"README": {Data: []byte("r")}, "x": {}},
+			Options{Readme: true, Query: Query{Filter: "x"}}, "README", "r", false},
+		{"not asked", fstest.MapFS{"README": {Data: []byte("plain")}}, Options{}, "", "", false},
+		{"not on page 2", fstest.MapFS{"README": {Data: []byte("plain")}},
+			Options{Readme: true, Query: Query{Offset: 1}}, "", "", false},
+		{"hidden", fstest.MapFS{"README": {Data: []byte("plain")}},
+			Options{Readme: true, Hide: func(string) bool { return true }}, "", "", false},
+		{"a folder is no README", fstest.MapFS{"README/x": {}}, Options{Readme: true}, "", "", false},
+	}
+	for _, tt := range tests {
+		l, err := Read(context.Background(), tt.fsys, ".", "/", tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var name, text string
+		var truncated bool
+		if l.Readme != nil {
+			name, text, truncated = l.Readme.Name, l.Readme.Text, l.Readme.Truncated
+		}
+		if name != tt.wantName || text != tt.wantText || truncated != tt.truncated {
+			t.Errorf("%s: README %q (%d bytes, truncated %v), want %q (%d bytes, %v)",
+				tt.name, name, len(text), truncated, tt.wantName, len(tt.wantText), tt.truncated)
+		}
+	}
+}
+
+func TestReadSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "file.txt"), []byte("12345"), 0o644))
+	must(t, os.Symlink("sub", filepath.Join(dir, "to-sub")))
+	must(t, os.Symlink("file.txt", filepath.Join(dir, "to-file")))
+	must(t, os.Symlink("nowhere", filepath.Join(dir, "dangling")))
+	must(t, os.Symlink("/etc", filepath.Join(dir, "escape")))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	l, err := Read(context.Background(), root.FS(), ".", "/", Options{Query: Query{Sort: SortName, DirsFirst: true}})
+	must(t, err)
+	got := make([]string, len(l.Entries))
+	for i, e := range l.Entries {
+		got[i] = fmt.Sprintf("%s %s dir=%v size=%d url=%s", e.Name, e.Kind(), e.IsDir, e.Size, e.URL)
+	}
+	want := []string{
+		"sub dir dir=true size=0 url=./sub/",
+		"to-sub symlink dir=true size=0 url=./to-sub/",
+		"dangling symlink dir=false size=0 url=./dangling",
+		"escape symlink dir=false size=0 url=./escape",
+		"file.txt file dir=false size=5 url=./file.txt",
+		"to-file symlink dir=false size=5 url=./to-file",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	fsys := fstest.MapFS{"f": {}}
+	if _, err := Read(context.Background(), fsys, "missing", "/missing/", Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing folder: %v, want ErrNotExist", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Read(ctx, fsys, ".", "/", Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled request: %v, want context.Canceled", err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,114 @@
+package listing
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNaturalCompare(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"file2", "file10", -1},
+		{"file10", "file2", 1},
+		{"file2", "file2", 0},
+		{"a", "b", -1},
+		{"a", "a1", -1},
+		{"file02", "file2", 1}, // equal value: fewer leading zeros first
+		{"file2b", "file2a", 1},
+		{"v1.10.0", "v1.9.3", 1},
+		{"x99999999999999999999999", "x100000000000000000000000", -1}, // no overflow
+		{"10", "9a", 1},
+		{"", "", 0},
+		{"", "0", -1},
+	}
+	for _, tt := range tests {
+		if got := naturalCompare(tt.a, tt.b); got != tt.want {
+			t.Errorf("naturalCompare(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// sortFixture is a folder whose orders all differ from one another.
+func sortFixture() []*Entry {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	specs := []struct {
+		name  string
+		dir   bool
+		size  int64
+		mtime int // hours after t0
+	}{
+		{"file10.txt", false, 300, 1},
+		{"File2.txt", false, 100, 5},
+		{"file2.txt", false, 100, 3},
+		{"zeta", true, 0, 4},
+		{"Alpha", true, 0, 0},
+		{"b.png", false, 50, 2},
+		{"a.go", false, 5000, 6},
+	}
+	var es []*Entry
+	for _, s := range specs {
+		e := &Entry{Name: s.name, lower: strings.ToLower(s.name), IsDir: s.dir, Size: s.size,
+			ModTime: t0.Add(time.Duration(s.mtime) * time.Hour)}
+		e.classify()
+		es = append(es, e)
+	}
+	return es
+}
+
+func TestSortEntries(t *testing.T) {
+	tests := []struct {
+		q    Query
+		want string
+	}{
+		// Python's order: lower-cased bytes ("file10" < "file2"), raw-name tie-break.
+		{Query{}, "a.go Alpha b.png file10.txt File2.txt file2.txt zeta"},
+		{Query{Desc: true}, "zeta file2.txt File2.txt file10.txt b.png Alpha a.go"},
+		{Query{Sort: SortName}, "a.go Alpha b.png File2.txt file2.txt file10.txt zeta"},
+		{Query{Sort: SortName, Desc: true}, "zeta file10.txt file2.txt File2.txt b.png Alpha a.go"},
+		{Query{Sort: SortName, DirsFirst: true}, "Alpha zeta a.go b.png File2.txt file2.txt file10.txt"},
+		{Query{Sort: SortName, Desc: true, DirsFirst: true}, "zeta Alpha file10.txt file2.txt File2.txt b.png a.go"},
+		// Ties on size (0 for folders, 100 twice) fall back to the name order.
+		{Query{Sort: SortSize}, "Alpha zeta b.png File2.txt file2.txt file10.txt a.go"},
+		{Query{Sort: SortSize, Desc: true}, "a.go file10.txt file2.txt File2.txt b.png zeta Alpha"},
+		{Query{Sort: SortTime}, "Alpha file10.txt b.png file2.txt zeta File2.txt a.go"},
+		{Query{Sort: SortTime, Desc: true}, "a.go File2.txt zeta file2.txt b.png file10.txt Alpha"},
+		{Query{Sort: SortTime, DirsFirst: true}, "Alpha zeta file10.txt b.png file2.txt File2.txt a.go"},
+		// Type: category (folder, code, image, text), then extension, then name.
+		{Query{Sort: SortType}, "Alpha zeta a.go b.png File2.txt file2.txt file10.txt"},
+		{Query{Sort: SortType, Desc: true}, "file10.txt file2.txt File2.txt b.png a.go zeta Alpha"},
+	}
+	for _, tt := range tests {
+		es := sortFixture()
+		sortEntries(es, tt.q)
+		if got := names(es); got != tt.want {
+			t.Errorf("sort %q:\n got %s\nwant %s", tt.q.Encode(), got, tt.want)
+		}
+	}
+}
+
+// TestSortIgnoresReadOrder checks that every order is total: reading the
+// directory in another order gives the same listing.
+func TestSortIgnoresReadOrder(t *testing.T) {
+	for _, key := range []SortKey{SortDefault, SortName, SortSize, SortTime, SortType} {
+		q := Query{Sort: key}
+		a, b := sortFixture(), sortFixture()
+		slices.Reverse(b)
+		sortEntries(a, q)
+		sortEntries(b, q)
+		if names(a) != names(b) {
+			t.Errorf("sort=%s depends on read order: %s vs %s", key, names(a), names(b))
+		}
+	}
+}
+
+func names(es []*Entry) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Name
+	}
+	return strings.Join(s, " ")
+}
