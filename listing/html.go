@@ -176,10 +176,10 @@ const rowChunk = 32 << 10
 // row; every value from the file system goes through appendEscaped or is
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
-	icons := opt.AssetPrefix + "icons.svg#"
+	rf := rowFormatter{icons: opt.AssetPrefix + "icons.svg#", now: opt.Now, sizes: map[int64]string{}, times: map[int64]string{}}
 	b := make([]byte, 0, rowChunk+1024)
 	for _, e := range entries {
-		b = appendRow(b, e, icons, opt.Now)
+		b = rf.appendRow(b, e)
 		if len(b) >= rowChunk {
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -191,15 +191,40 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	return err
 }
 
+// rowFormatter formats rows. Folders hold many files of one size or one
+// time, so it memoizes go-humanize's texts (which allocate) per value.
+type rowFormatter struct {
+	icons string           // the icon sprite's URL, up to the "#"
+	now   time.Time        // for relative times; zero leaves them out
+	sizes map[int64]string // size → its text in binary units
+	times map[int64]string // Unix second → its relative text
+}
+
+// maxMemo bounds each memo of one page.
+const maxMemo = 4096
+
+// memoized is memo[key], computed by f when missing.
+func memoized(memo map[int64]string, key int64, f func() string) string {
+	if t, ok := memo[key]; ok {
+		return t
+	}
+	t := f()
+	if len(memo) < maxMemo {
+		memo[key] = t
+	}
+	return t
+}
+
 // appendRow appends the <tr> of one entry.
-func appendRow(b []byte, e *Entry, icons string, now time.Time) []byte {
+func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
+	icon := e.Category.Icon()
 	b = append(b, `<tr><td class="name"><a href="`...)
 	b = appendEscaped(b, e.URL)
 	b = append(b, `"><svg class="icon `...)
-	b = append(b, e.Category.Icon()...)
+	b = append(b, icon...)
 	b = append(b, `" aria-hidden="true"><use href="`...)
-	b = appendEscaped(b, icons)
-	b = append(b, e.Category.Icon()...)
+	b = appendEscaped(b, rf.icons)
+	b = append(b, icon...)
 	b = append(b, `"></use></svg>`...)
 	b = appendEscaped(b, e.Name)
 	if e.IsDir {
@@ -210,34 +235,64 @@ func appendRow(b []byte, e *Entry, icons string, now time.Time) []byte {
 		b = append(b, ` <span class="badge" title="symbolic link">link</span>`...)
 	}
 	b = append(b, `</td><td class="size"`...)
-	if e.IsDir {
-		b = append(b, ">—"...)
-	} else {
-		b = append(b, ` title="`...)
-		b = append(b, humanize.Comma(e.Size)...)
-		if e.Size == 1 {
-			b = append(b, ` byte">`...)
-		} else {
-			b = append(b, ` bytes">`...)
-		}
-		b = append(b, humanize.IBytes(uint64(max(e.Size, 0)))...)
-	}
+	b = rf.appendSize(b, e)
 	b = append(b, `</td><td class="time">`...)
-	if !e.ModTime.IsZero() {
-		t := e.ModTime.UTC()
-		b = append(b, `<time datetime="`...)
-		b = t.AppendFormat(b, time.RFC3339)
-		if !now.IsZero() {
-			b = append(b, `" title="`...)
-			b = append(b, humanize.RelTime(t, now, "ago", "from now")...)
-		}
-		b = append(b, `">`...)
-		b = t.AppendFormat(b, "2006-01-02 15:04")
-		b = append(b, "</time>"...)
-	}
+	b = rf.appendTime(b, e.ModTime)
 	b = append(b, `</td><td class="type">`...)
 	b = append(b, e.Category.Label()...)
 	return append(b, "</td></tr>\n"...)
+}
+
+// appendSize appends the rest of the size cell's start tag and its text:
+// binary units with the exact count in a tooltip, or "—" for a folder.
+func (rf *rowFormatter) appendSize(b []byte, e *Entry) []byte {
+	if e.IsDir {
+		return append(b, ">—"...)
+	}
+	size := max(e.Size, 0)
+	b = append(b, ` title="`...)
+	b = appendGrouped(b, size)
+	if size == 1 {
+		b = append(b, ` byte">`...)
+	} else {
+		b = append(b, ` bytes">`...)
+	}
+	return append(b, memoized(rf.sizes, size, func() string { return humanize.IBytes(uint64(size)) })...)
+}
+
+// appendTime appends t as a <time> in UTC, with the relative time in a
+// tooltip; nothing for a zero time.
+func (rf *rowFormatter) appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	t = t.UTC()
+	b = append(b, `<time datetime="`...)
+	b = t.AppendFormat(b, time.RFC3339)
+	if !rf.now.IsZero() {
+		b = append(b, `" title="`...)
+		sec := t.Unix()
+		b = append(b, memoized(rf.times, sec, func() string {
+			return humanize.RelTime(time.Unix(sec, 0), rf.now, "ago", "from now")
+		})...)
+	}
+	b = append(b, `">`...)
+	b = t.AppendFormat(b, "2006-01-02 15:04")
+	return append(b, "</time>"...)
+}
+
+// appendGrouped appends n >= 0 with its digits in groups of three
+// ("3,145,728"), as humanize.Comma writes it, without allocating.
+func appendGrouped(b []byte, n int64) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], n, 10)
+	for i, c := range d {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // appendEscaped appends s as HTML text or a quoted attribute value: the

@@ -47,7 +47,8 @@ type Entry struct {
 
 	lower  string      // strings.ToLower(Name), the sort and filter key
 	ext    string      // lower-case extension, with its dot
-	d      fs.DirEntry // for the lazy stat
+	d      fs.DirEntry // for the lazy stat; nil when read as a bare name
+	typed  bool        // IsDir, IsSymlink, Type and Category are known
 	stated bool        // Size and ModTime are known
 }
 
@@ -124,12 +125,12 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	if err != nil {
 		return nil, err
 	}
-	dirents, err := readDir(f)
+	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt}
+	dirents, names, err := r.readDir(f)
 	if err != nil {
 		return nil, err
 	}
-	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt}
-	all, readme, err := r.entries(dirents)
+	all, readme, err := r.entries(dirents, names)
 	if err != nil {
 		return nil, err
 	}
@@ -147,15 +148,6 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	return l, nil
 }
 
-// readDir reads every entry of the open directory f, in directory order.
-func readDir(f fs.File) ([]fs.DirEntry, error) {
-	d, ok := f.(fs.ReadDirFile)
-	if !ok {
-		return nil, &fs.PathError{Op: "readdir", Err: errors.ErrUnsupported}
-	}
-	return d.ReadDir(-1)
-}
-
 // reader holds what building one listing needs.
 type reader struct {
 	ctx  context.Context
@@ -164,18 +156,61 @@ type reader struct {
 	opt  Options
 }
 
-// entries builds an Entry for every shown entry that passes the filter.
+// namesReader is a directory that can list names without their types,
+// which needs no stat: an [os.File].
+type namesReader interface {
+	Readdirnames(n int) ([]string, error)
+}
+
+// readDir reads the open directory f, in directory order: as entries (with
+// their types, which an [os.Root] learns by a stat of each) as many as a
+// page holds, and the rest, when the order needs no stats and f can, as
+// bare names. So a huge folder's first page in name order costs a page of
+// stats, not one per entry.
+func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return nil, nil, &fs.PathError{Op: "readdir", Path: r.dir, Err: errors.ErrUnsupported}
+	}
+	q := r.opt.Query
+	nr, ok := f.(namesReader)
+	if !ok || q.needsAllStats() {
+		dirents, err := d.ReadDir(-1)
+		return dirents, nil, err
+	}
+	n := q.PageSize()
+	dirents, err := d.ReadDir(n)
+	if err == io.EOF || (err == nil && len(dirents) < n) {
+		return dirents, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := nr.Readdirnames(-1)
+	return dirents, names, err
+}
+
+// entries builds an Entry for every shown entry that passes the filter:
+// typed ones from dirents, untyped ones (stat'ed when paged) from names.
 // It also returns the name of the folder's README, if it has one.
-func (r *reader) entries(dirents []fs.DirEntry) ([]*Entry, string, error) {
+func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, string, error) {
 	filter := strings.ToLower(r.opt.Query.Filter)
-	store := make([]Entry, 0, len(dirents))
-	all := make([]*Entry, 0, len(dirents))
+	n := len(dirents) + len(names)
+	store := make([]Entry, 0, n)
+	all := make([]*Entry, 0, n)
 	readme, rank := "", len(readmeNames)
-	for i, d := range dirents {
+	for i := range n {
 		if i%256 == 0 && r.ctx.Err() != nil {
 			return nil, "", r.ctx.Err()
 		}
-		name := d.Name()
+		var d fs.DirEntry
+		var name string
+		if i < len(dirents) {
+			d = dirents[i]
+			name = d.Name()
+		} else {
+			name = names[i-len(dirents)]
+		}
 		if r.opt.Hide != nil && r.opt.Hide(name) {
 			continue
 		}
@@ -186,15 +221,25 @@ func (r *reader) entries(dirents []fs.DirEntry) ([]*Entry, string, error) {
 		if filter != "" && !strings.Contains(lower, filter) {
 			continue
 		}
-		store = append(store, Entry{Name: name, lower: lower, d: d, IsDir: d.IsDir(), IsSymlink: d.Type()&fs.ModeSymlink != 0})
+		store = append(store, Entry{Name: name, lower: lower, d: d})
 		e := &store[len(store)-1]
-		if e.IsSymlink {
-			r.stat(e) // a link's kind is its target's: the sort needs it
+		if d != nil {
+			r.typeFrom(e, d)
 		}
-		e.classify()
 		all = append(all, e)
 	}
 	return all, readme, nil
+}
+
+// typeFrom sets e's kind from its directory entry.
+func (r *reader) typeFrom(e *Entry, d fs.DirEntry) {
+	e.typed = true
+	e.IsDir = d.IsDir()
+	e.IsSymlink = d.Type()&fs.ModeSymlink != 0
+	if e.IsSymlink {
+		r.stat(e) // a link's kind is its target's: the sort needs it
+	}
+	e.classify()
 }
 
 // readmeRank is the place of lower in readmeNames, or len(readmeNames).
@@ -207,27 +252,50 @@ func readmeRank(lower string) int {
 	return len(readmeNames)
 }
 
-// stat fills in e's size and time (and, for a symlink, its target's kind).
+// stat fills in e's size and time (and, for a symlink, its target's
+// kind; for an untyped entry, its kind and category).
 func (r *reader) stat(e *Entry) {
 	if e.stated {
 		return
 	}
 	e.stated = true
-	var info fs.FileInfo
-	var err error
+	info, err := r.info(e)
+	if err == nil {
+		e.IsDir = info.IsDir()
+		e.ModTime = info.ModTime()
+		if !e.IsDir {
+			e.Size = info.Size()
+		}
+	}
+	if !e.typed {
+		e.typed = true
+		e.classify()
+	}
+}
+
+// info is the FileInfo of e, of its target for a symbolic link.
+func (r *reader) info(e *Entry) (fs.FileInfo, error) {
+	if !e.typed {
+		li, err := lstat(r.fsys, path.Join(r.dir, e.Name))
+		if err != nil {
+			return nil, err
+		}
+		if e.IsSymlink = li.Mode()&fs.ModeSymlink != 0; !e.IsSymlink {
+			return li, nil
+		}
+	}
 	if e.IsSymlink {
-		info, err = fs.Stat(r.fsys, path.Join(r.dir, e.Name))
-	} else {
-		info, err = e.d.Info()
+		return fs.Stat(r.fsys, path.Join(r.dir, e.Name))
 	}
-	if err != nil {
-		return
+	return e.d.Info()
+}
+
+// lstat is [fs.Lstat] where fsys has it, else [fs.Stat].
+func lstat(fsys fs.FS, name string) (fs.FileInfo, error) {
+	if _, ok := fsys.(fs.ReadLinkFS); ok {
+		return fs.Lstat(fsys, name)
 	}
-	e.IsDir = info.IsDir()
-	e.ModTime = info.ModTime()
-	if !e.IsDir {
-		e.Size = info.Size()
-	}
+	return fs.Stat(fsys, name)
 }
 
 // statAll stats every entry, stopping when the request is gone.

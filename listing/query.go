@@ -113,6 +113,12 @@ func (q Query) PageSize() int {
 	return q.Limit
 }
 
+// needsAllStats reports whether the order needs every entry's stat (its
+// size, time or kind), not only the page's.
+func (q Query) needsAllStats() bool {
+	return q.Sort == SortSize || q.Sort == SortTime || q.Sort == SortType || q.DirsFirst
+}
+
 // Encode is the query as a link relative to the listing's page: "?…" with
 // the parameters that differ from their defaults, in a fixed order, or "./"
 // when none do.

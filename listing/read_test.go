@@ -247,3 +247,68 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// statCountingFS counts the Lstat and Stat calls on an os.Root's FS.
+type statCountingFS struct {
+	fs.FS
+	stats *atomic.Int64
+}
+
+func (c statCountingFS) Lstat(name string) (fs.FileInfo, error) {
+	c.stats.Add(1)
+	return fs.Lstat(c.FS, name)
+}
+
+func (c statCountingFS) ReadLink(name string) (string, error) { return fs.ReadLink(c.FS, name) }
+
+func (c statCountingFS) Stat(name string) (fs.FileInfo, error) {
+	c.stats.Add(1)
+	return fs.Stat(c.FS, name)
+}
+
+// TestReadBareNames checks the path of huge folders on a real file system:
+// past the first page's worth, entries are read as bare names and only
+// the page's are stat'ed, and every page agrees with the unpaged listing.
+func TestReadBareNames(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 40 {
+		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.txt", i)), make([]byte, i), 0o644))
+	}
+	must(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	must(t, os.Symlink("sub", filepath.Join(dir, "link-dir")))
+	must(t, os.Symlink("f01.txt", filepath.Join(dir, "link-file")))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+
+	describe := func(es []*Entry) string {
+		var b strings.Builder
+		for _, e := range es {
+			fmt.Fprintf(&b, "%s %s %v %d %s %v %s|", e.Name, e.Kind(), e.IsDir, e.Size, e.URL, e.ModTime.IsZero(), e.Category.Icon())
+		}
+		return b.String()
+	}
+	whole, err := Read(context.Background(), root.FS(), ".", "/", Options{})
+	must(t, err)
+	var paged []*Entry
+	for offset := 0; offset < whole.Total; offset += 5 {
+		stats := new(atomic.Int64)
+		fsys := statCountingFS{root.FS(), stats}
+		l, err := Read(context.Background(), fsys, ".", "/", Options{Query: Query{Limit: 5, Offset: offset}})
+		must(t, err)
+		if l.Total != whole.Total {
+			t.Fatalf("offset %d: total %d, want %d", offset, l.Total, whole.Total)
+		}
+		// At most a stat per page entry, and one more per symlink.
+		if n := stats.Load(); n > 5+2 {
+			t.Errorf("offset %d: %d stats for a page of 5", offset, n)
+		}
+		paged = append(paged, l.Entries...)
+	}
+	if got, want := describe(paged), describe(whole.Entries); got != want {
+		t.Errorf("pages differ from the whole listing:\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(describe(whole.Entries), "link-dir symlink true 0 ./link-dir/ false folder|") {
+		t.Errorf("link-dir not listed as a link to a folder: %s", describe(whole.Entries))
+	}
+}

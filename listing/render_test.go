@@ -259,3 +259,37 @@ func TestHTMLDetails(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendGrouped(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 123456: "123,456", 1234567: "1,234,567", 9223372036854775807: "9,223,372,036,854,775,807"} {
+		if got := string(appendGrouped(nil, n)); got != want {
+			t.Errorf("appendGrouped(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestRelativeTimes checks the tooltips against an injected "now",
+// including the memo that shares them between rows.
+func TestRelativeTimes(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a": {ModTime: t0.Add(-3 * time.Minute)},
+		"b": {ModTime: t0.Add(-3 * time.Minute)},
+		"c": {ModTime: t0.Add(-50 * time.Hour)},
+		"d": {ModTime: t0.Add(time.Hour)},
+		"e": {ModTime: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	l, err := Read(context.Background(), fsys, ".", "/", Options{})
+	must(t, err)
+	var buf bytes.Buffer
+	must(t, l.WriteHTML(&buf, HTMLOptions{Now: t0}))
+	out := buf.String()
+	for _, want := range []string{`title="3 minutes ago">2024-03-01 11:57`, `title="2 days ago">2024-02-28 10:00`,
+		`title="1 hour from now">2024-03-01 13:00`, `title="a long while ago">1960-01-01 00:00`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if n := strings.Count(out, "3 minutes ago"); n != 2 {
+		t.Errorf("%d rows say 3 minutes ago, want 2", n)
+	}
+}
