@@ -1,18 +1,56 @@
-// Command simplehttp serves a directory over HTTP, as python -m http.server does.
+// Command simplehttp serves a directory over HTTP, as python -m http.server
+// does: browsers get folder listings, curl and wget fetch files.
+//
+// Run "simplehttp --help" for its options.
 package main
 
 import (
-	"log"
-	"net/http"
+	"context"
+	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+)
 
-	"github.com/simplehttp/simplehttp/fileserve"
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the server could not start or stopped on an error
+	exitUsage   = 2 // the command line is wrong
 )
 
 func main() {
-	root, err := os.OpenRoot(".")
-	if err != nil {
-		log.Fatal(err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills the process at once
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program: it serves until ctx is done and returns the
+// exit status. Errors are one line on stderr, never a stack trace.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdout, stderr, defaultLimits)
+}
+
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, lim limits) int {
+	o, err := parseArgs(args)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "simplehttp: %v\n", err)
+		return exitUsage
+	case o.help:
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case o.version:
+		fmt.Fprintln(stdout, version())
+		return exitOK
 	}
-	log.Fatal(http.ListenAndServe("127.0.0.1:8000", fileserve.New(root.FS(), nil)))
+	if err := serve(ctx, o, lim, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "simplehttp: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
 }

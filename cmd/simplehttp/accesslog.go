@@ -1,0 +1,191 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxTarget is the longest request target served; a longer one answers
+// 414. (Beyond http.Server.MaxHeaderBytes net/http itself answers 431.)
+const maxTarget = 8 << 10
+
+// frontDoor is the outermost handler: it refuses over-long targets, bounds
+// the reading of request bodies nobody reads, turns a handler's panic into
+// a 500 and one log line, and writes the access log.
+type frontDoor struct {
+	next        http.Handler
+	log         io.Writer // access log; nil when quiet
+	errs        io.Writer // panics, always
+	mu          sync.Mutex
+	now         func() time.Time
+	bodyTimeout time.Duration
+}
+
+func (d *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{ResponseWriter: w}
+	defer d.finish(rec, r)
+	if r.Body != nil && r.Body != http.NoBody {
+		// No handler reads a body, but net/http drains up to 256 KiB of
+		// it to keep the connection: do not let a trickle hold it.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d.bodyTimeout))
+	}
+	if len(r.RequestURI) > maxTarget {
+		http.Error(rec, "414 URI Too Long", http.StatusRequestURITooLong)
+		return
+	}
+	d.next.ServeHTTP(rec, r)
+}
+
+// finish recovers from a handler's panic and writes the access log line.
+// It must be deferred: recover works only there.
+func (d *frontDoor) finish(rec *recorder, r *http.Request) {
+	abort := false
+	if p := recover(); p != nil {
+		abort = d.recovered(p, rec, r)
+	}
+	if d.log != nil {
+		d.printf(d.log, "%s\n", d.line(rec, r))
+	}
+	if abort {
+		panic(http.ErrAbortHandler) // net/http drops the connection quietly
+	}
+}
+
+// recovered handles the panic value p of a handler. It answers 500 when
+// nothing was sent yet; otherwise, or when the handler itself asked for
+// it with http.ErrAbortHandler, it reports that the connection must be cut:
+// only that tells the client its answer is incomplete.
+func (d *frontDoor) recovered(p any, rec *recorder, r *http.Request) (abort bool) {
+	if p == http.ErrAbortHandler {
+		return true
+	}
+	d.printf(d.errs, "simplehttp: panic serving %s: %s\n", escapeLog(r.Method+" "+r.RequestURI), escapeLog(fmt.Sprint(p)))
+	if rec.started() {
+		return true
+	}
+	clear(rec.Header()) // the handler's validators and length are void now
+	http.Error(rec, "500 Internal Server Error", http.StatusInternalServerError)
+	return false
+}
+
+// line is the access log line of a request, as Python's http.server
+// writes it: host - - [date] "request line" status size.
+func (d *frontDoor) line(rec *recorder, r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	size := "-"
+	if rec.bytes > 0 {
+		size = strconv.FormatInt(rec.bytes, 10)
+	}
+	return fmt.Sprintf("%s - - [%s] \"%s\" %d %s",
+		escapeLog(host), d.now().Format("02/Jan/2006 15:04:05"),
+		escapeLog(r.Method+" "+r.RequestURI+" "+r.Proto), rec.code(), size)
+}
+
+// printf writes one line at a time, so concurrent requests never
+// interleave.
+func (d *frontDoor) printf(w io.Writer, format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fmt.Fprintf(w, format, args...)
+}
+
+// escapeLog makes s safe to print on a terminal or in a log file: control
+// characters, invalid UTF-8, non-printing runes (such as the bidirectional
+// overrides), the quote and the backslash are escaped as \xHH or \u{HHHH},
+// so no request can forge a log line or move the cursor.
+func escapeLog(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '"' || r == '\\' || r < 0x80 && !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\u{%04x}`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// recorder remembers the status and the body size of an answer. It keeps
+// Unwrap, for http.ResponseController, and ReadFrom, so that io.Copy in
+// http.ServeContent still reaches the connection's sendfile.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+var (
+	_ io.ReaderFrom = (*recorder)(nil)
+	_ http.Flusher  = (*recorder)(nil)
+)
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status < 200 { // 1xx answers come before the final one
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.wrote()
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom hands src to the inner writer's ReadFrom when it has one.
+func (r *recorder) ReadFrom(src io.Reader) (int64, error) {
+	r.wrote()
+	var n int64
+	var err error
+	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(src)
+	} else {
+		n, err = io.Copy(writerOnly{r.ResponseWriter}, src)
+	}
+	r.bytes += n
+	return n, err
+}
+
+// Flush sends what is buffered, for handlers that assert http.Flusher.
+func (r *recorder) Flush() {
+	r.wrote()
+	_ = http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+// Unwrap gives http.ResponseController the inner writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) wrote() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+}
+
+// started reports whether the final status line may be on its way.
+func (r *recorder) started() bool { return r.status >= 200 || r.bytes > 0 }
+
+func (r *recorder) code() int {
+	if r.status == 0 {
+		return http.StatusOK // net/http sends 200 for a handler that wrote nothing
+	}
+	return r.status
+}

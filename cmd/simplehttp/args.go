@@ -1,0 +1,253 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// options is what the command line asks for.
+type options struct {
+	port           int
+	bind           string
+	dir            string
+	quiet          bool
+	dotfiles       bool
+	followSymlinks bool
+	maxConns       int
+	help           bool
+	version        bool
+}
+
+// usagef reports a mistake on the command line.
+func usagef(format string, args ...any) error {
+	return fmt.Errorf(format, args...)
+}
+
+// flagSpec describes one flag. set stores a value (or, for a switch,
+// true) into the options.
+type flagSpec struct {
+	long     string
+	short    byte // 0: no short form
+	hasValue bool
+	set      func(o *options, value string) error
+}
+
+// flagSpecs are the flags, in Python's dialect: -b/--bind and
+// -d/--directory as in python -m http.server, plus simplehttp's own.
+var flagSpecs = []flagSpec{
+	{long: "bind", short: 'b', hasValue: true, set: func(o *options, v string) error { o.bind = v; return nil }},
+	{long: "directory", short: 'd', hasValue: true, set: setDirectory},
+	{long: "quiet", short: 'q', set: func(o *options, _ string) error { o.quiet = true; return nil }},
+	{long: "dotfiles", set: func(o *options, _ string) error { o.dotfiles = true; return nil }},
+	{long: "follow-symlinks", set: func(o *options, _ string) error { o.followSymlinks = true; return nil }},
+	{long: "max-conns", hasValue: true, set: setMaxConns},
+	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
+	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
+}
+
+const usageText = `Usage: simplehttp [port] [options]
+
+Serve a directory over HTTP, as python -m http.server does: browsers get
+folder listings, curl and wget fetch files.
+
+Arguments:
+  port                   port to listen on (default 8000; 0 picks a free one)
+
+Options:
+  -b, --bind ADDRESS     listen on ADDRESS only (default: every interface,
+                         IPv4 and IPv6)
+  -d, --directory DIR    serve DIR (default: the current directory)
+  -q, --quiet            do not log requests
+      --dotfiles         also list and serve names that begin with "."
+                         (default: .git, .env and the like are hidden and
+                         answer 404; .well-known/ is always served)
+      --follow-symlinks  follow symbolic links wherever they lead (default:
+                         a link that leads outside DIR answers 404; links
+                         that stay inside DIR always work)
+      --max-conns N      serve at most N connections at once; more wait
+                         their turn (default 0: no limit)
+      --version          print the version and exit
+  -h, --help             print this help and exit
+
+Options may come before or after the port; -- ends the options.
+Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
+`
+
+// parseArgs reads the command line; every error it returns is a usage
+// error (exit status 2). It reads the arguments the way GNU
+// getopt_long and Python's argparse do: options and the port may come in
+// any order, long options take "--name=value" or "--name value" and may be
+// abbreviated to any unambiguous prefix, short ones "-b value" or
+// "-bvalue" and may be bundled ("-qb ::"), and "--" ends the options.
+func parseArgs(args []string) (*options, error) {
+	o := &options{port: 8000, dir: "."}
+	var positional []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		var err error
+		switch {
+		case arg == "--":
+			positional = append(positional, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(arg, "--"):
+			i, err = parseLong(o, args, i)
+		case len(arg) > 1 && arg[0] == '-':
+			i, err = parseShort(o, args, i)
+		default:
+			positional = append(positional, arg)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.help || o.version {
+		return o, nil
+	}
+	return o, setPort(o, positional)
+}
+
+// parseLong handles the long option args[i] and returns the index of the
+// last argument it consumed.
+func parseLong(o *options, args []string, i int) (int, error) {
+	name, value, hasValue := strings.Cut(args[i][2:], "=")
+	spec, err := lookupLong(name)
+	if err != nil {
+		return i, err
+	}
+	switch {
+	case !spec.hasValue && hasValue:
+		return i, usagef("option --%s takes no value", spec.long)
+	case spec.hasValue && !hasValue:
+		if i+1 >= len(args) {
+			return i, usagef("option --%s needs a value", spec.long)
+		}
+		i++
+		value = args[i]
+	}
+	return i, spec.set(o, value)
+}
+
+// lookupLong finds the flag named name or, as argparse and getopt_long
+// allow, the only one whose name begins with it.
+func lookupLong(name string) (*flagSpec, error) {
+	var found []*flagSpec
+	for k := range flagSpecs {
+		spec := &flagSpecs[k]
+		if spec.long == name {
+			return spec, nil
+		}
+		if name != "" && strings.HasPrefix(spec.long, name) {
+			found = append(found, spec)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, usagef("unknown option --%s (see --help)", name)
+	case 1:
+		return found[0], nil
+	}
+	names := make([]string, len(found))
+	for k, spec := range found {
+		names[k] = "--" + spec.long
+	}
+	return nil, usagef("ambiguous option --%s (%s)", name, strings.Join(names, ", "))
+}
+
+// parseShort handles the bundle of short options args[i] ("-q", "-qb ::",
+// "-d/srv", "-d=/srv") and returns the index of the last argument it
+// consumed.
+func parseShort(o *options, args []string, i int) (int, error) {
+	bundle := args[i][1:]
+	for j := 0; j < len(bundle); j++ {
+		spec := lookupShort(bundle[j])
+		if spec == nil {
+			return i, usagef("unknown option -%s (see --help)", quoteOption(bundle[j:]))
+		}
+		if !spec.hasValue {
+			if err := spec.set(o, ""); err != nil {
+				return i, err
+			}
+			continue
+		}
+		value := strings.TrimPrefix(bundle[j+1:], "=")
+		if j+1 == len(bundle) {
+			if i+1 >= len(args) {
+				return i, usagef("option -%c (--%s) needs a value", spec.short, spec.long)
+			}
+			i++
+			value = args[i]
+		}
+		return i, spec.set(o, value)
+	}
+	return i, nil
+}
+
+// quoteOption shows the first character of an unknown short option, or
+// all of it when it is not printable ASCII.
+func quoteOption(rest string) string {
+	if c := rest[0]; c > ' ' && c < 0x7f {
+		return string(c)
+	}
+	return strconv.Quote(rest)
+}
+
+func lookupShort(c byte) *flagSpec {
+	for k := range flagSpecs {
+		if flagSpecs[k].short == c {
+			return &flagSpecs[k]
+		}
+	}
+	return nil
+}
+
+func setDirectory(o *options, v string) error {
+	if v == "" {
+		return usagef("option --directory needs a directory name, not an empty string")
+	}
+	o.dir = v
+	return nil
+}
+
+func setMaxConns(o *options, v string) error {
+	n, err := strconv.ParseUint(v, 10, 31)
+	if err != nil {
+		return usagef("option --max-conns wants a whole number, 0 or more, not %q", v)
+	}
+	o.maxConns = int(n)
+	return nil
+}
+
+// setPort takes the port from the positional arguments: none (8000) or
+// one, a decimal number from 0 to 65535.
+func setPort(o *options, positional []string) error {
+	switch {
+	case len(positional) == 0:
+		return nil
+	case len(positional) > 1:
+		return usagef("unexpected argument %q: only one port may be given", positional[1])
+	}
+	p := positional[0]
+	n, err := strconv.ParseUint(p, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange), err == nil && n > 65535:
+		return usagef("port %s out of range (0-65535)", p)
+	case err != nil:
+		return usagef("invalid port %q: want a number from 0 to 65535", p)
+	}
+	o.port = int(n)
+	return nil
+}
+
+// version is the module version the binary was built from, as
+// "go install ...@v1.2.3" records it; "(devel)" for a local build.
+func version() string {
+	v := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		v = info.Main.Version
+	}
+	return fmt.Sprintf("simplehttp %s (%s %s/%s)", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}

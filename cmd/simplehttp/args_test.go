@@ -1,0 +1,147 @@
+package main
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestParseArgs(t *testing.T) {
+	def := options{port: 8000, dir: "."}
+	with := func(f func(o *options)) options {
+		o := def
+		f(&o)
+		return o
+	}
+	tests := []struct {
+		name string
+		args []string
+		want options
+	}{
+		{"no arguments", nil, def},
+		{"port only", []string{"9000"}, with(func(o *options) { o.port = 9000 })},
+		{"port 0 lets the OS pick", []string{"0"}, with(func(o *options) { o.port = 0 })},
+		{"port 65535", []string{"65535"}, with(func(o *options) { o.port = 65535 })},
+		{"flag after port", []string{"8001", "-d", "site"}, with(func(o *options) { o.port, o.dir = 8001, "site" })},
+		{"flag before port", []string{"-d", "site", "8001"}, with(func(o *options) { o.port, o.dir = 8001, "site" })},
+		{"long with =", []string{"--bind=127.0.0.1"}, with(func(o *options) { o.bind = "127.0.0.1" })},
+		{"long with space", []string{"--bind", "::1"}, with(func(o *options) { o.bind = "::1" })},
+		{"short with space", []string{"-b", "::1"}, with(func(o *options) { o.bind = "::1" })},
+		{"short glued", []string{"-b::1"}, with(func(o *options) { o.bind = "::1" })},
+		{"short with =", []string{"-b=::1"}, with(func(o *options) { o.bind = "::1" })},
+		{"long directory", []string{"--directory", "/srv"}, with(func(o *options) { o.dir = "/srv" })},
+		{"long directory =", []string{"--directory=/srv"}, with(func(o *options) { o.dir = "/srv" })},
+		{"abbreviated long", []string{"--dir", "/srv", "--foll"}, with(func(o *options) { o.dir, o.followSymlinks = "/srv", true })},
+		{"quiet short", []string{"-q"}, with(func(o *options) { o.quiet = true })},
+		{"quiet long", []string{"--quiet"}, with(func(o *options) { o.quiet = true })},
+		{"bundled shorts", []string{"-qb", "::1"}, with(func(o *options) { o.quiet, o.bind = true, "::1" })},
+		{"bundled shorts with glued value", []string{"-qd/srv"}, with(func(o *options) { o.quiet, o.dir = true, "/srv" })},
+		{"dotfiles", []string{"--dotfiles"}, with(func(o *options) { o.dotfiles = true })},
+		{"follow symlinks", []string{"--follow-symlinks"}, with(func(o *options) { o.followSymlinks = true })},
+		{"max conns", []string{"--max-conns", "64"}, with(func(o *options) { o.maxConns = 64 })},
+		{"max conns =", []string{"--max-conns=0"}, def},
+		{"value that looks like a flag", []string{"-d", "-q"}, with(func(o *options) { o.dir = "-q" })},
+		{"double dash ends flags", []string{"-q", "--", "8080"}, with(func(o *options) { o.quiet, o.port = true, 8080 })},
+		{"everything", []string{"-q", "9000", "--dotfiles", "-b", "127.0.0.1", "--directory=www", "--follow-symlinks", "--max-conns", "5"},
+			options{port: 9000, bind: "127.0.0.1", dir: "www", quiet: true, dotfiles: true, followSymlinks: true, maxConns: 5}},
+		{"help", []string{"--help"}, with(func(o *options) { o.help = true })},
+		{"help short", []string{"-h"}, with(func(o *options) { o.help = true })},
+		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
+		{"version", []string{"--version"}, with(func(o *options) { o.version = true })},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseArgs(tc.args)
+			if err != nil {
+				t.Fatalf("parseArgs(%q): %v", tc.args, err)
+			}
+			if !reflect.DeepEqual(*got, tc.want) {
+				t.Errorf("parseArgs(%q) = %+v, want %+v", tc.args, *got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunUsageErrors checks that every mistake on the command line is one
+// line on stderr and exit status 2.
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"70000"}, "simplehttp: port 70000 out of range (0-65535)"},
+		{[]string{"99999999999999999999999"}, "simplehttp: port 99999999999999999999999 out of range (0-65535)"},
+		{[]string{"http"}, `simplehttp: invalid port "http": want a number from 0 to 65535`},
+		{[]string{"+80"}, `simplehttp: invalid port "+80": want a number from 0 to 65535`},
+		{[]string{""}, `simplehttp: invalid port "": want a number from 0 to 65535`},
+		{[]string{"-1"}, "simplehttp: unknown option -1 (see --help)"},
+		{[]string{"80", "81"}, `simplehttp: unexpected argument "81": only one port may be given`},
+		{[]string{"--", "-q"}, `simplehttp: invalid port "-q": want a number from 0 to 65535`},
+		{[]string{"--port", "80"}, "simplehttp: unknown option --port (see --help)"},
+		{[]string{"-x"}, "simplehttp: unknown option -x (see --help)"},
+		{[]string{"-qx"}, "simplehttp: unknown option -x (see --help)"},
+		{[]string{"-\x1b[2J"}, `simplehttp: unknown option -"\x1b[2J" (see --help)`},
+		{[]string{"--d", "x"}, "simplehttp: ambiguous option --d (--directory, --dotfiles)"},
+		{[]string{"-b"}, "simplehttp: option -b (--bind) needs a value"},
+		{[]string{"8000", "-d"}, "simplehttp: option -d (--directory) needs a value"},
+		{[]string{"--bind"}, "simplehttp: option --bind needs a value"},
+		{[]string{"--directory"}, "simplehttp: option --directory needs a value"},
+		{[]string{"--max-conns"}, "simplehttp: option --max-conns needs a value"},
+		{[]string{"--quiet=yes"}, "simplehttp: option --quiet takes no value"},
+		{[]string{"--max-conns", "many"}, `simplehttp: option --max-conns wants a whole number, 0 or more, not "many"`},
+		{[]string{"--max-conns=-3"}, `simplehttp: option --max-conns wants a whole number, 0 or more, not "-3"`},
+		{[]string{"-d", ""}, "simplehttp: option --directory needs a directory name, not an empty string"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runArgs(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit status %d, want %d", code, exitUsage)
+			}
+			if stderr != tc.want+"\n" {
+				t.Errorf("stderr = %q, want %q", stderr, tc.want+"\n")
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, stdout, stderr := runArgs(t, "--help")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--help: status %d, stderr %q", code, stderr)
+	}
+	for _, spec := range flagSpecs {
+		if !strings.Contains(stdout, "--"+spec.long) {
+			t.Errorf("--help does not mention --%s", spec.long)
+		}
+		if spec.short != 0 && !strings.Contains(stdout, "-"+string(spec.short)+", --"+spec.long) {
+			t.Errorf("--help does not show -%c with --%s", spec.short, spec.long)
+		}
+	}
+	// What the two safety switches change must be spelled out.
+	for _, want := range []string{"outside DIR answers 404", ".git, .env", "hidden", "default 8000", "0 picks a free one"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	for i, line := range strings.Split(stdout, "\n") {
+		if len([]rune(line)) > 80 {
+			t.Errorf("--help line %d is longer than 80 columns: %q", i+1, line)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runArgs(t, "--version")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--version: status %d, stderr %q", code, stderr)
+	}
+	// A test binary has no module version: the fallback is "(devel)".
+	if !regexp.MustCompile(`^simplehttp \(devel\) \(go1\.[0-9.]+\S* \w+/\w+\)\n$`).MatchString(stdout) {
+		t.Errorf("--version printed %q", stdout)
+	}
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// listener hands out conns that bound every write (see conn) and, when
+// sem is not nil, holds at most cap(sem) of them open at once: Accept waits
+// for a slot, and the connections beyond the limit wait in the kernel's
+// backlog, as they would for a busy server.
+type listener struct {
+	net.Listener
+	sem       chan struct{} // nil: no limit
+	closed    chan struct{}
+	closeOnce sync.Once
+	write     writeLimits
+}
+
+// writeLimits bound the writes to a client: each chunk of at most chunk
+// bytes must be taken by the client within timeout.
+type writeLimits struct {
+	timeout time.Duration
+	chunk   int
+}
+
+// newListener wraps ln; maxConns 0 means no limit.
+func newListener(ln net.Listener, maxConns int, write writeLimits) *listener {
+	l := &listener{Listener: ln, closed: make(chan struct{}), write: write}
+	if maxConns > 0 {
+		l.sem = make(chan struct{}, maxConns)
+	}
+	return l
+}
+
+// Accept waits for a free slot, then for a connection.
+func (l *listener) Accept() (net.Conn, error) {
+	if l.sem != nil {
+		select {
+		case l.sem <- struct{}{}:
+		case <-l.closed:
+			return nil, net.ErrClosed
+		}
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		l.release()
+		return nil, err
+	}
+	return &conn{Conn: c, l: l}, nil
+}
+
+// Close stops Accept, including one waiting for a slot.
+func (l *listener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+func (l *listener) release() {
+	if l.sem != nil {
+		<-l.sem
+	}
+}
+
+// conn is an accepted connection whose writes each get a fresh deadline,
+// so a client that stops reading is cut off after the listener's write
+// timeout while a slow one that keeps reading can download for as long as
+// it takes. A whole-response deadline (http.Server.WriteTimeout) would cut
+// off large downloads instead. Closing it frees its slot in the listener.
+type conn struct {
+	net.Conn
+	l         *listener
+	closeOnce sync.Once
+}
+
+// Write writes p in chunks, each under its own deadline.
+func (c *conn) Write(p []byte) (int, error) {
+	var n int
+	for len(p) > 0 {
+		k := min(len(p), c.l.write.chunk)
+		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+			return n, err
+		}
+		m, err := c.Conn.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// ReadFrom copies r in chunks, each under its own deadline, through the
+// connection's own ReadFrom: for a file (or a file in an io.LimitedReader,
+// as http.ServeContent passes it) that is the kernel's sendfile.
+func (c *conn) ReadFrom(r io.Reader) (int64, error) {
+	rf, ok := c.Conn.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(writerOnly{c}, r)
+	}
+	remain := int64(-1) // -1: until EOF
+	if lr, isLimited := r.(*io.LimitedReader); isLimited {
+		r, remain = lr.R, max(lr.N, 0)
+		defer func() { lr.N = remain }()
+	}
+	var total int64
+	for remain != 0 {
+		k := int64(c.l.write.chunk)
+		if remain > 0 {
+			k = min(k, remain)
+		}
+		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+			return total, err
+		}
+		n, err := rf.ReadFrom(&io.LimitedReader{R: r, N: k})
+		total += n
+		if remain > 0 {
+			remain -= n
+		}
+		if err != nil || n < k {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// CloseWrite shuts down the sending side, as net/http does to flush a last
+// answer before it closes a connection.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// Close closes the connection and frees its slot.
+func (c *conn) Close() error {
+	err := c.Conn.Close()
+	c.closeOnce.Do(c.l.release)
+	return err
+}
+
+// writerOnly hides every method but Write, so io.Copy cannot loop back
+// into ReadFrom.
+type writerOnly struct{ io.Writer }

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// connSpy is a net.Conn that records its writes, ReadFrom sources and
+// write deadlines.
+type connSpy struct {
+	net.Conn // nil: only the methods below are used
+	ops      []string
+	sources  []io.Reader
+	buf      bytes.Buffer
+}
+
+func (c *connSpy) SetWriteDeadline(time.Time) error { c.ops = append(c.ops, "deadline"); return nil }
+
+func (c *connSpy) Write(p []byte) (int, error) {
+	c.ops = append(c.ops, fmt.Sprintf("write %d", len(p)))
+	return c.buf.Write(p)
+}
+
+func (c *connSpy) ReadFrom(r io.Reader) (int64, error) {
+	c.sources = append(c.sources, r)
+	n, err := io.Copy(&c.buf, r)
+	c.ops = append(c.ops, fmt.Sprintf("readfrom %d", n))
+	return n, err
+}
+
+func spyConn(chunk int) (*conn, *connSpy) {
+	spy := &connSpy{}
+	l := &listener{write: writeLimits{timeout: time.Second, chunk: chunk}}
+	return &conn{Conn: spy, l: l}, spy
+}
+
+// TestConnReadFromKeepsSendfile: the file reaches the connection's own
+// ReadFrom in chunks, each a plain *io.LimitedReader around the *os.File
+// itself (what net's sendfile unwraps), each after a fresh deadline.
+func TestConnReadFromKeepsSendfile(t *testing.T) {
+	data := randomBytes(250_000, 3)
+	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(1000, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	c, spy := spyConn(100_000)
+	src := &io.LimitedReader{R: f, N: 240_000} // as io.CopyN in http.ServeContent
+	n, err := io.Copy(c, src)
+	if err != nil || n != 240_000 {
+		t.Fatalf("io.Copy = %d, %v", n, err)
+	}
+	want := []string{"deadline", "readfrom 100000", "deadline", "readfrom 100000", "deadline", "readfrom 40000"}
+	if fmt.Sprint(spy.ops) != fmt.Sprint(want) {
+		t.Errorf("operations %q, want %q", spy.ops, want)
+	}
+	for i, s := range spy.sources {
+		if lr, ok := s.(*io.LimitedReader); !ok || lr.R != f {
+			t.Errorf("ReadFrom #%d got %T, want an *io.LimitedReader of the *os.File", i, s)
+		}
+	}
+	if src.N != 0 {
+		t.Errorf("source has N = %d left, want 0", src.N)
+	}
+	if !bytes.Equal(spy.buf.Bytes(), data[1000:241000]) {
+		t.Error("copied bytes differ from the file's")
+	}
+}
+
+// TestConnReadFromUntilEOF: an unlimited source is copied to its end.
+func TestConnReadFromUntilEOF(t *testing.T) {
+	c, spy := spyConn(4)
+	n, err := c.ReadFrom(bytes.NewReader([]byte("0123456789")))
+	if err != nil || n != 10 || spy.buf.String() != "0123456789" {
+		t.Fatalf("ReadFrom = %d, %v, copied %q", n, err, spy.buf.String())
+	}
+	if len(spy.sources) != 3 {
+		t.Errorf("%d chunks, want 3", len(spy.sources))
+	}
+}
+
+func TestConnWriteChunks(t *testing.T) {
+	c, spy := spyConn(4)
+	n, err := c.Write([]byte("0123456789"))
+	if err != nil || n != 10 {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	want := []string{"deadline", "write 4", "deadline", "write 4", "deadline", "write 2"}
+	if fmt.Sprint(spy.ops) != fmt.Sprint(want) {
+		t.Errorf("operations %q, want %q", spy.ops, want)
+	}
+}
+
+// bigFixture is a served directory with one file of size bytes, big.bin.
+func bigFixture(t testing.TB, size int) (dir string, data []byte) {
+	dir = t.TempDir()
+	data = randomBytes(size, 9)
+	writeFile(t, dir, "big.bin", data)
+	return dir, data
+}
+
+// TestStalledReaderIsCutOff: a client that stops reading loses its
+// connection once a write has waited for the write time-out. (The kernel
+// may still deliver what it had buffered: the test watches the server's
+// side, where the request ends with part of the file sent.)
+func TestStalledReaderIsCutOff(t *testing.T) {
+	const size = 32 << 20
+	dir, _ := bigFixture(t, size)
+	s := startInProcess(t, testLimits, "-d", dir)
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.(*net.TCPConn).SetReadBuffer(4096)
+	start := time.Now()
+	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
+	if sent, _ := strconv.Atoi(m[1]); sent >= size {
+		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
+	}
+	t.Logf("stalled client cut off after %s", time.Since(start))
+	checkPrompt(t, s)
+}
+
+// TestSlowReaderCompletes: a download that takes many times the write
+// time-out completes, as long as the client keeps reading.
+func TestSlowReaderCompletes(t *testing.T) {
+	dir, data := bigFixture(t, 1<<20)
+	s := startInProcess(t, testLimits, "-q", "-d", dir)
+	resp, err := s.client.Get(s.url + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start := time.Now()
+	var got bytes.Buffer
+	for {
+		_, err := io.CopyN(&got, resp.Body, 64<<10)
+		if err != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Fatalf("got %d bytes, want the %d of the file", got.Len(), len(data))
+	}
+	if d := time.Since(start); d < 4*testLimits.write.timeout {
+		t.Errorf("download took %s only; the test proves nothing", d)
+	}
+}
+
+// TestMaxConns: with --max-conns 2, a third connection waits until one of
+// the first two closes, then is served; many more do not crash anything.
+func TestMaxConns(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.txt", []byte("a"))
+	s := startInProcess(t, testLimits, "-q", "--max-conns", "2", "-d", dir)
+	var holders []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", s.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// A complete request and then silence: the connection is
+		// kept alive (and holds its slot) until the idle time-out.
+		io.WriteString(c, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+		if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+			t.Fatal(err)
+		}
+		holders = append(holders, c)
+	}
+	third, err := net.Dial("tcp", s.addr) // the kernel's backlog accepts it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	io.WriteString(third, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	third.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	br := bufio.NewReader(third)
+	if _, err := br.Peek(1); !isTimeout(err) {
+		t.Fatalf("third connection answered while two were open: %v", err)
+	}
+	holders[0].Close()
+	third.SetReadDeadline(time.Now().Add(2 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("third connection after a slot freed: %v", err)
+	}
+	resp.Body.Close()
+
+	// A crowd of 50 at once: all are served, two at a time.
+	holders[1].Close()
+	third.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Go(func() {
+			c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+			resp, err := c.Get(s.url + "/a.txt")
+			if err != nil {
+				errs <- err
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// checkPrompt checks that a normal client is still served, in under a
+// second.
+func checkPrompt(t testing.TB, s *server) {
+	t.Helper()
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Second}
+	start := time.Now()
+	resp, err := c.Get(s.url + "/")
+	if err != nil {
+		t.Fatalf("a normal client is not served: %v", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a normal client got %s", resp.Status)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a normal client waited %s", d)
+	}
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/simplehttp/simplehttp/fileserve"
+)
+
+// limits are the server's time-outs and sizes. Tests shorten them.
+type limits struct {
+	readHeaderTimeout time.Duration // request line and headers
+	idleTimeout       time.Duration // between requests on a kept-alive connection
+	bodyTimeout       time.Duration // a request body, which nobody reads
+	write             writeLimits   // each chunk of an answer
+	maxHeaderBytes    int           // request line and headers; beyond: 431
+	shutdownGrace     time.Duration // for answers in flight at Ctrl-C
+}
+
+// defaultLimits are production values. Header and idle time-outs as Caddy's
+// and rclone's; no whole-response deadline, which would cut off a large
+// download, but each 256 KiB of an answer must be taken within 30 s (a
+// client slower than about 8 KiB/s is cut off).
+var defaultLimits = limits{
+	readHeaderTimeout: 10 * time.Second,
+	idleTimeout:       60 * time.Second,
+	bodyTimeout:       10 * time.Second,
+	write:             writeLimits{timeout: 30 * time.Second, chunk: 256 << 10},
+	maxHeaderBytes:    64 << 10,
+	shutdownGrace:     10 * time.Second,
+}
+
+// serve serves o.dir until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer) error {
+	fsys, hidden, closeDir, err := openDir(o)
+	if err != nil {
+		return err
+	}
+	defer closeDir()
+	ln, err := listen(o.bind, o.port)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, ln.Addr(), interfaceAddrs(), hidden)
+
+	srv := &http.Server{
+		Handler:           newFrontDoor(fsys, o, lim, stderr),
+		ReadHeaderTimeout: lim.readHeaderTimeout,
+		IdleTimeout:       lim.idleTimeout,
+		MaxHeaderBytes:    lim.maxHeaderBytes,
+		ErrorLog:          log.New(stderr, "simplehttp: ", 0),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(newListener(ln, o.maxConns, lim.write)) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "\nKeyboard interrupt received, exiting.")
+	return shutdown(srv, lim.shutdownGrace, stderr)
+}
+
+// newFrontDoor is the handler chain: the access log and its guards around
+// the file server.
+func newFrontDoor(fsys fs.FS, o *options, lim limits, stderr io.Writer) *frontDoor {
+	files := fileserve.New(fsys, &fileserve.Options{
+		Dotfiles: o.dotfiles,
+		Logger:   slog.New(slog.NewTextHandler(stderr, nil)),
+	})
+	d := &frontDoor{next: files, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout}
+	if !o.quiet {
+		d.log = stderr
+	}
+	return d
+}
+
+// shutdown stops accepting, waits up to grace for the answers in flight,
+// then cuts off whatever is left.
+func shutdown(srv *http.Server, grace time.Duration, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "simplehttp: answers still running after %s were cut off\n", grace)
+		return srv.Close()
+	}
+	return err
+}
+
+// openDir opens the served directory: as an os.Root, whose FS no symbolic
+// link can leave, or with --follow-symlinks as an os.DirFS, which follows
+// them anywhere. It also returns the top-level dotfiles it will hide.
+func openDir(o *options) (fsys fs.FS, hidden []string, closeDir func(), err error) {
+	root, err := os.OpenRoot(o.dir)
+	if err != nil {
+		return nil, nil, nil, dirError(o.dir, err)
+	}
+	fsys = root.FS()
+	if o.followSymlinks {
+		abs, err := filepath.Abs(o.dir)
+		if err != nil {
+			root.Close()
+			return nil, nil, nil, dirError(o.dir, err)
+		}
+		fsys = os.DirFS(abs)
+	}
+	if !o.dotfiles {
+		hidden = topDotfiles(root)
+	}
+	return fsys, hidden, func() { root.Close() }, nil
+}
+
+// dirError explains why the directory cannot be served.
+func dirError(dir string, err error) error {
+	info, statErr := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %q does not exist", dir)
+	case statErr == nil && !info.IsDir():
+		return fmt.Errorf("%q is not a directory", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot open directory %q: permission denied", dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot open directory %q: %v", dir, err)
+}
+
+// topDotfiles lists the names beginning with "." at the top of root, which
+// the server hides (except .well-known, which it serves).
+func topDotfiles(root *os.Root) []string {
+	f, err := root.Open(".")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	names = slices.DeleteFunc(names, func(n string) bool {
+		return !strings.HasPrefix(n, ".") || n == ".well-known"
+	})
+	slices.Sort(names)
+	return names
+}
+
+// listen opens the listening socket. An empty bind is every interface,
+// IPv4 and IPv6 both.
+func listen(bind string, port int) (net.Listener, error) {
+	host := bind
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err == nil {
+		return ln, nil
+	}
+	return nil, listenError(bind, port, err)
+}
+
+// listenError explains why the server cannot listen on bind and port.
+func listenError(bind string, port int, err error) error {
+	where := fmt.Sprintf("%q port %d", bind, port)
+	if bind == "" {
+		where = fmt.Sprintf("port %d", port)
+	}
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("cannot listen on %s: address already in use (choose another port, or 0 for any free one)", where)
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return fmt.Errorf("cannot listen on %s: that address is not on this machine", where)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("cannot listen on %s: permission denied (ports below 1024 need privileges)", where)
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot listen on %s: no such address or host name", where)
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		err = opErr.Err
+	}
+	return fmt.Errorf("cannot listen on %s: %v", where, err)
+}
