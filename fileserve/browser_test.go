@@ -1,0 +1,304 @@
+package fileserve_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/simplehttp/simplehttp/fileserve"
+)
+
+// chromiumPath is the browser the browser tests drive.
+const chromiumPath = "/usr/bin/chromium"
+
+// screenshotDir is where the browser tests leave their screenshots
+// (gitignored), relative to this package.
+var screenshotDir = filepath.Join("..", "artifacts", "screenshots")
+
+// browserFixture builds a folder worth looking at: every icon category,
+// sizes far apart, a symlink, nested folders and a README.
+func browserFixture(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]int{
+		"alpha.txt": 10, "Beta.png": 3000, "file2.txt": 20, "file10.txt": 30,
+		"zeta-archive.zip": 2 << 20, "song.mp3": 4 << 20, "clip.webm": 9 << 20,
+		"main.go": 700, "paper.pdf": 90 << 10, "notes.md": 1200, "data.bin": 512,
+		"a very long file name that keeps going and going until it must wrap somewhere.txt": 5,
+		"docs/inner/deep.txt": 1, "docs/guide.md": 2048, "photos/2024/beach.jpg": 1 << 20,
+	}
+	for name, size := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Repeat("x", size)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	readme := "# Fixture folder\n\nFiles for the browser tests. <script>alert('no')</script>\n"
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(readme), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("docs", filepath.Join(dir, "latest-docs")); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2023, 6, 1, 9, 30, 0, 0, time.UTC)
+	for i, name := range []string{"alpha.txt", "Beta.png", "file2.txt", "zeta-archive.zip"} {
+		at := old.Add(time.Duration(i) * 24 * time.Hour)
+		if err := os.Chtimes(filepath.Join(dir, name), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// newBrowser starts headless Chromium for one test, or skips the test when
+// it is not installed (outside CI, where it must be).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("browser tests need %s in CI: %v", chromiumPath, err)
+		}
+		t.Skipf("skipping browser test: %s not found (install chromium; CI=true makes this a failure)", chromiumPath)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 900),
+	}
+	// The browser lives as long as this context: the whole test.
+	ctx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	t.Cleanup(cancelBrowser)
+	// Record every Content-Security-Policy violation of every page.
+	const listen = `document.addEventListener("securitypolicyviolation",
+		e => { window.__csp = (window.__csp || []).concat(e.violatedDirective + " " + e.blockedURI) });`
+	// The first call starts the browser; it must have no deadline, which
+	// would stop the browser with it. The later steps have deadlines.
+	err := chromedp.Do(ctx, call(page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: listen}))
+	if err != nil {
+		t.Fatalf("starting %s: %v", chromiumPath, err)
+	}
+	return ctx
+}
+
+// rowNames are the names in the listing's rows that are shown.
+const rowNames = `Array.from(document.querySelectorAll("#entries tbody tr:not(.up)"))
+	.filter(r => !r.hidden).map(r => r.querySelector(".name a").textContent)`
+
+func TestBrowserListing(t *testing.T) {
+	ctx := newBrowser(t)
+	root, err := os.OpenRoot(browserFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	srv := httptest.NewServer(fileserve.New(root.FS(), nil))
+	defer srv.Close()
+
+	do(t, ctx, "open the root", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#entries")))
+	if title := eval[string](t, ctx, "document.title"); title != "Directory listing for /" {
+		t.Errorf("title %q", title)
+	}
+	names := eval[[]string](t, ctx, rowNames)
+	if len(names) == 0 || !strings.HasPrefix(names[0], "a very long file name") || names[len(names)-1] != "zeta-archive.zip" {
+		t.Errorf("default order %q", names)
+	}
+	checkStyled(t, ctx)
+
+	do(t, ctx, "sort by size",
+		chromedp.Click(chromedp.CSS("th.size a")),
+		chromedp.WaitVisible(chromedp.CSS(`th.size[aria-sort="descending"]`)))
+	if loc := eval[string](t, ctx, "location.search"); loc != "?sort=size&order=desc" {
+		t.Errorf("after clicking Size the query is %s", loc)
+	}
+	names = eval[[]string](t, ctx, rowNames)
+	if len(names) < 3 || !slices.Equal(names[:3], []string{"clip.webm", "song.mp3", "zeta-archive.zip"}) {
+		t.Errorf("size order %q, want the largest first", names)
+	}
+	do(t, ctx, "reverse the size order",
+		chromedp.Click(chromedp.CSS("th.size a")),
+		chromedp.WaitVisible(chromedp.CSS(`th.size[aria-sort="ascending"]`)))
+	if names = eval[[]string](t, ctx, rowNames); names[len(names)-1] != "clip.webm" {
+		t.Errorf("ascending size order %q", names)
+	}
+
+	do(t, ctx, "filter as one types",
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#filter")),
+		chromedp.SendKeys(chromedp.CSS("#filter"), "FILE"))
+	want := []string{"a very long file name that keeps going and going until it must wrap somewhere.txt", "file10.txt", "file2.txt"}
+	if names = eval[[]string](t, ctx, rowNames); !slices.Equal(names, want) {
+		t.Errorf("rows shown while filtering: %q, want %q", names, want)
+	}
+	do(t, ctx, "submit the filter to the server",
+		chromedp.Submit(chromedp.CSS("#filter")),
+		chromedp.WaitVisible(chromedp.CSS(`#filter[value="FILE"]`)))
+	if loc := eval[string](t, ctx, "location.search"); loc != "?q=FILE" {
+		t.Errorf("server filter query %s", loc)
+	}
+	if names = eval[[]string](t, ctx, rowNames); !slices.Equal(names, want) {
+		t.Errorf("server filter shows %q, want %q", names, want)
+	}
+
+	do(t, ctx, "follow folder links",
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#entries")),
+		chromedp.Click(chromedp.CSS(`a[href="./docs/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="./inner/"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="./inner/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="./deep.txt"]`)))
+	if title := eval[string](t, ctx, "document.title"); title != "Directory listing for /docs/inner/" {
+		t.Errorf("after two folder links the title is %q", title)
+	}
+	do(t, ctx, "follow a breadcrumb",
+		chromedp.Click(chromedp.CSS(`.crumbs a[href="../../"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="./docs/"]`)))
+	if loc := eval[string](t, ctx, "location.href"); loc != srv.URL+"/" {
+		t.Errorf("the root breadcrumb led to %s", loc)
+	}
+	checkNoCSPViolations(t, ctx)
+}
+
+// checkStyled checks that the style sheet, the icon sprite and the script
+// all loaded under the page's Content-Security-Policy.
+func checkStyled(t *testing.T, ctx context.Context) {
+	t.Helper()
+	collapse := eval[string](t, ctx, `getComputedStyle(document.querySelector("table")).borderCollapse`)
+	if collapse != "collapse" {
+		t.Errorf("style sheet not applied (border-collapse %q)", collapse)
+	}
+	loaded := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(e => e.name.split("/").pop().split("#")[0])`)
+	for _, asset := range []string{"style.css", "listing.js", "icons.svg"} {
+		if !slices.Contains(loaded, asset) {
+			t.Errorf("%s not loaded; loaded %q", asset, loaded)
+		}
+	}
+	checkNoCSPViolations(t, ctx)
+}
+
+func checkNoCSPViolations(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
+	}
+}
+
+// TestBrowserScreenshots renders the listing light, dark and on a phone,
+// saves the screenshots under artifacts/screenshots, and checks that a
+// 375 px wide screen shows names and sizes without scrolling sideways.
+func TestBrowserScreenshots(t *testing.T) {
+	ctx := newBrowser(t)
+	root, err := os.OpenRoot(browserFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	srv := httptest.NewServer(fileserve.New(root.FS(), nil))
+	defer srv.Close()
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shots := []struct {
+		name          string
+		width, height int64
+		scheme, path  string
+	}{
+		{"listing-light", 1200, 900, "light", "/"},
+		{"listing-dark", 1200, 900, "dark", "/"},
+		{"listing-375px", 375, 812, "light", "/"},
+		{"listing-375px-dark", 375, 812, "dark", "/photos/2024/"},
+	}
+	for _, s := range shots {
+		do(t, ctx, s.name,
+			call(emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: s.width, Height: s.height, DeviceScaleFactor: 1, Mobile: s.width < 500}),
+			call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: s.scheme}}}),
+			chromedp.Navigate(srv.URL+s.path),
+			chromedp.WaitVisible(chromedp.CSS("#entries")))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(screenshotDir, s.name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if s.width < 500 {
+			checkNarrow(t, ctx)
+		}
+	}
+	checkNoCSPViolations(t, ctx)
+}
+
+// checkNarrow checks a phone-sized page: no sideways scrolling, name and
+// size shown, the time column hidden.
+func checkNarrow(t *testing.T, ctx context.Context) {
+	t.Helper()
+	scrollWidth := eval[int](t, ctx, `document.documentElement.scrollWidth`)
+	innerWidth := eval[int](t, ctx, `window.innerWidth`)
+	if scrollWidth > innerWidth {
+		t.Errorf("375 px page scrolls sideways: %d px wide in a %d px window", scrollWidth, innerWidth)
+	}
+	sizeWidth := eval[int](t, ctx, `document.querySelector("#entries tbody td.size").offsetWidth`)
+	timeWidth := eval[int](t, ctx, `document.querySelector("#entries tbody td.time").offsetWidth`)
+	if sizeWidth == 0 || timeWidth != 0 {
+		t.Errorf("375 px page: size column %d px, time column %d px; want size shown, time hidden", sizeWidth, timeWidth)
+	}
+}
+
+// stepTimeout bounds each browser step.
+const stepTimeout = 15 * time.Second
+
+// do runs actions as one named step, failing the test on error.
+func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// call is the DevTools protocol command c as an action.
+func call[P, R any](c cdp.Command[P, R], params P) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, c, params)
+		return chromedp.Void{}, err
+	}
+}
