@@ -106,3 +106,26 @@ func TestTopDotfiles(t *testing.T) {
 		t.Errorf("with --dotfiles, hidden %q", hidden)
 	}
 }
+
+// TestListenAddress: the default is ":port", which net.Listen makes one
+// dual-stack socket. (The tests listen on 127.0.0.1 only, so the
+// wildcard itself is not opened here.)
+func TestListenAddress(t *testing.T) {
+	for _, tc := range []struct {
+		bind string
+		port int
+		want string
+	}{
+		{"", 8000, ":8000"},
+		{"", 0, ":0"},
+		{"0.0.0.0", 80, "0.0.0.0:80"},
+		{"::", 80, "[::]:80"},
+		{"::1", 8000, "[::1]:8000"},
+		{"[::1]", 8000, "[::1]:8000"},
+		{"localhost", 8000, "localhost:8000"},
+	} {
+		if got := listenAddress(tc.bind, tc.port); got != tc.want {
+			t.Errorf("listenAddress(%q, %d) = %q, want %q", tc.bind, tc.port, got, tc.want)
+		}
+	}
+}

@@ -250,3 +250,33 @@ func checkPrompt(t testing.TB, s *server) {
 		t.Errorf("a normal client waited %s", d)
 	}
 }
+
+// TestConnCloseWrite: the conn wrapper passes CloseWrite on. net/http
+// half-closes a connection whose request body it gave up on, so that the
+// client reads the whole answer before the connection goes: the client
+// then sees the end at once, not after net/http's half-second wait.
+func TestConnCloseWrite(t *testing.T) {
+	s := hostileFixture(t)
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+	br := bufio.NewReader(c)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := io.ReadAll(br); err != nil { // the body, then the end
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("status %s", resp.Status)
+	}
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("the end of the connection came %s after the answer", d)
+	}
+}

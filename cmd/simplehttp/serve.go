@@ -159,18 +159,24 @@ func topDotfiles(root *os.Root) []string {
 	return names
 }
 
-// listen opens the listening socket. An empty bind is every interface,
-// IPv4 and IPv6 both.
+// listen opens the listening socket.
 func listen(bind string, port int) (net.Listener, error) {
-	host := bind
-	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
-		host = host[1 : len(host)-1]
+	ln, err := net.Listen("tcp", listenAddress(bind, port))
+	if err != nil {
+		return nil, listenError(bind, port, err)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
-	if err == nil {
-		return ln, nil
+	return ln, nil
+}
+
+// listenAddress is the address to listen on. An empty bind gives ":port":
+// every interface, IPv4 and IPv6 both (Go's net.Listen makes that one
+// dual-stack socket, as Python's http.server does since 3.8). A bracketed
+// IPv6 address ("[::1]") is accepted too.
+func listenAddress(bind string, port int) string {
+	if strings.HasPrefix(bind, "[") && strings.HasSuffix(bind, "]") {
+		bind = bind[1 : len(bind)-1]
 	}
-	return nil, listenError(bind, port, err)
+	return net.JoinHostPort(bind, strconv.Itoa(port))
 }
 
 // listenError explains why the server cannot listen on bind and port.
