@@ -183,6 +183,8 @@ func TestRanges(t *testing.T) {
 		{"too many", "bytes=" + strings.Repeat("0-0,", 1) + manyRanges(33), 416, nil},
 		{"unknown unit", "items=0-3", 200, []string{digits}},
 		{"no equals", "bytes", 200, []string{digits}},
+		{"unit folded from Unicode", "byteſ=0-3", 200, []string{digits}},
+		{"unit in capitals", "BYTES=0-3", 206, []string{"0123"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := serve(t, h, http.MethodGet, "/range.txt", "Range", tc.header)

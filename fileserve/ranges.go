@@ -31,7 +31,7 @@ var errBadRange = errors.New("unsatisfiable range")
 //     ServeContent answers with 416 and "Content-Range: bytes */size".
 func normalizeRange(header string, size int64) (rewritten string, keep bool) {
 	unit, spec, ok := strings.Cut(header, "=")
-	if !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes") {
+	if !ok || !isBytesUnit(strings.Trim(unit, ows)) {
 		return "", false
 	}
 	ranges, err := parseByteRanges(spec, size)
@@ -49,6 +49,24 @@ func normalizeRange(header string, size int64) (rewritten string, keep bool) {
 	return b.String(), true
 }
 
+// ows is the optional white space of RFC 9110 §5.6.3.
+const ows = " \t"
+
+// isBytesUnit reports whether unit is "bytes" in any ASCII case. Range
+// units are tokens: no Unicode case folding ("byteſ" is not "bytes").
+func isBytesUnit(unit string) bool {
+	const bytes = "bytes"
+	if len(unit) != len(bytes) {
+		return false
+	}
+	for i := range len(bytes) {
+		if unit[i]|0x20 != bytes[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // parseByteRanges parses the part of a Range header after "bytes=" and
 // resolves it against size. It fails on bad syntax, when no range is
 // satisfiable, and when ranges overlap or are too many.
@@ -56,7 +74,7 @@ func parseByteRanges(spec string, size int64) ([]byteRange, error) {
 	var ranges []byteRange
 	n := 0
 	for elem := range strings.SplitSeq(spec, ",") {
-		elem = strings.TrimSpace(elem)
+		elem = strings.Trim(elem, ows)
 		if elem == "" {
 			continue // RFC 9110 §5.6.1: empty list elements are allowed
 		}
