@@ -1,6 +1,7 @@
 package fileserve
 
 import (
+	"errors"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -16,16 +17,30 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 		return
 	}
 	for _, index := range h.indexNames {
-		p := path.Join(name, index)
-		if h.hidden(p) {
-			continue // a link to a hidden file is no index
-		}
-		if info, err := fs.Stat(h.fsys, p); err == nil && info.Mode().IsRegular() {
-			h.serveFile(w, r, p)
+		if h.serveIndex(w, r, path.Join(name, index)) {
 			return
 		}
 	}
 	h.serveListing(w, r, name)
+}
+
+// serveIndex serves the index file p, if it is one: a regular file, not
+// hidden behind a symbolic link. It reports whether it answered.
+func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request, p string) bool {
+	if info, err := fs.Stat(h.fsys, p); err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	f, info, err := h.openFile(p)
+	switch {
+	case errors.Is(err, errHidden):
+		return false // a link to a hidden file is no index
+	case err != nil:
+		h.fail(w, r, err)
+		return true
+	}
+	defer f.Close()
+	h.sendFile(w, r, p, f, info)
+	return true
 }
 
 // redirectToSlash answers 301 with the URL plus "/", keeping the query.

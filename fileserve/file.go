@@ -2,33 +2,57 @@ package fileserve
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"time"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
-// send_head, and its copyfile). http.ServeContent does Range, conditional
-// requests, HEAD and Content-Length, and its io.Copy reaches the kernel's
-// sendfile when the file is an *os.File.
+// send_head, and its copyfile).
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string) {
-	f, err := h.fsys.Open(name)
+	f, info, err := h.openFile(name)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	defer f.Close()
-	info, err := f.Stat()
+	h.sendFile(w, r, name, f, info)
+}
+
+// errHidden is openFile's refusal of a file hidden behind a symbolic
+// link: to the client, a file that does not exist.
+var errHidden = fmt.Errorf("fileserve: hidden file: %w", fs.ErrNotExist)
+
+// openFile opens name, which a Stat found to be a regular file (a FIFO
+// must never be opened: that blocks until a writer comes), and checks that
+// it still is one and that it is not hidden behind a symbolic link.
+func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
+	f, err := h.fsys.Open(name)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
-	if !info.Mode().IsRegular() {
-		// A FIFO, device or socket: its "content" is not a file's.
-		h.fail(w, r, statusError(http.StatusNotFound))
-		return
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+	case !info.Mode().IsRegular():
+		err = statusError(http.StatusNotFound) // replaced since the Stat
+	case h.openedHidden(f, name):
+		err = errHidden
 	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+// sendFile sends the open regular file f, named name. http.ServeContent
+// does Range, conditional requests, HEAD and Content-Length, and its
+// io.Copy reaches the kernel's sendfile when f is an *os.File.
+func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	content, ok := f.(io.ReadSeeker)
 	if !ok {
 		h.fail(w, r, errors.New("fileserve: file does not implement io.Seeker"))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/fileserve"
@@ -25,8 +26,12 @@ func FuzzTranslatePath(f *testing.F) {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
+	handlers := map[bool]*fileserve.Handler{
+		false: fileserve.New(fstest.MapFS{}, nil),
+		true:  fileserve.New(fstest.MapFS{}, &fileserve.Options{Dotfiles: true}),
+	}
 	f.Fuzz(func(t *testing.T, urlPath string, dotfiles bool) {
-		h := fileserve.New(fs.FS(nil), &fileserve.Options{Dotfiles: dotfiles})
+		h := handlers[dotfiles]
 		name, ok := h.TranslatePath(urlPath)
 		hasNUL := strings.IndexByte(urlPath, 0) >= 0
 		if !ok {

@@ -32,6 +32,7 @@ type Handler struct {
 	indexNames []string
 	dotfiles   bool
 	log        *slog.Logger
+	rootDir    string // the real path of fsys's root, if the kernel tells
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -56,6 +57,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.rootDir = realDir(fsys)
 	return h
 }
 
@@ -89,7 +91,7 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, ok := h.translatePath(r.URL.Path)
-	if !ok || h.hidden(name) {
+	if !ok {
 		h.fail(w, r, statusError(http.StatusNotFound))
 		return
 	}
@@ -99,6 +101,10 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case info.IsDir() && h.hidden(name):
+		// A link to a hidden directory. (A file's links are checked
+		// once it is open, by openFile.)
+		h.fail(w, r, statusError(http.StatusNotFound))
 	case info.IsDir():
 		h.serveDir(w, r, name)
 	case strings.HasSuffix(r.URL.Path, "/"):

@@ -3,7 +3,6 @@ package fileserve
 import (
 	"bytes"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,9 +34,10 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 		format = negotiate(r.Header.Values("Accept"))
 	}
 	opt := listing.Options{
-		Hide:   func(entry string) bool { return h.hidden(path.Join(name, entry)) },
-		Query:  q,
-		Readme: format == listing.FormatHTML,
+		Hide:     h.hideIn(name),
+		HideLink: h.hideLinkIn(name),
+		Query:    q,
+		Readme:   format == listing.FormatHTML,
 	}
 	l, err := listing.Read(r.Context(), h.fsys, name, r.URL.Path, opt)
 	if err != nil {

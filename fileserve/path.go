@@ -2,8 +2,11 @@ package fileserve
 
 import (
 	"io/fs"
+	"os"
 	"path"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // translatePath maps a decoded URL path to a name in the served file system
@@ -32,10 +35,12 @@ func isHidden(name string) bool {
 	if name == "." {
 		return false
 	}
-	for i, elem := range strings.Split(name, "/") {
-		if hiddenElem(elem, i == 0) {
+	top := true
+	for elem := range strings.SplitSeq(name, "/") {
+		if hiddenElem(elem, top) {
 			return true
 		}
+		top = false
 	}
 	return false
 }
@@ -51,6 +56,88 @@ func hiddenElem(elem string, top bool) bool {
 // hidden name (a link "config.txt" to ".env" is refused as ".env" is).
 func (h *Handler) hidden(name string) bool {
 	return !h.dotfiles && (isHidden(name) || leadsToHidden(h.fsys, name))
+}
+
+// hideIn returns the Hide function of the listing of dir, a directory the
+// request was allowed to see: whether an entry's name is hidden.
+func (h *Handler) hideIn(dir string) func(entry string) bool {
+	if h.dotfiles {
+		return nil
+	}
+	return func(entry string) bool { return hiddenElem(entry, dir == ".") }
+}
+
+// hideLinkIn returns the HideLink function of the listing of dir: whether
+// an entry that is a symbolic link leads to a hidden name.
+func (h *Handler) hideLinkIn(dir string) func(entry string) bool {
+	if h.dotfiles {
+		return nil
+	}
+	return func(entry string) bool { return leadsToHidden(h.fsys, path.Join(dir, entry)) }
+}
+
+// openedHidden reports whether the open file f, named name, is hidden by
+// where it really is: unless dotfiles are served, a hidden name or one
+// reached through a link to a hidden name. Where the kernel tells the
+// path of an open file (Linux's /proc/self/fd), that costs one system
+// call; else name's links are resolved, one Lstat per element.
+func (h *Handler) openedHidden(f fs.File, name string) bool {
+	if h.dotfiles {
+		return false
+	}
+	if rel, ok := h.realName(f); ok {
+		return isHidden(rel)
+	}
+	return isHidden(name) || leadsToHidden(h.fsys, name)
+}
+
+// realName is the name under the root of the open file f, from its real
+// path; ok is false where the kernel does not tell, or when f is not under
+// the root's real path (a link out of an os.DirFS).
+func (h *Handler) realName(f fs.File) (name string, ok bool) {
+	p, ok := openPath(f)
+	if !ok || h.rootDir == "" {
+		return "", false
+	}
+	if p == h.rootDir {
+		return ".", true
+	}
+	name, ok = strings.CutPrefix(p, strings.TrimSuffix(h.rootDir, "/")+"/")
+	return name, ok && name != ""
+}
+
+// realDir is the real path of fsys's root directory, or "" where the
+// kernel does not tell.
+func realDir(fsys fs.FS) string {
+	f, err := fsys.Open(".")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	p, _ := openPath(f)
+	return p
+}
+
+// openPath is the real, absolute path of the open file f, as Linux tells
+// it in /proc/self/fd, for an *os.File. ok is false elsewhere, and for a
+// file that has been deleted since it was opened.
+func openPath(f fs.File) (p string, ok bool) {
+	sc, isConn := f.(syscall.Conn)
+	if !isConn {
+		return "", false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return "", false
+	}
+	var lerr error
+	err = rc.Control(func(fd uintptr) {
+		p, lerr = os.Readlink("/proc/self/fd/" + strconv.FormatUint(uint64(fd), 10))
+	})
+	if err != nil || lerr != nil || !strings.HasPrefix(p, "/") || strings.HasSuffix(p, " (deleted)") {
+		return "", false
+	}
+	return p, true
 }
 
 // maxLinks bounds the symbolic links followed to resolve one name, as the

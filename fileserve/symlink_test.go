@@ -1,6 +1,8 @@
 package fileserve_test
 
 import (
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
@@ -47,6 +49,7 @@ func linkTree(t *testing.T) (*os.Root, string) {
 		{"../.env", "d/env"},
 		{".private", "d/private"},
 		{"../.env", "trap/index.html"},
+		{".env", "README.md"},       // never shown below a listing
 		{".well-known/x.txt", "wk"}, // .well-known is not hidden
 	} {
 		symlink(t, dir, l[0], l[1])
@@ -64,6 +67,7 @@ func TestSymlinks(t *testing.T) {
 		{"os.Root FS", fileserve.New(root.FS(), nil), false},
 		{"NewRoot", fileserve.NewRoot(root, nil), false},
 		{"os.DirFS", fileserve.New(os.DirFS(dir), nil), true},
+		{"no open file paths", fileserve.New(noPathFS{root.FS()}, nil), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			outCode, outBody := 404, ""
@@ -115,6 +119,9 @@ func TestDotfiles(t *testing.T) {
 		{"os.Root FS", func(dot bool) http.Handler { return fileserve.New(root.FS(), &fileserve.Options{Dotfiles: dot}) }},
 		{"NewRoot", func(dot bool) http.Handler { return fileserve.NewRoot(root, &fileserve.Options{Dotfiles: dot}) }},
 		{"os.DirFS", func(dot bool) http.Handler { return fileserve.New(os.DirFS(dir), &fileserve.Options{Dotfiles: dot}) }},
+		{"no open file paths", func(dot bool) http.Handler {
+			return fileserve.New(noPathFS{root.FS()}, &fileserve.Options{Dotfiles: dot})
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := tc.fsys(false)
@@ -134,7 +141,10 @@ func TestDotfiles(t *testing.T) {
 			// The listing hides hidden names and links to them, but not
 			// .well-known.
 			b := body(t, serve(t, h, http.MethodGet, "/"))
-			for _, name := range []string{".env", ".git", "config.txt", "gitcfg", "repo", "chain-to-env", "dotdot-env", ".hiddendir"} {
+			if strings.Contains(b, "SECRET") {
+				t.Errorf("the listing shows a hidden file's content: %q", b)
+			}
+			for _, name := range []string{".env", ".git", "config.txt", "gitcfg", "repo", "chain-to-env", "dotdot-env", ".hiddendir", "README.md"} {
 				if strings.Contains(b, `"./`+name) {
 					t.Errorf("the listing shows %s", name)
 				}
@@ -188,4 +198,33 @@ func TestDotfilesLexical(t *testing.T) {
 			t.Errorf("Dotfiles: %s: status %d", target, resp.StatusCode)
 		}
 	}
+}
+
+// noPathFS serves fsys with its files' *os.File hidden, as a file system
+// that is not the kernel's would: the handler cannot learn where an open
+// file really is, and must resolve links itself.
+type noPathFS struct{ fsys fs.FS }
+
+func (n noPathFS) Open(name string) (fs.File, error) {
+	f, err := n.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return noPathFile{f}, nil
+}
+
+func (n noPathFS) Stat(name string) (fs.FileInfo, error)  { return fs.Stat(n.fsys, name) }
+func (n noPathFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(n.fsys, name) }
+func (n noPathFS) ReadLink(name string) (string, error)   { return fs.ReadLink(n.fsys, name) }
+
+// noPathFile is a file that hides every method but those of fs.File,
+// io.Seeker and fs.ReadDirFile.
+type noPathFile struct{ fs.File }
+
+func (f noPathFile) Seek(offset int64, whence int) (int64, error) {
+	return f.File.(io.Seeker).Seek(offset, whence)
+}
+
+func (f noPathFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	return f.File.(fs.ReadDirFile).ReadDir(n)
 }

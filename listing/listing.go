@@ -102,6 +102,10 @@ var readmeNames = []string{"readme.md", "readme.markdown", "readme.txt", "readme
 type Options struct {
 	// Hide, when set, reports whether an entry with this name is left out.
 	Hide func(name string) bool
+	// HideLink, when set, reports whether an entry with this name that is
+	// a symbolic link is left out (for what the link leads to). Only
+	// links pay for the check.
+	HideLink func(name string) bool
 	// Query filters, sorts and pages the entries.
 	Query Query
 	// Readme asks for the folder's README (on the first page only).
@@ -211,7 +215,8 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		} else {
 			name = names[i-len(dirents)]
 		}
-		if r.opt.Hide != nil && r.opt.Hide(name) {
+		if r.opt.Hide != nil && r.opt.Hide(name) ||
+			r.opt.HideLink != nil && d.Type()&fs.ModeSymlink != 0 && r.opt.HideLink(name) {
 			continue
 		}
 		lower := strings.ToLower(name)

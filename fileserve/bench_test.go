@@ -1,0 +1,58 @@
+package fileserve_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/simplehttp/simplehttp/fileserve"
+)
+
+// benchRoot is a served directory with n files three levels down.
+func benchRoot(b *testing.B, n int) *os.Root {
+	b.Helper()
+	dir := b.TempDir()
+	deep := filepath.Join(dir, "a", "b", "c")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(deep, fmt.Sprintf("f%05d.txt", i)), []byte("x"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { root.Close() })
+	return root
+}
+
+// BenchmarkHidden measures what hiding dotfiles (and links to them) costs
+// a file and a listing three levels down, against serving dotfiles.
+func BenchmarkHidden(b *testing.B) {
+	root := benchRoot(b, 2000)
+	for _, tc := range []struct{ name, target string }{
+		{"file", "/a/b/c/f00001.txt"},
+		{"listing", "/a/b/c/?format=json"},
+	} {
+		for _, dot := range []bool{false, true} {
+			h := fileserve.NewRoot(root, &fileserve.Options{Dotfiles: dot})
+			target := tc.target
+			b.Run(fmt.Sprintf("%s/dotfiles=%v", tc.name, dot), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, target, nil))
+					if w.Code != http.StatusOK {
+						b.Fatalf("status %d", w.Code)
+					}
+				}
+			})
+		}
+	}
+}
