@@ -5,24 +5,39 @@
 //
 //	root, err := os.OpenRoot("site")
 //	...
-//	http.Handle("/files/", http.StripPrefix("/files", fileserve.New(root.FS(), nil)))
+//	http.Handle("/files/", http.StripPrefix("/files", fileserve.NewRoot(root, nil)))
+//
+// [NewRoot] serves an [os.Root]: every open is confined to the directory
+// by the kernel, symbolic links included. [New] serves any [io/fs.FS]; with
+// [os.DirFS] symbolic links may lead anywhere.
 //
 // One request flows as in Python's handler:
 //
 //   - ServeHTTP dispatches on the method (do_GET, do_HEAD). GET and HEAD
 //     share one path, sendHead; only the body write differs. OPTIONS
-//     answers with Allow; any other method gets 405.
+//     answers 204 with Allow; any other method gets 405 with Allow.
 //   - translatePath decodes nothing more (net/http already did), cleans the
-//     path and rejects NUL bytes and hidden names. Every open goes through
-//     the fs.FS given to [New]; given an [os.Root]'s FS, no "..", encoded
-//     dot-dot or symbolic link can reach outside the served directory.
+//     path and rejects NUL bytes and hidden names. No "..", encoded dot-dot
+//     or backslash can climb above the root.
+//   - Unless [Options].Dotfiles is set, names beginning with "." (but a
+//     top-level ".well-known") are neither listed nor served (404), and
+//     neither is a symbolic link that leads to one: a link "config.txt" to
+//     ".env" is refused as ".env" is.
 //   - A directory asked for without its trailing slash is redirected (301)
-//     to the same path plus "/", keeping the query. With a trailing slash it
-//     serves index.html or index.htm, or else a sorted listing.
-//   - A file is served by [net/http.ServeContent] (Range, conditional
-//     requests, HEAD, sendfile) with a Content-Type from a built-in table of
-//     extensions, else from sniffing its first bytes, never into an active
-//     type such as HTML.
-//   - Every error becomes a short HTML page with the status and its reason;
-//     the client never sees a filesystem path or an error's text.
+//     to "./name/", escaped afresh, keeping the query; the relative
+//     Location cannot read as another host. With a trailing slash it
+//     serves index.html or index.htm, or else a listing.
+//   - A regular file is served by [net/http.ServeContent] (Range,
+//     conditional requests, HEAD, sendfile) with a Content-Type from a
+//     built-in table of extensions, else from sniffing its first bytes,
+//     never into an active type such as HTML. Range headers are checked
+//     first (RFC 9110): overlapping or more than 32 ranges get 416, other
+//     units are ignored. A FIFO, socket or device is never opened (404).
+//     A file that shrinks while it is sent leaves the client a short body
+//     on a closed connection, never a complete-looking one, and is logged.
+//   - Every error, those of ServeContent (412, 416) included, becomes a
+//     short HTML page with the status and its reason and the security
+//     headers of generated pages (a strict Content-Security-Policy,
+//     X-Content-Type-Options, Referrer-Policy); the client never sees a
+//     file-system path or an error's text. 5xx causes go to the Logger.
 package fileserve
