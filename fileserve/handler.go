@@ -17,7 +17,8 @@ type Options struct {
 	// Dotfiles, when true, lists and serves names that begin with ".".
 	// By default they are neither listed nor served (404), except for
 	// ".well-known/" at the top: a forgotten .git/ or .env is the classic
-	// leak of one-line file servers.
+	// leak of one-line file servers. Symbolic links that lead to such a
+	// name are hidden as the name is.
 	Dotfiles bool
 
 	// Logger receives the cause of every 5xx answer. Nil means
@@ -37,10 +38,10 @@ type Handler struct {
 
 var _ http.Handler = (*Handler)(nil)
 
-// New returns a Handler serving fsys. Pass the FS of an [os.Root]
-// ((*os.Root).FS): it confines every open to the directory, symbolic links
-// included. [os.DirFS] rejects ".." but follows symbolic links anywhere.
-// A nil opt means the zero Options.
+// New returns a Handler serving fsys. The FS of an [os.Root]
+// ((*os.Root).FS) confines every open to the directory, symbolic links
+// included, as [NewRoot] does; [os.DirFS] rejects ".." but follows
+// symbolic links anywhere. A nil opt means the zero Options.
 func New(fsys fs.FS, opt *Options) *Handler {
 	if opt == nil {
 		opt = &Options{}
