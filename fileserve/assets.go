@@ -70,5 +70,6 @@ func serveAsset(w http.ResponseWriter, r *http.Request, name string) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", info.ModTime(), f.(io.ReadSeeker))
+	cw := &contentWriter{ResponseWriter: w, r: r}
+	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), f.(io.ReadSeeker))
 }

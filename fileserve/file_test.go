@@ -5,6 +5,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -269,5 +270,36 @@ func checkContentRange(t *testing.T, cr, part string) {
 	}
 	if size != len(digits) || last >= size || first > last || digits[first:last+1] != part {
 		t.Errorf("Content-Range %q does not match part %q", cr, part)
+	}
+}
+
+// TestAssetErrors checks that the embedded assets answer bad ranges and
+// failed preconditions with the error page, never cached for good.
+func TestAssetErrors(t *testing.T) {
+	h := newHandler()
+	page := body(t, serve(t, h, http.MethodGet, "/"))
+	m := regexp.MustCompile(`href="([^"]*style\.css)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no style sheet in the listing: %q", page)
+	}
+	asset := "/" + strings.TrimPrefix(m[1], "/")
+	if resp := serve(t, h, http.MethodGet, asset); resp.StatusCode != 200 {
+		t.Fatalf("%s: status %d", asset, resp.StatusCode)
+	}
+	for _, tc := range []struct {
+		header []string
+		code   int
+	}{
+		{[]string{"Range", "bytes=99999999-"}, 416},
+		{[]string{"Range", "bytes=-0"}, 416},
+		{[]string{"Range", "bytes=0-1,1-2"}, 416},
+		{[]string{"If-Match", `"nope"`}, 412},
+	} {
+		resp := serve(t, h, http.MethodGet, asset, tc.header...)
+		b := body(t, resp)
+		if resp.StatusCode != tc.code {
+			t.Errorf("%v: status %d, want %d", tc.header, resp.StatusCode, tc.code)
+		}
+		checkErrorPage(t, resp, b, tc.code)
 	}
 }

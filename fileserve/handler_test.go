@@ -156,6 +156,12 @@ func TestIndexFiles(t *testing.T) {
 			t.Errorf("%s: body %q lacks %q", tc.target, b, tc.want)
 		}
 	}
+	// A page the user serves is theirs: no CSP of ours breaks its scripts.
+	resp := serve(t, h, http.MethodGet, "/site/")
+	body(t, resp)
+	if csp := resp.Header.Get("Content-Security-Policy"); csp != "" {
+		t.Errorf("a served index.html carries Content-Security-Policy %q", csp)
+	}
 	// Custom index names, tried in order.
 	h = fileserve.New(testFS(), &fileserve.Options{IndexNames: []string{"index.htm", "index.html"}})
 	if b := body(t, serve(t, h, http.MethodGet, "/site/")); b != "<h1>htm</h1>\n" {
