@@ -100,7 +100,8 @@ func TestSpecialFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	targets := []string{"/fifo", "/sock"}
+	symlink(t, dir, "/dev/null", "devnull")
+	targets := []string{"/fifo", "/sock", "/devnull"}
 	// /dev/null's numbers; only root may create it.
 	if err := syscall.Mknod(filepath.Join(dir, "null"), syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
 		targets = append(targets, "/null")
@@ -108,10 +109,12 @@ func TestSpecialFiles(t *testing.T) {
 		t.Logf("no device test: mknod: %v", err)
 	}
 	h := fileserve.NewRoot(root, nil)
-	for _, target := range targets {
-		resp := serveWithin(t, h, target, 5*time.Second)
-		if b := body(t, resp); resp.StatusCode != 404 {
-			t.Errorf("%s: status %d %q, want 404", target, resp.StatusCode, b)
+	for _, handler := range []http.Handler{h, fileserve.New(os.DirFS(dir), nil)} {
+		for _, target := range targets {
+			resp := serveWithin(t, handler, target, 5*time.Second)
+			if b := body(t, resp); resp.StatusCode != 404 {
+				t.Errorf("%s: status %d %q, want 404", target, resp.StatusCode, b)
+			}
 		}
 	}
 	// A FIFO named index.html is no index: the listing is served.

@@ -104,7 +104,33 @@ func FuzzNormalizeRange(f *testing.F) {
 		if got := formatRanges(want); out != got {
 			t.Fatalf("%q size %d: %q, want %q", header, size, out, got)
 		}
+		checkRangeHeader(t, out, size)
 	})
+}
+
+// checkRangeHeader checks, apart from the model, that a rewritten header
+// holds at most MaxRanges disjoint ranges inside [0, size).
+func checkRangeHeader(t *testing.T, out string, size int64) {
+	spec, ok := strings.CutPrefix(out, "bytes=")
+	elems := strings.Split(spec, ",")
+	if !ok || len(elems) > fileserve.MaxRanges {
+		t.Fatalf("%q: not bytes=, or more than %d ranges", out, fileserve.MaxRanges)
+	}
+	var seen [][2]int64
+	for _, e := range elems {
+		a, b, _ := strings.Cut(e, "-")
+		first, err1 := strconv.ParseInt(a, 10, 64)
+		last, err2 := strconv.ParseInt(b, 10, 64)
+		if err1 != nil || err2 != nil || first < 0 || first > last || last >= size {
+			t.Fatalf("%q: range %q is not inside [0, %d)", out, e, size)
+		}
+		for _, r := range seen {
+			if first <= r[1] && r[0] <= last {
+				t.Fatalf("%q: ranges overlap", out)
+			}
+		}
+		seen = append(seen, [2]int64{first, last})
+	}
 }
 
 // rangeRE matches one range-spec: first-last, first- or -suffix.
