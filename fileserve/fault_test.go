@@ -36,8 +36,10 @@ func TestTruncatedWhileSending(t *testing.T) {
 	want := pattern(size)
 	root, dir := tempRoot(t, map[string]string{"small.txt": "small\n"})
 	big := filepath.Join(dir, "big.bin")
-	if err := os.WriteFile(big, want, 0o644); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{big, filepath.Join(dir, "leave.bin")} {
+		if err := os.WriteFile(name, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	logger, logs := captureLog()
 	srv := httptest.NewServer(fileserve.NewRoot(root, &fileserve.Options{Logger: logger}))
@@ -75,6 +77,15 @@ func TestTruncatedWhileSending(t *testing.T) {
 	if !strings.Contains(log, "shrank") || !strings.Contains(log, "/big.bin") || !strings.Contains(log, "missing=") {
 		t.Errorf("the log does not tell: %q", log)
 	}
+	// A client that leaves mid-way is no file fault: nothing is logged.
+	leaver, err := srv.Client().Get(srv.URL + "/leave.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(leaver.Body, make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	leaver.Body.Close()
 	// The server goes on serving.
 	resp2, err := srv.Client().Get(srv.URL + "/small.txt")
 	if err != nil {
@@ -82,6 +93,10 @@ func TestTruncatedWhileSending(t *testing.T) {
 	}
 	if b := body(t, resp2); resp2.StatusCode != 200 || b != "small\n" {
 		t.Errorf("after the fault: %d %q", resp2.StatusCode, b)
+	}
+	srv.Close() // waits for every handler
+	if n := strings.Count(logs.String(), "shrank"); n != 1 {
+		t.Errorf("%d warnings, want 1 (a client that leaves is no fault): %q", n, logs)
 	}
 }
 

@@ -69,10 +69,17 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	cw := &contentWriter{ResponseWriter: w, r: r}
 	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), content)
-	if short := cw.shortBy(); short > 0 {
+	if short := cw.shortBy(); short > 0 && shrank(f, info.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
 			"path", r.URL.Path, "sent", cw.written, "missing", short)
 	}
+}
+
+// shrank reports whether the open file f is now shorter than size. A body
+// cut short by a client that left is no fault of the file's.
+func shrank(f fs.File, size int64) bool {
+	info, err := f.Stat()
+	return err == nil && info.Size() < size
 }
 
 // etag is a strong validator built from the file's modification time and
