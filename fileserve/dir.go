@@ -12,7 +12,9 @@ import (
 // serveDir answers for the directory name: a redirect when the URL lacks
 // its trailing slash, else the first index file, else the listing.
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) {
-	if !strings.HasSuffix(r.URL.Path, "/") {
+	// The escaped path: a final "%2F" is no slash to a browser, which
+	// would resolve the listing's relative links against the parent.
+	if !strings.HasSuffix(r.URL.EscapedPath(), "/") {
 		redirectToSlash(w, r)
 		return
 	}
@@ -48,7 +50,10 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request, p string) b
 // http.StripPrefix, and it can never read as another host, whatever the
 // request path held (CVE-2021-28861).
 func redirectToSlash(w http.ResponseWriter, r *http.Request) {
-	loc := "./" + lastSegment(r) + "/"
+	loc := "./"
+	if seg := lastSegment(r); seg != "" {
+		loc += seg + "/"
+	}
 	if r.URL.RawQuery != "" {
 		loc += "?" + r.URL.RawQuery
 	}
@@ -57,7 +62,9 @@ func redirectToSlash(w http.ResponseWriter, r *http.Request) {
 }
 
 // lastSegment is the last element of the request's path, percent-encoded
-// afresh so that no "/", "\" or "?" inside it acts as a delimiter.
+// afresh so that no "/", "\" or "?" inside it acts as a delimiter. Encoded
+// slashes at its end ("plain%2F") are dropped: the redirect adds the one
+// slash that counts.
 func lastSegment(r *http.Request) string {
 	p := r.URL.EscapedPath()
 	if p == "" {
@@ -67,7 +74,7 @@ func lastSegment(r *http.Request) string {
 	}
 	seg := p[strings.LastIndexByte(p, '/')+1:]
 	if s, err := url.PathUnescape(seg); err == nil {
-		seg = url.PathEscape(s)
+		seg = url.PathEscape(strings.TrimRight(s, "/"))
 	}
 	return seg
 }

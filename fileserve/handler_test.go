@@ -239,6 +239,12 @@ func TestDirectoryRedirect(t *testing.T) {
 		{"/%C3%A9vian", "/évian"},
 		{"/日本", "/日本"},
 		{"/a%2Fb", "/a/b"},
+		{"/plain%2F", "/plain/"}, // a slash, but encoded: links would miss
+		{"/plain%2F?x=1", "/plain/"},
+		{"/plain%2F%2F", "/plain/"},
+		{"/a%2Fb%2F", "/a/b/"},
+		{"/plain/%2F", "/plain/"},
+		{"/%2F", "/"},
 		{"/a/b", "/a/b"},
 		{"/semi;colon", "/semi;colon"},
 		{"/amp&eq=", "/amp&eq="},
