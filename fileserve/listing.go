@@ -11,11 +11,16 @@ import (
 	"github.com/simplehttp/simplehttp/listing"
 )
 
-// bufPool recycles the buffers listings are rendered into. A buffer that
-// grew past maxPooledBuf (a huge listing) is left to the collector.
+// bufPool recycles the buffers listings are rendered into: a 10,000-entry
+// page is a few megabytes, and growing a fresh buffer to that size for
+// every request was most of the garbage. A buffer that grew past
+// maxPooledBuf (a page of a huge limit) is left to the collector.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-const maxPooledBuf = 4 << 20
+const maxPooledBuf = 16 << 20
+
+// rowBytes is about the size of one row of a listing, in any format.
+const rowBytes = 400
 
 // listingTypes are the Content-Types of the listing formats.
 var listingTypes = [...]string{
@@ -33,6 +38,9 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	if format == listing.FormatAuto {
 		format = negotiate(r.Header.Values("Accept"))
 	}
+	// The folder itself is not hidden (sendHead checked), so an entry is
+	// hidden by its own name, or as a link that leads to a hidden name:
+	// only links pay for the walk.
 	opt := listing.Options{
 		Hide:     h.hideIn(name),
 		HideLink: h.hideLinkIn(name),
@@ -55,6 +63,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuf(buf)
 	buf.Reset()
+	buf.Grow(8<<10 + rowBytes*len(l.Entries))
 	if err := render(buf, l, format, r.URL.Path); err != nil {
 		h.fail(w, r, err)
 		return

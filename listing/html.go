@@ -176,7 +176,12 @@ const rowChunk = 32 << 10
 // row; every value from the file system goes through appendEscaped or is
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
-	rf := rowFormatter{icons: opt.AssetPrefix + "icons.svg#", now: opt.Now, sizes: map[int64]string{}, times: map[int64]string{}}
+	rf := rowFormatter{
+		icons: string(appendEscaped(nil, opt.AssetPrefix+"icons.svg#")),
+		now:   opt.Now,
+		sizes: map[int64]string{},
+		times: map[int64]string{},
+	}
 	b := make([]byte, 0, rowChunk+1024)
 	for _, e := range entries {
 		b = rf.appendRow(b, e)
@@ -194,10 +199,10 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // rowFormatter formats rows. Folders hold many files of one size or one
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
-	icons string           // the icon sprite's URL, up to the "#"
+	icons string           // the icon sprite's URL up to the "#", escaped
 	now   time.Time        // for relative times; zero leaves them out
 	sizes map[int64]string // size → its text in binary units
-	times map[int64]string // Unix second → its relative text
+	times map[int64]string // Unix second → its <time> element
 }
 
 // maxMemo bounds each memo of one page.
@@ -223,7 +228,7 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	b = append(b, `"><svg class="icon `...)
 	b = append(b, icon...)
 	b = append(b, `" aria-hidden="true"><use href="`...)
-	b = appendEscaped(b, rf.icons)
+	b = append(b, rf.icons...)
 	b = append(b, icon...)
 	b = append(b, `"></use></svg>`...)
 	b = appendEscaped(b, e.Name)
@@ -261,24 +266,28 @@ func (rf *rowFormatter) appendSize(b []byte, e *Entry) []byte {
 }
 
 // appendTime appends t as a <time> in UTC, with the relative time in a
-// tooltip; nothing for a zero time.
+// tooltip; nothing for a zero time. The element depends only on t's
+// second, so it is memoized per second.
 func (rf *rowFormatter) appendTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return b
 	}
-	t = t.UTC()
+	sec := t.Unix()
+	return append(b, memoized(rf.times, sec, func() string { return rf.timeElement(time.Unix(sec, 0).UTC()) })...)
+}
+
+// timeElement is the <time> element of t.
+func (rf *rowFormatter) timeElement(t time.Time) string {
+	b := make([]byte, 0, 96)
 	b = append(b, `<time datetime="`...)
 	b = t.AppendFormat(b, time.RFC3339)
 	if !rf.now.IsZero() {
 		b = append(b, `" title="`...)
-		sec := t.Unix()
-		b = append(b, memoized(rf.times, sec, func() string {
-			return humanize.RelTime(time.Unix(sec, 0), rf.now, "ago", "from now")
-		})...)
+		b = append(b, humanize.RelTime(t, rf.now, "ago", "from now")...)
 	}
 	b = append(b, `">`...)
 	b = t.AppendFormat(b, "2006-01-02 15:04")
-	return append(b, "</time>"...)
+	return string(append(b, "</time>"...))
 }
 
 // appendGrouped appends n >= 0 with its digits in groups of three
@@ -300,6 +309,9 @@ func appendGrouped(b []byte, n int64) []byte {
 // visible Unicode pictures (U+2400…), invalid UTF-8 the replacement
 // character. Nothing in s can end an element or an attribute.
 func appendEscaped(b []byte, s string) []byte {
+	if plain(s) {
+		return append(b, s...)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
@@ -333,4 +345,16 @@ func appendEscaped(b []byte, s string) []byte {
 		i++
 	}
 	return b
+}
+
+// plain reports whether appendEscaped may copy s as it is: printable ASCII
+// without markup characters.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '"', c == '\'':
+			return false
+		}
+	}
+	return true
 }

@@ -101,10 +101,13 @@ var readmeNames = []string{"readme.md", "readme.markdown", "readme.txt", "readme
 // Options controls what Read keeps and how it orders it.
 type Options struct {
 	// Hide, when set, reports whether an entry with this name is left out.
+	// It sees every name, so it should look at the name alone.
 	Hide func(name string) bool
-	// HideLink, when set, reports whether an entry with this name that is
-	// a symbolic link is left out (for what the link leads to). Only
-	// links pay for the check.
+	// HideLink, when set, reports whether a symbolic link with this name
+	// is left out (say, because it leads to a hidden name). It is called
+	// only for links. A huge folder's links past the first page's worth of
+	// entries are known as links only once stat'ed, on their page: there
+	// a hidden link is dropped from the page but still counted in Total.
 	HideLink func(name string) bool
 	// Query filters, sorts and pages the entries.
 	Query Query
@@ -215,8 +218,7 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		} else {
 			name = names[i-len(dirents)]
 		}
-		if r.opt.Hide != nil && r.opt.Hide(name) ||
-			r.opt.HideLink != nil && d.Type()&fs.ModeSymlink != 0 && r.opt.HideLink(name) {
+		if r.opt.Hide != nil && r.opt.Hide(name) {
 			continue
 		}
 		lower := strings.ToLower(name)
@@ -228,23 +230,34 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		}
 		store = append(store, Entry{Name: name, lower: lower, d: d})
 		e := &store[len(store)-1]
-		if d != nil {
-			r.typeFrom(e, d)
+		if d != nil && !r.typeFrom(e, d) {
+			store = store[:len(store)-1]
+			continue
 		}
 		all = append(all, e)
 	}
 	return all, readme, nil
 }
 
-// typeFrom sets e's kind from its directory entry.
-func (r *reader) typeFrom(e *Entry, d fs.DirEntry) {
+// typeFrom sets e's kind from its directory entry. It reports false for
+// a link that HideLink hides.
+func (r *reader) typeFrom(e *Entry, d fs.DirEntry) bool {
 	e.typed = true
 	e.IsDir = d.IsDir()
 	e.IsSymlink = d.Type()&fs.ModeSymlink != 0
 	if e.IsSymlink {
+		if r.hiddenLink(e.Name) {
+			return false
+		}
 		r.stat(e) // a link's kind is its target's: the sort needs it
 	}
 	e.classify()
+	return true
+}
+
+// hiddenLink reports whether HideLink hides the link name.
+func (r *reader) hiddenLink(name string) bool {
+	return r.opt.HideLink != nil && r.opt.HideLink(name)
 }
 
 // readmeRank is the place of lower in readmeNames, or len(readmeNames).
@@ -320,12 +333,18 @@ func (r *reader) page(all []*Entry) []*Entry {
 	q := r.opt.Query
 	start := min(q.Offset, len(all))
 	end := start + min(q.PageSize(), len(all)-start)
-	page := all[start:end]
+	page := all[start:end:end]
+	kept := page[:0]
 	for _, e := range page {
+		wasTyped := e.typed
 		r.stat(e)
+		if !wasTyped && e.IsSymlink && r.hiddenLink(e.Name) {
+			continue
+		}
 		e.URL = entryURL(e.Name, e.IsDir)
+		kept = append(kept, e)
 	}
-	return page
+	return kept
 }
 
 // readme reads the README file name, capped at maxReadme bytes, and moves
@@ -333,6 +352,9 @@ func (r *reader) page(all []*Entry) []*Entry {
 // cannot be read is left out.
 func (r *reader) readme(name string, modTime *time.Time) *Readme {
 	p := path.Join(r.dir, name)
+	if li, err := lstat(r.fsys, p); err != nil || (li.Mode()&fs.ModeSymlink != 0 && r.hiddenLink(name)) {
+		return nil
+	}
 	info, err := fs.Stat(r.fsys, p)
 	if err != nil || !info.Mode().IsRegular() {
 		return nil

@@ -312,3 +312,45 @@ func TestReadBareNames(t *testing.T) {
 		t.Errorf("link-dir not listed as a link to a folder: %s", describe(whole.Entries))
 	}
 }
+
+// TestReadHideLink checks that links HideLink hides are left out, whether
+// read as entries or, in a huge folder, as bare names; and that a README
+// that is such a link is not shown.
+func TestReadHideLink(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, ".env"), []byte("SECRET=1"), 0o644))
+	for i := range 12 {
+		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d", i)), nil, 0o644))
+	}
+	must(t, os.Symlink(".env", filepath.Join(dir, "README")))
+	must(t, os.Symlink(".env", filepath.Join(dir, "zz-config")))
+	must(t, os.Symlink("f01", filepath.Join(dir, "zz-ok")))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	opt := Options{
+		Hide:     func(name string) bool { return strings.HasPrefix(name, ".") },
+		HideLink: func(name string) bool { return name == "README" || name == "zz-config" },
+		Readme:   true,
+	}
+	l, err := Read(context.Background(), root.FS(), ".", "/", opt)
+	must(t, err)
+	if got := names(l.Entries); strings.Contains(got, "README") || strings.Contains(got, "zz-config") || !strings.Contains(got, "zz-ok") || l.Total != 13 {
+		t.Errorf("entries %q (total %d): want the hidden links left out", got, l.Total)
+	}
+	if l.Readme != nil {
+		t.Errorf("README shown through a hidden link: %q", l.Readme.Text)
+	}
+	var paged []string
+	for offset := 0; offset < 15; offset += 4 {
+		opt.Query = Query{Limit: 4, Offset: offset}
+		l, err := Read(context.Background(), root.FS(), ".", "/", opt)
+		must(t, err)
+		for _, e := range l.Entries {
+			paged = append(paged, e.Name)
+		}
+	}
+	if got := strings.Join(paged, " "); strings.Contains(got, "README") || strings.Contains(got, "zz-config") || !strings.Contains(got, "zz-ok") {
+		t.Errorf("paged entries %q: want the hidden links left out", got)
+	}
+}
