@@ -65,12 +65,12 @@ func TestServeListingFormats(t *testing.T) {
 	}{
 		{"/", "", "text/html; charset=utf-8", []string{"<title>Directory listing for /</title>", `href="./a.txt"`, "read &lt;me&gt;"}},
 		{"/", "*/*", "text/html; charset=utf-8", []string{"<table"}},
-		{"/", "application/json", "application/json", []string{`"total": 4`, `"name": "b.json"`, `"mime": "application/json"`}},
-		{"/?format=json", "text/html", "application/json", []string{`"path": "/"`}},
+		{"/", "application/json", "application/json", []string{`"total":4`, `"name":"b.json"`, `"mime":"application/json"`}},
+		{"/?format=json", "text/html", "application/json", []string{`"path":"/"`}},
 		{"/?format=txt", "", "text/plain; charset=utf-8", []string{"# Directory listing for /: 4 entries\n", "a.txt   5 B  2024-05-06 06:08\n"}},
 		{"/", "text/plain", "text/plain; charset=utf-8", []string{"sub/"}},
 		{"/sub/?sort=name&order=desc&format=txt", "", "text/plain; charset=utf-8", []string{"/sub/: 2 entries\nd.html"}},
-		{"/?limit=1&offset=1&format=json", "", "application/json", []string{`"total": 4`, `"limit": 1`, `"offset": 1`, `"next": "?limit=1\u0026offset=2\u0026format=json"`}},
+		{"/?limit=1&offset=1&format=json", "", "application/json", []string{`"total":4`, `"limit":1`, `"offset":1`, `"next":"?limit=1\u0026offset=2\u0026format=json"`}},
 		// Untrusted parameters fall back to defaults, never an error.
 		{"/?sort=%ff&order=sideways&limit=-1&offset=abc&q=%&format=xml", "", "text/html; charset=utf-8", []string{"4 entries"}},
 	}

@@ -293,3 +293,20 @@ func TestRelativeTimes(t *testing.T) {
 		t.Errorf("%d rows say 3 minutes ago, want 2", n)
 	}
 }
+
+// FuzzJSONString checks the hand-written JSON strings against
+// encoding/json, byte for byte.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range append(hostileNames, "", "\u2028\u2029", "\x00\x1f\x7f", "a\"b\\c", "\xed\xa0\x80") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}

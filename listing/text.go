@@ -23,30 +23,31 @@ const maxNameWidth = 48
 func (l *Listing) WriteText(w io.Writer) error {
 	names := make([]string, len(l.Entries))
 	sizes := make([]string, len(l.Entries))
+	memo := map[int64]string{}
 	nameW, sizeW := 0, 0
 	for i, e := range l.Entries {
 		names[i] = textName(e)
 		sizes[i] = "-"
 		if !e.IsDir {
-			sizes[i] = humanize.IBytes(uint64(max(e.Size, 0)))
+			size := max(e.Size, 0)
+			sizes[i] = memoized(memo, size, func() string { return humanize.IBytes(uint64(size)) })
 		}
 		nameW = max(nameW, min(utf8.RuneCountInString(names[i]), maxNameWidth))
 		sizeW = max(sizeW, len(sizes[i]))
 	}
-	var b strings.Builder
-	b.WriteString(textHeader(l))
+	b := scratch(w, 256+(nameW+sizeW+24)*len(l.Entries))
+	b = append(b, textHeader(l)...)
 	for i, e := range l.Entries {
-		b.WriteString(names[i])
-		pad(&b, nameW-utf8.RuneCountInString(names[i])+2)
-		pad(&b, sizeW-len(sizes[i]))
-		b.WriteString(sizes[i])
+		b = append(b, names[i]...)
+		b = appendSpaces(b, nameW-utf8.RuneCountInString(names[i])+2+sizeW-len(sizes[i]))
+		b = append(b, sizes[i]...)
 		if !e.ModTime.IsZero() {
-			b.WriteString("  ")
-			b.WriteString(e.ModTime.UTC().Format("2006-01-02 15:04"))
+			b = append(b, "  "...)
+			b = e.ModTime.UTC().AppendFormat(b, "2006-01-02 15:04")
 		}
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(b)
 	return err
 }
 
@@ -118,9 +119,10 @@ func needsEscape(s string) bool {
 	return false
 }
 
-// pad writes n spaces (none when n <= 0).
-func pad(b *strings.Builder, n int) {
+// appendSpaces appends n spaces (none when n <= 0).
+func appendSpaces(b []byte, n int) []byte {
 	for ; n > 0; n-- {
-		b.WriteByte(' ')
+		b = append(b, ' ')
 	}
+	return b
 }
