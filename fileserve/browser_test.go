@@ -128,6 +128,7 @@ func TestBrowserListing(t *testing.T) {
 		t.Errorf("default order %q", names)
 	}
 	checkStyled(t, ctx)
+	checkKeyboard(t, ctx)
 
 	do(t, ctx, "sort by size",
 		chromedp.Click(chromedp.CSS("th.size a")),
@@ -198,6 +199,22 @@ func checkStyled(t *testing.T, ctx context.Context) {
 		}
 	}
 	checkNoCSPViolations(t, ctx)
+}
+
+// checkKeyboard checks that "/" jumps to the filter box and that Tab
+// reaches the links with a visible focus outline.
+func checkKeyboard(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx, "press /", chromedp.KeyEvent("/"))
+	if id := eval[string](t, ctx, "document.activeElement.id"); id != "filter" {
+		t.Errorf("after pressing / the focus is on %q, want the filter box", id)
+	}
+	do(t, ctx, "tab to the links", chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
+	focused := eval[string](t, ctx, "document.activeElement.textContent")
+	outline := eval[string](t, ctx, "getComputedStyle(document.activeElement).outlineStyle")
+	if focused != "Folders first (off; turn on)" || outline == "none" {
+		t.Errorf("two Tabs after the filter: focus on %q with outline %q, want the Folders first link, outlined", focused, outline)
+	}
 }
 
 func checkNoCSPViolations(t *testing.T, ctx context.Context) {
