@@ -248,6 +248,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		{"listing-dark", 1200, 900, "dark", "/"},
 		{"listing-375px", 375, 812, "light", "/"},
 		{"listing-375px-dark", 375, 812, "dark", "/photos/2024/"},
+		{"listing-paged-dark", 1200, 700, "dark", "/?sort=size&order=desc&dirs=first&limit=5&offset=5"},
 	}
 	for _, s := range shots {
 		do(t, ctx, s.name,
