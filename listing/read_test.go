@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -352,5 +353,48 @@ func TestReadHideLink(t *testing.T) {
 	}
 	if got := strings.Join(paged, " "); strings.Contains(got, "README") || strings.Contains(got, "zz-config") || !strings.Contains(got, "zz-ok") {
 		t.Errorf("paged entries %q: want the hidden links left out", got)
+	}
+}
+
+// openCountingFS counts the opens of anything but a directory.
+type openCountingFS struct {
+	fstest.MapFS
+	opens *atomic.Int64
+}
+
+func (c openCountingFS) Open(name string) (fs.File, error) {
+	f, err := c.MapFS.Open(name)
+	if err == nil {
+		if info, err := f.Stat(); err == nil && !info.IsDir() {
+			c.opens.Add(1)
+		}
+	}
+	return f, err
+}
+
+// TestListingNeverReadsFiles checks that no format opens a file to learn
+// its type: the MIME type comes from the extension table alone.
+func TestListingNeverReadsFiles(t *testing.T) {
+	fsys := manyFS(2000)
+	fsys["page.html"] = &fstest.MapFile{Data: []byte("<html>")}
+	fsys["noext"] = &fstest.MapFile{Data: []byte("%PDF-1.7")}
+	opens := new(atomic.Int64)
+	cfs := openCountingFS{fsys, opens}
+	for _, q := range []string{"", "sort=type", "sort=size&dirs=first"} {
+		l, err := Read(context.Background(), cfs, ".", "/", Options{Query: ParseQuery(q), Readme: true})
+		must(t, err)
+		var buf bytes.Buffer
+		must(t, l.WriteHTML(&buf, HTMLOptions{}))
+		must(t, l.WriteJSON(&buf))
+		must(t, l.WriteText(&buf))
+		if !strings.Contains(buf.String(), `"name":"page.html","url":"./page.html","kind":"file","is_dir":false,"size":6,"mime":"text/html; charset=utf-8"}`) {
+			t.Errorf("%s: page.html has no MIME type from its extension", q)
+		}
+		if !strings.Contains(buf.String(), `"name":"noext","url":"./noext","kind":"file","is_dir":false,"size":8}`) {
+			t.Errorf("%s: noext should have no MIME type (no sniffing)", q)
+		}
+	}
+	if n := opens.Load(); n != 0 {
+		t.Errorf("listing opened %d files", n)
 	}
 }
