@@ -46,7 +46,8 @@ func browserFixture(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	readme := "# Fixture folder\n\nFiles for the browser tests. <script>alert('no')</script>\n"
+	readme := "# Fixture folder\n\nFiles for the **browser tests**; see [the docs](docs/). <script>alert('no')</script>\n\n" +
+		"- `alpha.txt`: ten bytes\n- `song.mp3`: four MiB\n\n```\nsimplehttp 8000\n```\n"
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(readme), 0o644); err != nil {
 		t.Fatal(err)
 	}

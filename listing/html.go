@@ -47,6 +47,8 @@ type htmlPage struct {
 	Prev, Next string
 	// ReadmeURL links to the README file.
 	ReadmeURL string
+	// Markdown is the README parsed, when it is a Markdown file.
+	Markdown []mdBlock
 }
 
 type crumb struct{ Name, URL string }
@@ -69,6 +71,9 @@ func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p.From, p.To, p.Prev, p.Next = pages(l)
 	if l.Readme != nil {
 		p.ReadmeURL = entryURL(l.Readme.Name, false)
+		if isMarkdown(l.Readme.Name) {
+			p.Markdown = parseMarkdown(l.Readme.Text)
+		}
 	}
 	if err := page.ExecuteTemplate(w, "head", p); err != nil {
 		return err

@@ -219,7 +219,7 @@ func TestHTMLDetails(t *testing.T) {
 			`<use href="/.a/icons.svg#image"></use></svg>photo.JPG`,
 			`<a class="toggle" href="?dirs=first">Folders first<span class="visually-hidden"> (off; turn on)</span></a>`,
 			`<p class="summary" id="summary" aria-live="polite">12 entries</p>`,
-			`<pre># Fixture` + "\n\n" + `&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends`,
+			`<div class="markdown"><h3>Fixture</h3>` + "\n" + `<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends</p>`,
 		}, []string{`href="../"`, `class="pager"`, "<script>alert"}},
 		{"/a/b/c/", "sort=time&order=desc&dirs=first&q=o", []string{
 			`<title>Directory listing for /a/b/c/</title>`,
