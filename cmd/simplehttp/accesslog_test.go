@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -250,9 +251,9 @@ func TestPanicOverTheWire(t *testing.T) {
 }
 
 // TestBodyTimeout: a request body that trickles in is cut off, even though
-// net/http would otherwise wait to drain it after the answer.
+// net/http would otherwise wait to drain it before it answers.
 func TestBodyTimeout(t *testing.T) {
-	s := startInProcess(t, testLimits, "-q", "-d", t.TempDir())
+	s := startInProcess(t, testLimits, "-d", t.TempDir())
 	c, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -268,17 +269,16 @@ func TestBodyTimeout(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}()
+	// The server answers and closes; as the trickle goes on, the close
+	// may come as a reset.
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	answer, err := io.ReadAll(c) // the answer, then the end of the connection
-	if err != nil {
+	if _, err := io.ReadAll(c); err != nil && !isReset(err) {
 		t.Fatalf("after %s: %v", time.Since(start), err)
-	}
-	if !strings.HasPrefix(string(answer), "HTTP/1.1 405 ") {
-		t.Errorf("answer %q", shorten(string(answer)))
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("trickling body held the connection %s", d)
 	}
+	s.stderr.waitFor(t, regexp.MustCompile(`"POST / HTTP/1.1" 405 `), time.Second)
 }
 
 func isTimeout(err error) bool {

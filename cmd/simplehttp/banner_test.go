@@ -89,21 +89,21 @@ func TestTopDotfiles(t *testing.T) {
 	for _, name := range []string{".git/config", ".env", ".well-known/security.txt", "sub/.hidden", "visible.txt"} {
 		writeFile(t, dir, name, []byte("x"))
 	}
-	_, hidden, closeDir, err := openDir(&options{dir: dir})
+	s, err := openSite(&options{dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDir()
-	if got := strings.Join(hidden, " "); got != ".env .git" {
+	defer s.root.Close()
+	if got := strings.Join(s.hidden, " "); got != ".env .git" {
 		t.Errorf("hidden %q, want .env .git", got)
 	}
-	_, hidden, closeDir2, err := openDir(&options{dir: dir, dotfiles: true})
+	s2, err := openSite(&options{dir: dir, dotfiles: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDir2()
-	if len(hidden) != 0 {
-		t.Errorf("with --dotfiles, hidden %q", hidden)
+	defer s2.root.Close()
+	if len(s2.hidden) != 0 {
+		t.Errorf("with --dotfiles, hidden %q", s2.hidden)
 	}
 }
 

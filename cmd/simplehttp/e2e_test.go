@@ -44,6 +44,11 @@ func TestBinaryServes(t *testing.T) {
 			t.Errorf("GET %s: %s, %d bytes; want 200 and its %d bytes", name, resp.Status, len(body), len(data))
 		}
 	}
+	// A name that is not UTF-8 (Latin-1 "café") is served too: the
+	// server uses fileserve.NewRoot, not the stricter (*os.Root).FS.
+	if resp, body := s.get(t, "/caf%E9.txt"); resp.StatusCode != http.StatusOK || body != "latin-1\n" {
+		t.Errorf("GET /caf%%E9.txt: %s %q", resp.Status, shorten(body))
+	}
 	tests := []struct {
 		path     string
 		want     int

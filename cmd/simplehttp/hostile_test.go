@@ -19,11 +19,12 @@ import (
 // time-outs (testLimits). Each is bounded in count and time, and each is
 // followed by checkPrompt: a normal client is still served within 1 s.
 
-// hostileFixture starts a server on a directory with one small file.
-func hostileFixture(t *testing.T) *server {
+// hostileFixture starts a server with lim on a directory with one small
+// file.
+func hostileFixture(t *testing.T, lim limits) *server {
 	dir := t.TempDir()
 	writeFile(t, dir, "a.txt", []byte("a\n"))
-	return startInProcess(t, testLimits, "-q", "-d", dir)
+	return startInProcess(t, lim, "-q", "-d", dir)
 }
 
 // exchange sends raw bytes on a new connection and returns all that comes
@@ -61,7 +62,7 @@ func statuses(raw string) string {
 }
 
 func TestHostileMalformedRequests(t *testing.T) {
-	s := hostileFixture(t)
+	s := hostileFixture(t, testLimits)
 	tests := []struct {
 		name, raw, want string
 	}{
@@ -95,7 +96,7 @@ func TestHostileMalformedRequests(t *testing.T) {
 }
 
 func TestHostileLongTargetAndHeaders(t *testing.T) {
-	s := hostileFixture(t)
+	s := hostileFixture(t, testLimits)
 	long := "/" + strings.Repeat("a", maxTarget)
 	tests := []struct {
 		name, raw, want string
@@ -120,7 +121,7 @@ func TestHostileLongTargetAndHeaders(t *testing.T) {
 // connection: the good one is answered, the garbage gets 400, and the
 // connection ends.
 func TestHostilePipelinedGarbage(t *testing.T) {
-	s := hostileFixture(t)
+	s := hostileFixture(t, testLimits)
 	raw := "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage \x00\x01\xff\r\n\r\n" +
@@ -135,7 +136,7 @@ func TestHostilePipelinedGarbage(t *testing.T) {
 // a whole request still gets its answer; one that does so mid-request
 // gets 400, at once; one that sends nothing gets nothing.
 func TestHostileHalfClosed(t *testing.T) {
-	s := hostileFixture(t)
+	s := hostileFixture(t, testLimits)
 	for _, tc := range []struct {
 		name, raw, want string
 	}{
@@ -151,7 +152,8 @@ func TestHostileHalfClosed(t *testing.T) {
 				}
 				io.WriteString(c, tc.raw)
 				c.(*net.TCPConn).CloseWrite()
-				c.SetReadDeadline(time.Now().Add(testLimits.readHeaderTimeout / 2))
+				// Well before the read-header time-out (5 s).
+				c.SetReadDeadline(time.Now().Add(2 * time.Second))
 				b, err := io.ReadAll(c)
 				c.Close()
 				if err != nil {
@@ -169,7 +171,8 @@ func TestHostileHalfClosed(t *testing.T) {
 // TestHostileSlowloris: clients that trickle their headers are cut off by
 // the read-header time-out while others are served.
 func TestHostileSlowloris(t *testing.T) {
-	s := hostileFixture(t)
+	lim := headerLimits()
+	s := hostileFixture(t, lim)
 	const n = 100
 	var wg sync.WaitGroup
 	cut := make(chan time.Duration, n)
@@ -198,8 +201,8 @@ func TestHostileSlowloris(t *testing.T) {
 	wg.Wait()
 	close(cut)
 	for d := range cut {
-		if d > 4*testLimits.readHeaderTimeout+time.Second {
-			t.Fatalf("a slowloris client held on for %s (read-header time-out %s)", d, testLimits.readHeaderTimeout)
+		if d > 4*lim.readHeaderTimeout+time.Second {
+			t.Fatalf("a slowloris client held on for %s (read-header time-out %s)", d, lim.readHeaderTimeout)
 		}
 	}
 	checkPrompt(t, s)
@@ -227,10 +230,15 @@ func maxOpenConns(t *testing.T, want int) int {
 // do not stop a normal client, and the idle time-out closes them all;
 // 1,000 that never send a byte are closed by the read-header time-out.
 func TestHostileIdleConnections(t *testing.T) {
-	s := hostileFixture(t)
 	n := maxOpenConns(t, 1000)
 	for _, mode := range []string{"kept alive", "silent"} {
 		t.Run(mode, func(t *testing.T) {
+			lim, limit := testLimits, testLimits.idleTimeout
+			if mode == "silent" {
+				lim = headerLimits()
+				limit = lim.readHeaderTimeout
+			}
+			s := hostileFixture(t, lim)
 			conns := make([]net.Conn, 0, n)
 			defer func() {
 				for _, c := range conns {
@@ -258,10 +266,6 @@ func TestHostileIdleConnections(t *testing.T) {
 				}
 			}
 			checkPrompt(t, s)
-			limit := testLimits.idleTimeout
-			if mode == "silent" {
-				limit = testLimits.readHeaderTimeout
-			}
 			deadline := time.Now().Add(limit + 2*time.Second)
 			for i, c := range conns {
 				c.SetReadDeadline(deadline)
@@ -269,7 +273,7 @@ func TestHostileIdleConnections(t *testing.T) {
 					t.Fatalf("connection %d still open %s after it went quiet", i, limit+2*time.Second)
 				}
 			}
+			checkPrompt(t, s)
 		})
 	}
-	checkPrompt(t, s)
 }

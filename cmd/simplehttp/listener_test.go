@@ -256,7 +256,7 @@ func checkPrompt(t testing.TB, s *server) {
 // client reads the whole answer before the connection goes: the client
 // then sees the end at once, not after net/http's half-second wait.
 func TestConnCloseWrite(t *testing.T) {
-	s := hostileFixture(t)
+	s := hostileFixture(t, testLimits)
 	c, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)

@@ -46,19 +46,19 @@ var defaultLimits = limits{
 
 // serve serves o.dir until ctx is done, then shuts down gracefully.
 func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer) error {
-	fsys, hidden, closeDir, err := openDir(o)
+	dir, err := openSite(o)
 	if err != nil {
 		return err
 	}
-	defer closeDir()
+	defer dir.root.Close()
 	ln, err := listen(o.bind, o.port)
 	if err != nil {
 		return err
 	}
-	printBanner(stdout, ln.Addr(), interfaceAddrs(), hidden)
+	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
 
 	srv := &http.Server{
-		Handler:           newFrontDoor(fsys, o, lim, stderr),
+		Handler:           newFrontDoor(dir, o, lim, stderr),
 		ReadHeaderTimeout: lim.readHeaderTimeout,
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
@@ -77,8 +77,8 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 
 // newFrontDoor is the handler chain: the access log and its guards around
 // the file server.
-func newFrontDoor(fsys fs.FS, o *options, lim limits, stderr io.Writer) *frontDoor {
-	files := fileserve.New(fsys, &fileserve.Options{
+func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoor {
+	files := dir.handler(&fileserve.Options{
 		Dotfiles: o.dotfiles,
 		Logger:   slog.New(slog.NewTextHandler(stderr, nil)),
 	})
@@ -102,27 +102,43 @@ func shutdown(srv *http.Server, grace time.Duration, stderr io.Writer) error {
 	return err
 }
 
-// openDir opens the served directory: as an os.Root, whose FS no symbolic
-// link can leave, or with --follow-symlinks as an os.DirFS, which follows
-// them anywhere. It also returns the top-level dotfiles it will hide.
-func openDir(o *options) (fsys fs.FS, hidden []string, closeDir func(), err error) {
+// site is the served directory.
+type site struct {
+	root   *os.Root
+	follow fs.FS    // with --follow-symlinks: an os.DirFS of the directory
+	hidden []string // the top-level dotfiles the server hides
+}
+
+// openSite opens the served directory as an os.Root, which no symbolic
+// link can leave; with --follow-symlinks it also makes an os.DirFS of it,
+// which follows them anywhere.
+func openSite(o *options) (*site, error) {
 	root, err := os.OpenRoot(o.dir)
 	if err != nil {
-		return nil, nil, nil, dirError(o.dir, err)
+		return nil, dirError(o.dir, err)
 	}
-	fsys = root.FS()
+	s := &site{root: root}
 	if o.followSymlinks {
 		abs, err := filepath.Abs(o.dir)
 		if err != nil {
 			root.Close()
-			return nil, nil, nil, dirError(o.dir, err)
+			return nil, dirError(o.dir, err)
 		}
-		fsys = os.DirFS(abs)
+		s.follow = os.DirFS(abs)
 	}
 	if !o.dotfiles {
-		hidden = topDotfiles(root)
+		s.hidden = topDotfiles(root)
 	}
-	return fsys, hidden, func() { root.Close() }, nil
+	return s, nil
+}
+
+// handler is the file server of the site. NewRoot (not New(root.FS()))
+// also serves names that are not valid UTF-8.
+func (s *site) handler(opt *fileserve.Options) http.Handler {
+	if s.follow != nil {
+		return fileserve.New(s.follow, opt)
+	}
+	return fileserve.NewRoot(s.root, opt)
 }
 
 // dirError explains why the directory cannot be served.
