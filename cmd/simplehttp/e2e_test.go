@@ -423,3 +423,43 @@ func TestBinaryFileDescriptors(t *testing.T) {
 		t.Errorf("exit status %d after SIGINT", code)
 	}
 }
+
+// TestBinaryOutOfDescriptors: with a limit of 40 descriptors, 60 idle
+// connections exhaust them. The server neither crashes nor stops: it
+// retries accepting, and serves again once they go. With --max-conns
+// under the limit, it never runs out at all.
+func TestBinaryOutOfDescriptors(t *testing.T) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("skipping: prlimit (util-linux) is not installed")
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "a.txt", []byte("a\n"))
+	for _, maxConns := range []string{"0", "16"} {
+		t.Run("max-conns "+maxConns, func(t *testing.T) {
+			s := startBinary(t, []string{prlimit, "--nofile=40:40"}, "-d", dir, "--max-conns", maxConns)
+			var conns []net.Conn
+			for range 60 {
+				c, err := net.Dial("tcp", s.addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				conns = append(conns, c)
+			}
+			time.Sleep(200 * time.Millisecond) // the server meets the limit
+			for _, c := range conns {
+				c.Close()
+			}
+			if resp, body := s.get(t, "/a.txt"); resp.StatusCode != http.StatusOK || body != "a\n" {
+				t.Errorf("after the flood: %s %q", resp.Status, body)
+			}
+			exhausted := strings.Contains(s.stderr.String(), "too many open files")
+			if maxConns == "0" && !exhausted {
+				t.Errorf("the server never ran out of descriptors; the test proves nothing:\n%s", s.stderr)
+			}
+			if maxConns != "0" && exhausted {
+				t.Errorf("with --max-conns %s the server ran out of descriptors:\n%s", maxConns, s.stderr)
+			}
+		})
+	}
+}
