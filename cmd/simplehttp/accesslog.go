@@ -29,6 +29,8 @@ type frontDoor struct {
 	bodyTimeout time.Duration
 }
 
+// ServeHTTP passes the request on to the file server, or answers 414 for
+// a target over maxTarget, and logs it.
 func (d *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer d.finish(rec, r)
@@ -137,6 +139,7 @@ var (
 	_ http.Flusher  = (*recorder)(nil)
 )
 
+// WriteHeader records the final status and sends it.
 func (r *recorder) WriteHeader(code int) {
 	if r.status < 200 { // 1xx answers come before the final one
 		r.status = code
@@ -144,6 +147,7 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Write counts and sends a part of the body.
 func (r *recorder) Write(p []byte) (int, error) {
 	r.wrote()
 	n, err := r.ResponseWriter.Write(p)
@@ -174,6 +178,7 @@ func (r *recorder) Flush() {
 // Unwrap gives http.ResponseController the inner writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// wrote notes that the answer has begun: 200 unless a status was set.
 func (r *recorder) wrote() {
 	if r.status == 0 {
 		r.status = http.StatusOK
@@ -183,6 +188,7 @@ func (r *recorder) wrote() {
 // started reports whether the final status line may be on its way.
 func (r *recorder) started() bool { return r.status >= 200 || r.bytes > 0 }
 
+// code is the status the client got.
 func (r *recorder) code() int {
 	if r.status == 0 {
 		return http.StatusOK // net/http sends 200 for a handler that wrote nothing

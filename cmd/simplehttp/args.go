@@ -195,6 +195,7 @@ func quoteOption(rest string) string {
 	return strconv.Quote(rest)
 }
 
+// lookupShort finds the flag whose short form is c, or nil.
 func lookupShort(c byte) *flagSpec {
 	for k := range flagSpecs {
 		if flagSpecs[k].short == c {
@@ -204,6 +205,7 @@ func lookupShort(c byte) *flagSpec {
 	return nil
 }
 
+// setDirectory takes the value of --directory.
 func setDirectory(o *options, v string) error {
 	if v == "" {
 		return usagef("option --directory needs a directory name, not an empty string")
@@ -212,6 +214,7 @@ func setDirectory(o *options, v string) error {
 	return nil
 }
 
+// setMaxConns takes the value of --max-conns.
 func setMaxConns(o *options, v string) error {
 	n, err := strconv.ParseUint(v, 10, 31)
 	if err != nil {

@@ -33,6 +33,7 @@ func printBanner(out io.Writer, addr net.Addr, ifaddrs []net.IP, hidden []string
 	}
 }
 
+// httpURL is the URL of the server at ip and port.
 func httpURL(ip net.IP, port int) string {
 	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + "/"
 }

@@ -35,6 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runWith(ctx, args, stdout, stderr, defaultLimits)
 }
 
+// runWith is run with the given limits; tests shorten them.
 func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, lim limits) int {
 	o, err := parseArgs(args)
 	switch {
