@@ -363,6 +363,7 @@ func TestBinaryWgetMirror(t *testing.T) {
 // middle of the body, and clients that vanish mid-download leave the
 // server's descriptor count where it started.
 func TestBinaryFileDescriptors(t *testing.T) {
+	requireProc(t)
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
 	pid := s.cmd.Process.Pid

@@ -335,6 +335,15 @@ func requireTool(t testing.TB, name string) string {
 	return ""
 }
 
+// requireProc skips a test that counts descriptors where there is no
+// /proc (Linux has it; CI runs Linux).
+func requireProc(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("skipping: no /proc/self/fd to count descriptors in")
+	}
+}
+
 // countFDs is the number of open descriptors of process pid.
 func countFDs(t testing.TB, pid int) int {
 	t.Helper()

@@ -29,6 +29,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SIMPLEHTTP_SOAK=%q: %v", env, err)
 	}
+	requireProc(t)
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
 	pid := s.cmd.Process.Pid
