@@ -2,6 +2,7 @@ package listing
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"strconv"
 	"time"
@@ -33,9 +34,9 @@ func (l *Listing) WriteJSON(w io.Writer) error {
 	b = append(b, `,"limit":`...)
 	b = strconv.AppendInt(b, int64(q.PageSize()), 10)
 	b = append(b, `,"sort":`...)
-	b = appendJSONString(b, cmpOr(q.Sort.String(), "default"))
+	b = appendJSONString(b, cmp.Or(q.Sort.String(), "default"))
 	b = append(b, `,"order":`...)
-	b = appendJSONString(b, map[bool]string{false: "asc", true: "desc"}[q.Desc])
+	b = appendJSONString(b, order(q.Desc))
 	_, _, prev, next := pages(l)
 	for _, f := range []struct{ key, value string }{{"q", q.Filter}, {"prev", prev}, {"next", next}} {
 		if f.value != "" {
@@ -91,11 +92,12 @@ func scratch(w io.Writer, n int) []byte {
 	return make([]byte, 0, n)
 }
 
-func cmpOr(s, fallback string) string {
-	if s == "" {
-		return fallback
+// order is the name of the order: "asc" or "desc".
+func order(desc bool) string {
+	if desc {
+		return "desc"
 	}
-	return s
+	return "asc"
 }
 
 // appendJSONString appends s as a JSON string, escaped exactly as
