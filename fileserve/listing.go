@@ -71,6 +71,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	writeGenerated(w, r, http.StatusOK, listingTypes[format], buf.Bytes())
 }
 
+// putBuf returns buf to the pool, unless it grew too big to keep.
 func putBuf(buf *bytes.Buffer) {
 	if buf.Cap() <= maxPooledBuf {
 		bufPool.Put(buf)
