@@ -356,10 +356,22 @@ func appendEscaped(b []byte, s string) []byte {
 // without markup characters.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '"', c == '\'':
+		if !plainBytes[s[i]] {
 			return false
 		}
 	}
 	return true
+}
+
+// plainBytes are the bytes plain accepts.
+var plainBytes = byteSet(func(c byte) bool {
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
+})
+
+// byteSet tabulates in for every byte.
+func byteSet(in func(byte) bool) (set [256]bool) {
+	for c := range 256 {
+		set[c] = in(byte(c))
+	}
+	return set
 }

@@ -388,9 +388,28 @@ func latest(a, b time.Time) time.Time {
 // entryURL is the relative, percent-encoded link to name. The "./" prefix
 // keeps a name such as "foo:bar" from reading as a URL scheme.
 func entryURL(name string, isDir bool) string {
-	u := (&url.URL{Path: "./" + name}).EscapedPath()
+	slash := ""
 	if isDir {
-		u += "/"
+		slash = "/"
 	}
-	return u
+	if unreserved(name) {
+		return "./" + name + slash // what EscapedPath gives, sooner
+	}
+	return (&url.URL{Path: "./" + name}).EscapedPath() + slash
 }
+
+// unreserved reports whether s has only the characters a URL path never
+// escapes: ASCII letters, digits and "-._~".
+func unreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !unreservedBytes[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// unreservedBytes are RFC 3986's unreserved characters.
+var unreservedBytes = byteSet(func(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+})

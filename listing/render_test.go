@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,4 +310,20 @@ func FuzzJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestEntryURLFastPath checks that the fast path for plain names agrees
+// with url.URL's escaping.
+func TestEntryURLFastPath(t *testing.T) {
+	for _, name := range append(hostileNames, "file-0001.txt", "A.b_c~d-e", "..", "x") {
+		for _, dir := range []bool{false, true} {
+			want := (&url.URL{Path: "./" + name}).EscapedPath()
+			if dir {
+				want += "/"
+			}
+			if got := entryURL(name, dir); got != want {
+				t.Errorf("entryURL(%q, %v) = %q, want %q", name, dir, got, want)
+			}
+		}
+	}
 }
