@@ -49,6 +49,9 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 	l, err := listing.Read(r.Context(), h.fsys, name, r.URL.Path, opt)
 	if err != nil {
+		if r.Context().Err() != nil {
+			return // the client left mid-read: no one to answer, nothing to log
+		}
 		h.fail(w, r, err)
 		return
 	}

@@ -1,8 +1,11 @@
 package fileserve
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -179,5 +182,19 @@ func TestServeListingHEAD(t *testing.T) {
 	}
 	if cl := head.Header().Get("Content-Length"); cl == "" || cl != get.Header().Get("Content-Length") {
 		t.Errorf("HEAD Content-Length %q, GET %q", cl, get.Header().Get("Content-Length"))
+	}
+}
+
+// TestServeListingClientGone checks that a listing whose client left is
+// dropped quietly, not logged as a failure.
+func TestServeListingClientGone(t *testing.T) {
+	var logged bytes.Buffer
+	h := New(listingTestFS(), &Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil).WithContext(ctx))
+	if logged.Len() > 0 || rec.Body.Len() > 0 {
+		t.Errorf("cancelled listing: logged %q, answered %q", logged.String(), rec.Body.String())
 	}
 }
