@@ -206,6 +206,11 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 	store := make([]Entry, 0, n)
 	all := make([]*Entry, 0, n)
 	readme, rank := "", len(readmeNames)
+	// When every entry will be stat'ed anyway, stat each now, in read
+	// order, while its DirEntry is at hand: in sorted order the same
+	// stats land all over memory (a tenth of a 10,000-entry listing).
+	q := r.opt.Query
+	statNow := q.Sort == SortSize || q.Sort == SortTime || (names == nil && q.Offset == 0 && len(dirents) <= q.PageSize())
 	for i := range n {
 		if i%256 == 0 && r.ctx.Err() != nil {
 			return nil, "", r.ctx.Err()
@@ -233,6 +238,9 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		if d != nil && !r.typeFrom(e, d) {
 			store = store[:len(store)-1]
 			continue
+		}
+		if statNow {
+			r.stat(e)
 		}
 		all = append(all, e)
 	}
