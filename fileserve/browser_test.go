@@ -266,6 +266,11 @@ func TestBrowserScreenshots(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(screenshotDir, s.name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The page follows prefers-color-scheme (--bg in style.css).
+		bg := map[string]string{"light": "rgb(246, 247, 249)", "dark": "rgb(15, 18, 23)"}[s.scheme]
+		if got := eval[string](t, ctx, "getComputedStyle(document.body).backgroundColor"); got != bg {
+			t.Errorf("%s: background %s, want %s", s.name, got, bg)
+		}
 		if s.width < 500 {
 			checkNarrow(t, ctx)
 		}
