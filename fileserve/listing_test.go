@@ -74,6 +74,7 @@ func TestServeListingFormats(t *testing.T) {
 		{"/", "text/plain", "text/plain; charset=utf-8", []string{"sub/"}},
 		{"/sub/?sort=name&order=desc&format=txt", "", "text/plain; charset=utf-8", []string{"/sub/: 2 entries\nd.html"}},
 		{"/?limit=1&offset=1&format=json", "", "application/json", []string{`"total":4`, `"limit":1`, `"offset":1`, `"next":"?limit=1\u0026offset=2\u0026format=json"`}},
+		{"/?format=txt&limit=2&offset=99", "", "text/plain; charset=utf-8", []string{"# Directory listing for /: no entries past the first 4\n"}},
 		// Untrusted parameters fall back to defaults, never an error.
 		{"/?sort=%ff&order=sideways&limit=-1&offset=abc&q=%&format=xml", "", "text/html; charset=utf-8", []string{"4 entries"}},
 	}

@@ -39,6 +39,8 @@ type htmlPage struct {
 	DirsToggle string
 	// ClearFilter is the link to the listing without the filter.
 	ClearFilter string
+	// FirstPage is the link to the first page.
+	FirstPage string
 	// Keep are the query parameters the filter form carries along.
 	Keep []param
 	// From and To number the page's first and last entries (1-based).
@@ -67,6 +69,7 @@ func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p.Columns = columns(l.Query)
 	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
 	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })
+	p.FirstPage = l.Query.with(func(q *Query) { q.Offset = 0 })
 	p.Keep = keep(l.Query)
 	p.From, p.To, p.Prev, p.Next = pages(l)
 	if l.Readme != nil {

@@ -235,6 +235,10 @@ func TestHTMLDetails(t *testing.T) {
 			`4 entries matching “o”`,
 		}, nil},
 		{"/x/", "q=nothing-matches", []string{`No entries match “nothing-matches”. <a href="./">Show all</a>`}, []string{"<tr><td"}},
+		{"/x/", "limit=5&offset=50", []string{
+			`No entries past the first 12. <a href="?limit=5">First page</a>`,
+			`<a href="?limit=5&amp;offset=7" rel="prev">← Previous</a>`,
+		}, []string{"Entries 51", "<tr><td"}},
 		{"/x/", "limit=5&offset=5", []string{
 			`Entries 6–10 of 12`,
 			`<a href="?limit=5" rel="prev">← Previous</a>`,

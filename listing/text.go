@@ -56,6 +56,8 @@ func textHeader(l *Listing) string {
 	h := "# Directory listing for " + escapeText(l.Path) + ": "
 	_, _, prev, next := pages(l)
 	switch {
+	case len(l.Entries) == 0 && l.Total > 0:
+		h += fmt.Sprintf("no entries past the first %d", l.Total)
 	case prev != "" || next != "":
 		h += fmt.Sprintf("entries %d-%d of %d", l.Query.Offset+1, l.Query.Offset+len(l.Entries), l.Total)
 		if next != "" {
