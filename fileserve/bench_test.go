@@ -56,3 +56,41 @@ func BenchmarkHidden(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkServe measures the handler's own cost per request for the
+// answers a file server gives most: a small file, a missing file and a
+// directory's redirect. The network is left out (httptest.ResponseRecorder).
+func BenchmarkServe(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { root.Close() })
+	h := fileserve.NewRoot(root, nil)
+	for _, tc := range []struct {
+		name, target string
+		code         int
+	}{
+		{"small", "/small.txt", http.StatusOK},
+		{"missing", "/no-such-dir/no-such-file.txt", http.StatusNotFound},
+		{"redirect", "/sub", http.StatusMovedPermanently},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, tc.target, nil))
+				if w.Code != tc.code {
+					b.Fatalf("status %d, want %d", w.Code, tc.code)
+				}
+			}
+		})
+	}
+}

@@ -17,8 +17,24 @@ var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// writeStatusPage answers with code and a short HTML page naming it.
-func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
+// statusPages holds the page of every status net/http has a text for,
+// rendered once: a 404 is the commonest answer a file server gives, and
+// its page never changes.
+var statusPages = renderStatusPages()
+
+// renderStatusPages renders the page of every known status.
+func renderStatusPages() map[int][]byte {
+	pages := make(map[int][]byte)
+	for code := 100; code < 600; code++ {
+		if http.StatusText(code) != "" {
+			pages[code] = renderStatusPage(code)
+		}
+	}
+	return pages
+}
+
+// renderStatusPage renders the short HTML page naming code.
+func renderStatusPage(code int) []byte {
 	var buf bytes.Buffer
 	data := struct {
 		Code   int
@@ -27,10 +43,18 @@ func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 	if err := errorPage.Execute(&buf, data); err != nil {
 		// The template is fixed and its data two plain values: this cannot
 		// happen short of a broken build, which the tests catch.
-		buf.Reset()
-		buf.WriteString(data.Reason + "\n")
+		panic("fileserve: rendering templates/error.html: " + err.Error())
 	}
-	writeGenerated(w, r, code, "text/html; charset=utf-8", buf.Bytes())
+	return buf.Bytes()
+}
+
+// writeStatusPage answers with code and a short HTML page naming it.
+func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
+	page, ok := statusPages[code]
+	if !ok {
+		page = renderStatusPage(code)
+	}
+	writeGenerated(w, r, code, "text/html; charset=utf-8", page)
 }
 
 // writeGenerated sends a page simplehttp generated (a listing or an error
