@@ -3,6 +3,7 @@ package fileserve
 import (
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // NewRoot returns a Handler serving root. It is New(root.FS(), opt) with
@@ -20,8 +21,14 @@ func NewRoot(root *os.Root, opt *Options) *Handler {
 // inside this package, where translatePath has cleaned every name.
 type rootFS struct{ root *os.Root }
 
-// Open opens the file name.
-func (f rootFS) Open(name string) (fs.File, error) { return f.root.Open(name) }
+// Open opens the file name for reading. Every caller has stat'ed it first,
+// so it is a regular file or a directory. O_NONBLOCK changes nothing for
+// either, but it spares four system calls per open: without it, package
+// os makes the descriptor non-blocking to try the poller, which refuses
+// regular files, and then makes it blocking again.
+func (f rootFS) Open(name string) (fs.File, error) {
+	return f.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
 
 // Stat returns a FileInfo describing the file name, following links.
 func (f rootFS) Stat(name string) (fs.FileInfo, error) { return f.root.Stat(name) }
