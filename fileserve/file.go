@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -68,7 +69,7 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	cw := &contentWriter{ResponseWriter: w, r: r}
-	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), content)
+	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), withKnownSize(content, info.Size()))
 	if short := cw.shortBy(); short > 0 && shrank(f, info.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
 			"path", r.URL.Path, "sent", cw.written, "missing", short)
@@ -103,4 +104,43 @@ func withNormalizedRange(r *http.Request, size int64) *http.Request {
 		r.Header.Del("Range")
 	}
 	return r
+}
+
+// withKnownSize returns content, which must be at offset 0, so that
+// http.ServeContent learns its size without the two lseek calls it makes
+// for that (to the end and back): two of the dozen system calls a small
+// file costs. An *os.File stays one underneath, so sendfile still gets it.
+func withKnownSize(content io.ReadSeeker, size int64) io.ReadSeeker {
+	if f, ok := content.(*os.File); ok {
+		return &sizedFile{File: f, size: size, atStart: true}
+	}
+	return content
+}
+
+// sizedFile is an open file whose size is known. It answers a seek to
+// the end without moving the file's offset, and the seek back to the start
+// that follows without a system call while the offset is still 0; every
+// other seek and every read go to the file.
+type sizedFile struct {
+	*os.File
+	size    int64
+	atStart bool // the file's real offset is 0
+}
+
+// Seek sets the offset for the next Read.
+func (f *sizedFile) Seek(offset int64, whence int) (int64, error) {
+	switch {
+	case offset == 0 && whence == io.SeekEnd:
+		return f.size, nil // ServeContent seeks back before it reads
+	case offset == 0 && whence == io.SeekStart && f.atStart:
+		return 0, nil
+	}
+	f.atStart = false
+	return f.File.Seek(offset, whence)
+}
+
+// Read reads from the file, moving its offset.
+func (f *sizedFile) Read(p []byte) (int, error) {
+	f.atStart = false
+	return f.File.Read(p)
 }
