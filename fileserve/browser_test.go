@@ -110,15 +110,23 @@ func newBrowser(t *testing.T) context.Context {
 const rowNames = `Array.from(document.querySelectorAll("#entries tbody tr:not(.up)"))
 	.filter(r => !r.hidden).map(r => r.querySelector(".name a").textContent)`
 
-func TestBrowserListing(t *testing.T) {
-	ctx := newBrowser(t)
+// serveBrowserFixture serves the browser fixture over loopback until the
+// test ends.
+func serveBrowserFixture(t *testing.T) *httptest.Server {
+	t.Helper()
 	root, err := os.OpenRoot(browserFixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	t.Cleanup(func() { root.Close() })
 	srv := httptest.NewServer(fileserve.New(root.FS(), nil))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestBrowserListing(t *testing.T) {
+	ctx := newBrowser(t)
+	srv := serveBrowserFixture(t)
 
 	do(t, ctx, "open the root", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#entries")))
 	if title := eval[string](t, ctx, "document.title"); title != "Directory listing for /" {
@@ -230,13 +238,7 @@ func checkNoCSPViolations(t *testing.T, ctx context.Context) {
 // 375 px wide screen shows names and sizes without scrolling sideways.
 func TestBrowserScreenshots(t *testing.T) {
 	ctx := newBrowser(t)
-	root, err := os.OpenRoot(browserFixture(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	srv := httptest.NewServer(fileserve.New(root.FS(), nil))
-	defer srv.Close()
+	srv := serveBrowserFixture(t)
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
