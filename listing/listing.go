@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -50,6 +51,7 @@ type Entry struct {
 	d      fs.DirEntry // for the lazy stat; nil when read as a bare name
 	typed  bool        // IsDir, IsSymlink, Type and Category are known
 	stated bool        // Size and ModTime are known
+	gone   bool        // it vanished between the read and its stat
 }
 
 // Kind is "dir", "symlink" or "file".
@@ -132,7 +134,7 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	if err != nil {
 		return nil, err
 	}
-	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt}
+	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt, fd: dirFD(f)}
 	dirents, names, err := r.readDir(f)
 	if err != nil {
 		return nil, err
@@ -145,7 +147,9 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 		return nil, err
 	}
 	l := &Listing{Path: urlPath, Total: len(all), Query: opt.Query, ModTime: info.ModTime()}
-	l.Entries = r.page(all)
+	if l.Entries, err = r.page(all); err != nil {
+		return nil, err
+	}
 	for _, e := range l.Entries {
 		l.ModTime = latest(l.ModTime, e.ModTime)
 	}
@@ -161,6 +165,10 @@ type reader struct {
 	fsys fs.FS
 	dir  string
 	opt  Options
+	// fd is the open directory's descriptor, when it has one and the
+	// system can stat by it (Linux): then entries are read as bare names
+	// and stat'ed by [reader.lstatAt], with no per-entry FileInfo.
+	fd syscall.RawConn
 }
 
 // namesReader is a directory that can list names without their types,
@@ -169,11 +177,12 @@ type namesReader interface {
 	Readdirnames(n int) ([]string, error)
 }
 
-// readDir reads the open directory f, in directory order: as entries (with
-// their types, which an [os.Root] learns by a stat of each) as many as a
-// page holds, and the rest, when the order needs no stats and f can, as
-// bare names. So a huge folder's first page in name order costs a page of
-// stats, not one per entry.
+// readDir reads the open directory f, in directory order. With a
+// descriptor to stat by, it reads bare names only. Else it reads entries
+// (with their types, which an [os.Root] learns by a stat of each) as many
+// as a page holds, and the rest, when the order needs no stats and f can,
+// as bare names. So a huge folder's first page in name order costs a page
+// of stats, not one per entry.
 func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
 	d, ok := f.(fs.ReadDirFile)
 	if !ok {
@@ -181,6 +190,10 @@ func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
 	}
 	q := r.opt.Query
 	nr, ok := f.(namesReader)
+	if ok && r.fd != nil {
+		names, err := nr.Readdirnames(-1)
+		return nil, names, err
+	}
 	if !ok || q.needsAllStats() {
 		dirents, err := d.ReadDir(-1)
 		return dirents, nil, err
@@ -211,6 +224,9 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 	// stats land all over memory (a tenth of a 10,000-entry listing).
 	q := r.opt.Query
 	statNow := q.Sort == SortSize || q.Sort == SortTime || (names == nil && q.Offset == 0 && len(dirents) <= q.PageSize())
+	if r.fd != nil {
+		statNow = false
+	}
 	for i := range n {
 		if i%256 == 0 && r.ctx.Err() != nil {
 			return nil, "", r.ctx.Err()
@@ -244,7 +260,25 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		}
 		all = append(all, e)
 	}
+	if r.fd != nil && (q.needsAllStats() || q.Offset == 0 && len(all) <= q.PageSize()) {
+		if err := r.lstatAt(all); err != nil {
+			return nil, "", err
+		}
+		all = r.drop(all)
+	}
 	return all, readme, nil
+}
+
+// drop removes from es, in place, the entries that vanished before their
+// stat and the links HideLink hides.
+func (r *reader) drop(es []*Entry) []*Entry {
+	kept := es[:0]
+	for _, e := range es {
+		if !e.gone && !(e.IsSymlink && r.hiddenLink(e.Name)) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
 }
 
 // typeFrom sets e's kind from its directory entry. It reports false for
@@ -287,15 +321,28 @@ func (r *reader) stat(e *Entry) {
 	e.stated = true
 	info, err := r.info(e)
 	if err == nil {
-		e.IsDir = info.IsDir()
-		e.ModTime = info.ModTime()
-		if !e.IsDir {
-			e.Size = info.Size()
-		}
+		setInfo(e, info)
 	}
 	if !e.typed {
 		e.typed = true
 		e.classify()
+	}
+}
+
+// setInfo sets e's kind, time and size from info.
+func setInfo(e *Entry, info fs.FileInfo) {
+	e.IsDir = info.IsDir()
+	e.ModTime = info.ModTime()
+	if !e.IsDir {
+		e.Size = info.Size()
+	}
+}
+
+// follow sets the kind, time and size of the symbolic link e from its
+// target's, if it can be reached.
+func (r *reader) follow(e *Entry) {
+	if info, err := fs.Stat(r.fsys, path.Join(r.dir, e.Name)); err == nil {
+		setInfo(e, info)
 	}
 }
 
@@ -326,6 +373,9 @@ func lstat(fsys fs.FS, name string) (fs.FileInfo, error) {
 
 // statAll stats every entry, stopping when the request is gone.
 func (r *reader) statAll(all []*Entry) error {
+	if r.fd != nil {
+		return r.lstatAt(all)
+	}
 	for i, e := range all {
 		if i%256 == 0 && r.ctx.Err() != nil {
 			return r.ctx.Err()
@@ -337,11 +387,17 @@ func (r *reader) statAll(all []*Entry) error {
 
 // page cuts the requested page out of the sorted entries, stats its
 // entries and sets their links.
-func (r *reader) page(all []*Entry) []*Entry {
+func (r *reader) page(all []*Entry) ([]*Entry, error) {
 	q := r.opt.Query
 	start := min(q.Offset, len(all))
 	end := start + min(q.PageSize(), len(all)-start)
 	page := all[start:end:end]
+	if r.fd != nil {
+		if err := r.lstatAt(page); err != nil {
+			return nil, err
+		}
+		page = r.drop(page)
+	}
 	kept := page[:0]
 	for _, e := range page {
 		wasTyped := e.typed
@@ -352,7 +408,7 @@ func (r *reader) page(all []*Entry) []*Entry {
 		e.URL = entryURL(e.Name, e.IsDir)
 		kept = append(kept, e)
 	}
-	return kept
+	return kept, nil
 }
 
 // readme reads the README file name, capped at maxReadme bytes, and moves
