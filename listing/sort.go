@@ -2,6 +2,7 @@ package listing
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 )
@@ -23,6 +24,10 @@ func (r *reader) sort(all []*Entry) error {
 // q.DirsFirst, directories come first either way. Every order is total
 // (it ends on the raw name), so it never depends on the directory's order.
 func sortEntries(entries []*Entry, q Query) {
+	if q.Sort == SortDefault {
+		sortPython(entries, q)
+		return
+	}
 	by := comparers[q.Sort]
 	slices.SortFunc(entries, func(a, b *Entry) int {
 		if q.DirsFirst && a.IsDir != b.IsDir {
@@ -126,3 +131,67 @@ func digits(s string) string {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// pythonKey is an entry's place in Python's order: the sort compares
+// keys in one pointer-free array instead of chasing entries all over
+// memory, and most comparisons end at pre.
+type pythonKey struct {
+	pre uint64 // 8 bytes of lower past the prefix all share, big-endian
+	i   int32  // the entry's index
+	dir bool   // a directory, when they come first
+}
+
+// sortPython is sortEntries for Python's order, the default.
+func sortPython(entries []*Entry, q Query) {
+	skip := sharedPrefix(entries)
+	keys := make([]pythonKey, len(entries))
+	for i, e := range entries {
+		keys[i] = pythonKey{pre: prefix8(e.lower[skip:]), i: int32(i), dir: q.DirsFirst && e.IsDir}
+	}
+	slices.SortFunc(keys, func(a, b pythonKey) int {
+		if a.dir != b.dir {
+			if a.dir {
+				return -1
+			}
+			return 1
+		}
+		c := cmp.Compare(a.pre, b.pre)
+		if c == 0 {
+			c = pythonOrder(entries[a.i], entries[b.i])
+		}
+		if q.Desc {
+			return -c
+		}
+		return c
+	})
+	sorted := make([]*Entry, len(entries))
+	for i, k := range keys {
+		sorted[i] = entries[k.i]
+	}
+	copy(entries, sorted)
+}
+
+// sharedPrefix is the length of the prefix the lower-cased names of all
+// entries share.
+func sharedPrefix(entries []*Entry) int {
+	if len(entries) == 0 {
+		return 0
+	}
+	p := entries[0].lower
+	for _, e := range entries[1:] {
+		n := 0
+		for n < len(p) && n < len(e.lower) && p[n] == e.lower[n] {
+			n++
+		}
+		p = p[:n]
+	}
+	return len(p)
+}
+
+// prefix8 is s's first 8 bytes as a big-endian number, zero-padded: of
+// two strings, the one with the smaller prefix8 sorts first.
+func prefix8(s string) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
+}

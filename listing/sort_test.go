@@ -67,6 +67,8 @@ func TestSortEntries(t *testing.T) {
 		// Python's order: lower-cased bytes ("file10" < "file2"), raw-name tie-break.
 		{Query{}, "a.go Alpha b.png file10.txt File2.txt file2.txt zeta"},
 		{Query{Desc: true}, "zeta file2.txt File2.txt file10.txt b.png Alpha a.go"},
+		{Query{DirsFirst: true}, "Alpha zeta a.go b.png file10.txt File2.txt file2.txt"},
+		{Query{Desc: true, DirsFirst: true}, "zeta Alpha file2.txt File2.txt file10.txt b.png a.go"},
 		{Query{Sort: SortName}, "a.go Alpha b.png File2.txt file2.txt file10.txt zeta"},
 		{Query{Sort: SortName, Desc: true}, "zeta file10.txt file2.txt File2.txt b.png Alpha a.go"},
 		{Query{Sort: SortName, DirsFirst: true}, "Alpha zeta a.go b.png File2.txt file2.txt file10.txt"},
@@ -111,4 +113,40 @@ func names(es []*Entry) string {
 		s[i] = e.Name
 	}
 	return strings.Join(s, " ")
+}
+
+// TestPythonOrderKeys checks the default order's sort keys against the
+// plain comparison, on names that share long prefixes, tie in the eight
+// bytes past them, are prefixes of one another or differ only in case.
+func TestPythonOrderKeys(t *testing.T) {
+	var es []*Entry
+	for _, n := range []string{
+		"photo-2024-01-01-120000.jpg", "photo-2024-01-01-120001.jpg", "photo-2024-01-01-12",
+		"photo-2024-01-01-12000", "Photo-2024-01-01-120000.jpg", "photo-2024-01-01-120000.JPG",
+		"photo-2024-01-01-120000.jpg.bak", "photo-2024-01-02", "photo-", "photo-\xe9t\xe9", "photo-zz",
+		"photo-2024-01-01-120000.jpe", "photo-~", "photo-2024-01-01-1200000",
+	} {
+		es = append(es, &Entry{Name: n, lower: strings.ToLower(n), IsDir: len(n)%3 == 0})
+	}
+	for _, q := range []Query{{}, {Desc: true}, {DirsFirst: true}, {Desc: true, DirsFirst: true}} {
+		got := slices.Clone(es)
+		slices.Reverse(got)
+		sortEntries(got, q)
+		want := slices.Clone(es)
+		slices.SortFunc(want, func(a, b *Entry) int {
+			if q.DirsFirst && a.IsDir != b.IsDir {
+				if a.IsDir {
+					return -1
+				}
+				return 1
+			}
+			if q.Desc {
+				return pythonOrder(b, a)
+			}
+			return pythonOrder(a, b)
+		})
+		if names(got) != names(want) {
+			t.Errorf("%+v:\n got %s\nwant %s", q, names(got), names(want))
+		}
+	}
 }
