@@ -110,7 +110,7 @@ func BenchmarkSort10k(b *testing.B) {
 	for i := range store {
 		name := fmt.Sprintf("file-%06d.txt", i*7919%len(store))
 		store[i] = Entry{Name: name, lower: strings.ToLower(name), Size: int64(i % 97)}
-		store[i].classify()
+		store[i].classify(new(extMemo))
 		shuffled[i] = &store[i]
 	}
 	for _, raw := range []string{"", "sort=name", "sort=size"} {

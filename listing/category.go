@@ -63,15 +63,28 @@ func setOf(exts ...string) map[string]bool {
 }
 
 // classify sets e's extension, MIME type and category from its name and
-// kind alone: a listing never reads a file's content.
-func (e *Entry) classify() {
+// kind alone: a listing never reads a file's content. m remembers the last
+// extension's: a big folder's files mostly share one.
+func (e *Entry) classify(m *extMemo) {
 	if e.IsDir {
 		e.Category = CategoryFolder
 		return
 	}
 	e.ext = path.Ext(e.lower)
+	if m.known && m.ext == e.ext {
+		e.Type, e.Category = m.typ, m.category
+		return
+	}
 	e.Type, _ = exttype.Lookup(e.ext)
 	e.Category = categoryOf(e.ext, e.Type)
+	*m = extMemo{ext: e.ext, typ: e.Type, category: e.Category, known: true}
+}
+
+// extMemo is the MIME type and category of one extension.
+type extMemo struct {
+	ext, typ string
+	category Category
+	known    bool
 }
 
 // categoryOf is the category of a file with extension ext and MIME type

@@ -30,10 +30,6 @@ type Entry struct {
 	// URL is the link to the entry relative to the listing's page,
 	// percent-encoded, with a trailing "/" for directories.
 	URL string
-	// IsDir reports whether the entry is a directory (or a symlink to one).
-	IsDir bool
-	// IsSymlink reports whether the entry itself is a symbolic link.
-	IsSymlink bool
 	// Size is the size in bytes of a file (or a symlink's target file);
 	// 0 for a directory.
 	Size int64
@@ -43,15 +39,21 @@ type Entry struct {
 	// Type is the MIME type named by the extension ("" for a directory or
 	// an unknown extension); a listing never reads a file's content.
 	Type string
+	// IsDir reports whether the entry is a directory (or a symlink to one).
+	IsDir bool
+	// IsSymlink reports whether the entry itself is a symbolic link.
+	IsSymlink bool
 	// Category is the kind of file the icon shows.
 	Category Category
 
-	lower  string      // strings.ToLower(Name), the sort and filter key
-	ext    string      // lower-case extension, with its dot
-	d      fs.DirEntry // for the lazy stat; nil when read as a bare name
-	typed  bool        // IsDir, IsSymlink, Type and Category are known
-	stated bool        // Size and ModTime are known
-	gone   bool        // it vanished between the read and its stat
+	// The small fields above and below share one word.
+	typed  bool // IsDir, IsSymlink, Type and Category are known
+	stated bool // Size and ModTime are known
+	gone   bool // it vanished between the read and its stat
+
+	lower string      // strings.ToLower(Name), the sort and filter key
+	ext   string      // lower-case extension, with its dot
+	d     fs.DirEntry // for the lazy stat; nil when read as a bare name
 }
 
 // Kind is "dir", "symlink" or "file".
@@ -169,6 +171,8 @@ type reader struct {
 	// system can stat by it (Linux): then entries are read as bare names
 	// and stat'ed by [reader.lstatAt], with no per-entry FileInfo.
 	fd syscall.RawConn
+	// memo is the last extension classified.
+	memo extMemo
 }
 
 // namesReader is a directory that can list names without their types,
@@ -293,7 +297,7 @@ func (r *reader) typeFrom(e *Entry, d fs.DirEntry) bool {
 		}
 		r.stat(e) // a link's kind is its target's: the sort needs it
 	}
-	e.classify()
+	e.classify(&r.memo)
 	return true
 }
 
@@ -325,7 +329,7 @@ func (r *reader) stat(e *Entry) {
 	}
 	if !e.typed {
 		e.typed = true
-		e.classify()
+		e.classify(&r.memo)
 	}
 }
 

@@ -53,7 +53,7 @@ func sortFixture() []*Entry {
 	for _, s := range specs {
 		e := &Entry{Name: s.name, lower: strings.ToLower(s.name), IsDir: s.dir, Size: s.size,
 			ModTime: t0.Add(time.Duration(s.mtime) * time.Hour)}
-		e.classify()
+		e.classify(new(extMemo))
 		es = append(es, e)
 	}
 	return es
@@ -147,6 +147,21 @@ func TestPythonOrderKeys(t *testing.T) {
 		})
 		if names(got) != names(want) {
 			t.Errorf("%+v:\n got %s\nwant %s", q, names(got), names(want))
+		}
+	}
+}
+
+// TestClassifyMemo checks that classifying a run of names with one memo
+// gives what classifying each afresh gives.
+func TestClassifyMemo(t *testing.T) {
+	var memo extMemo
+	for _, n := range []string{"a.txt", "B.TXT", "c.png", "d.txt", "e.tar.gz", "f.gz", "noext", "g.png", "h.", "i.txt"} {
+		got := Entry{Name: n, lower: strings.ToLower(n)}
+		got.classify(&memo)
+		want := Entry{Name: n, lower: got.lower}
+		want.classify(new(extMemo))
+		if got.Type != want.Type || got.Category != want.Category || got.ext != want.ext {
+			t.Errorf("%s: got %q %v %q, want %q %v %q", n, got.Type, got.Category, got.ext, want.Type, want.Category, want.ext)
 		}
 	}
 }

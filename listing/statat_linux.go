@@ -74,5 +74,5 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 		e.Size = st.Size
 		e.ModTime = time.Unix(st.Mtim.Unix())
 	}
-	e.classify()
+	e.classify(&r.memo)
 }
