@@ -149,11 +149,8 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 		return nil, err
 	}
 	l := &Listing{Path: urlPath, Total: len(all), Query: opt.Query, ModTime: info.ModTime()}
-	if l.Entries, err = r.page(all); err != nil {
+	if l.Entries, err = r.page(all, &l.ModTime); err != nil {
 		return nil, err
-	}
-	for _, e := range l.Entries {
-		l.ModTime = latest(l.ModTime, e.ModTime)
 	}
 	if opt.Readme && opt.Query.Offset == 0 && readme != "" {
 		l.Readme = r.readme(readme, &l.ModTime)
@@ -390,8 +387,10 @@ func (r *reader) statAll(all []*Entry) error {
 }
 
 // page cuts the requested page out of the sorted entries, stats its
-// entries and sets their links.
-func (r *reader) page(all []*Entry) ([]*Entry, error) {
+// entries, sets their links and moves *modTime forward to the newest of
+// their times. The links share one string: a page of thousands costs one
+// allocation, not one each.
+func (r *reader) page(all []*Entry, modTime *time.Time) ([]*Entry, error) {
 	q := r.opt.Query
 	start := min(q.Offset, len(all))
 	end := start + min(q.PageSize(), len(all)-start)
@@ -403,13 +402,20 @@ func (r *reader) page(all []*Entry) ([]*Entry, error) {
 		page = r.drop(page)
 	}
 	kept := page[:0]
+	var urls strings.Builder
+	urls.Grow(len(page) * 32)
 	for _, e := range page {
 		wasTyped := e.typed
 		r.stat(e)
 		if !wasTyped && e.IsSymlink && r.hiddenLink(e.Name) {
 			continue
 		}
-		e.URL = entryURL(e.Name, e.IsDir)
+		// Bytes written to a Builder never change, so earlier links
+		// stay valid when it grows.
+		start := urls.Len()
+		writeURL(&urls, e.Name, e.IsDir)
+		e.URL = urls.String()[start:]
+		*modTime = latest(*modTime, e.ModTime)
 		kept = append(kept, e)
 	}
 	return kept, nil
@@ -456,14 +462,22 @@ func latest(a, b time.Time) time.Time {
 // entryURL is the relative, percent-encoded link to name. The "./" prefix
 // keeps a name such as "foo:bar" from reading as a URL scheme.
 func entryURL(name string, isDir bool) string {
-	slash := ""
-	if isDir {
-		slash = "/"
-	}
+	var b strings.Builder
+	writeURL(&b, name, isDir)
+	return b.String()
+}
+
+// writeURL writes entryURL(name, isDir) to b.
+func writeURL(b *strings.Builder, name string, isDir bool) {
 	if unreserved(name) {
-		return "./" + name + slash // what EscapedPath gives, sooner
+		b.WriteString("./") // what EscapedPath gives, sooner
+		b.WriteString(name)
+	} else {
+		b.WriteString((&url.URL{Path: "./" + name}).EscapedPath())
 	}
-	return (&url.URL{Path: "./" + name}).EscapedPath() + slash
+	if isDir {
+		b.WriteByte('/')
+	}
 }
 
 // unreserved reports whether s has only the characters a URL path never

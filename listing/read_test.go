@@ -398,3 +398,26 @@ func TestListingNeverReadsFiles(t *testing.T) {
 		t.Errorf("listing opened %d files", n)
 	}
 }
+
+// TestReadURLsShareOneString checks each entry's link on a page whose
+// links outgrow the string they share (long names, escaped ones, folders).
+func TestReadURLsShareOneString(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 60 {
+		name := fmt.Sprintf("%03d-%s", i, strings.Repeat("long name é&?#", i%7))
+		fsys[name] = &fstest.MapFile{ModTime: t0}
+		if i%5 == 0 {
+			fsys[name+"-dir/x"] = &fstest.MapFile{ModTime: t0}
+		}
+	}
+	l, err := Read(context.Background(), fsys, ".", "/", Options{})
+	must(t, err)
+	if len(l.Entries) != 72 {
+		t.Fatalf("%d entries, want 72", len(l.Entries))
+	}
+	for _, e := range l.Entries {
+		if want := entryURL(e.Name, e.IsDir); e.URL != want {
+			t.Errorf("%q: URL %q, want %q", e.Name, e.URL, want)
+		}
+	}
+}
