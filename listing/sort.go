@@ -3,6 +3,7 @@ package listing
 import (
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -132,41 +133,50 @@ func digits(s string) string {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// pythonKey is an entry's place in Python's order: the sort compares
-// keys in one pointer-free array instead of chasing entries all over
-// memory, and most comparisons end at pre.
-type pythonKey struct {
-	pre uint64 // 8 bytes of lower past the prefix all share, big-endian
-	i   int32  // the entry's index
-	dir bool   // a directory, when they come first
-}
-
-// sortPython is sortEntries for Python's order, the default.
+// sortPython is sortEntries for Python's order, the default. It sorts
+// one integer per entry, not entries: from the top bit down, whether the
+// entry is not a folder (when folders come first), as many bytes of its
+// lower-cased name past the prefix all names share as fit, and its index.
+// An integer sort with no pointers to chase is several times faster than
+// comparing names; entries whose keys tie but for the index are then
+// ordered by name.
 func sortPython(entries []*Entry, q Query) {
+	n := len(entries)
+	shift := bits.Len(uint(n)) // the index's bits
+	preBits := 63 - shift
 	skip := sharedPrefix(entries)
-	keys := make([]pythonKey, len(entries))
+	keys := make([]uint64, n)
 	for i, e := range entries {
-		keys[i] = pythonKey{pre: prefix8(e.lower[skip:]), i: int32(i), dir: q.DirsFirst && e.IsDir}
-	}
-	slices.SortFunc(keys, func(a, b pythonKey) int {
-		if a.dir != b.dir {
-			if a.dir {
-				return -1
-			}
-			return 1
-		}
-		c := cmp.Compare(a.pre, b.pre)
-		if c == 0 {
-			c = pythonOrder(entries[a.i], entries[b.i])
-		}
+		pre := prefix8(e.lower[skip:]) >> (64 - preBits)
 		if q.Desc {
-			return -c
+			pre = ^pre & (1<<preBits - 1)
 		}
-		return c
-	})
-	sorted := make([]*Entry, len(entries))
+		k := pre<<shift | uint64(i)
+		if !(q.DirsFirst && e.IsDir) {
+			k |= 1 << 63
+		}
+		keys[i] = k
+	}
+	slices.Sort(keys)
+	index := uint64(1)<<shift - 1
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && keys[j]>>shift == keys[i]>>shift {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(keys[i:j], func(a, b uint64) int {
+				if q.Desc {
+					a, b = b, a
+				}
+				return pythonOrder(entries[a&index], entries[b&index])
+			})
+		}
+		i = j
+	}
+	sorted := make([]*Entry, n)
 	for i, k := range keys {
-		sorted[i] = entries[k.i]
+		sorted[i] = entries[k&index]
 	}
 	copy(entries, sorted)
 }

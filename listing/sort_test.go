@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -127,6 +128,13 @@ func TestPythonOrderKeys(t *testing.T) {
 		"photo-2024-01-01-120000.jpe", "photo-~", "photo-2024-01-01-1200000",
 	} {
 		es = append(es, &Entry{Name: n, lower: strings.ToLower(n), IsDir: len(n)%3 == 0})
+	}
+	for i := range 3000 { // long runs that tie in the key's bytes
+		n := fmt.Sprintf("photo-2024-01-01-%06d.jpg", i*7%3000)
+		if i%3 == 0 {
+			n = strings.ToUpper(n)
+		}
+		es = append(es, &Entry{Name: n, lower: strings.ToLower(n), IsDir: i%7 == 0})
 	}
 	for _, q := range []Query{{}, {Desc: true}, {DirsFirst: true}, {Desc: true, DirsFirst: true}} {
 		got := slices.Clone(es)
