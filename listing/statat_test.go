@@ -2,11 +2,13 @@ package listing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,4 +96,55 @@ func describeAll(l *Listing) string {
 		s += fmt.Sprintf("%s|%s|%v|%v|%d|%d|%s|%v\n", e.Name, e.URL, e.IsDir, e.IsSymlink, e.Size, e.ModTime.UnixNano(), e.Type, e.Category)
 	}
 	return s
+}
+
+// TestReadVanishedEntry checks that an entry removed between the read of
+// the folder and its stat is left out of the page, whether the whole
+// folder is stat'ed at once or only the page is (its Total then still
+// counts it, as it does a hidden link's).
+func TestReadVanishedEntry(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the read and the stats are one step elsewhere")
+	}
+	for _, tt := range []struct {
+		q         Query
+		wantTotal int
+	}{
+		{Query{}, 5},
+		{Query{Limit: 3, Offset: 0}, 6},
+	} {
+		dir := t.TempDir()
+		for _, n := range []string{"a", "a-gone", "b", "c", "d", "e"} {
+			must(t, os.WriteFile(filepath.Join(dir, n), nil, 0o644))
+		}
+		root, err := os.OpenRoot(dir)
+		must(t, err)
+		remove := func(name string) bool {
+			if name == "b" {
+				must(t, os.Remove(filepath.Join(dir, "a-gone")))
+			}
+			return false
+		}
+		l, err := Read(context.Background(), root.FS(), ".", "/", Options{Hide: remove, Query: tt.q})
+		root.Close()
+		must(t, err)
+		if got := names(l.Entries); strings.Contains(got, "gone") || l.Total != tt.wantTotal {
+			t.Errorf("%+v: entries %q, total %d; want no \"gone\", total %d", tt.q, got, l.Total, tt.wantTotal)
+		}
+	}
+}
+
+// TestReadCancelledOnDisk checks that a listing of a real folder stops
+// with the request's error.
+func TestReadCancelledOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "f"), nil, 0o644))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Read(ctx, root.FS(), ".", "/", Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
 }
