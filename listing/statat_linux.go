@@ -37,6 +37,7 @@ func (r *reader) lstatAt(es []*Entry) error {
 	var ctxErr error
 	err := r.fd.Control(func(fd uintptr) {
 		var st unix.Stat_t
+		buf := make([]byte, 0, 256)
 		for i, e := range es {
 			if i%256 == 0 && r.ctx.Err() != nil {
 				ctxErr = r.ctx.Err()
@@ -45,10 +46,8 @@ func (r *reader) lstatAt(es []*Entry) error {
 			if e.stated {
 				continue
 			}
-			err := unix.Fstatat(int(fd), e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-			for err == unix.EINTR {
-				err = unix.Fstatat(int(fd), e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-			}
+			var err error
+			buf, err = lstatName(int(fd), e.Name, buf, &st)
 			if errors.Is(err, unix.ENOENT) {
 				e.gone = true
 			}
