@@ -1,10 +1,13 @@
 package listing
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,4 +47,41 @@ func TestLstatName(t *testing.T) {
 			}
 		}
 	}))
+}
+
+// TestDescriptorPathStatsOnlyThePage checks that in a folder bigger than
+// a page, read in name order, the descriptor path stats the page's
+// entries and no others.
+func TestDescriptorPathStatsOnlyThePage(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 50 {
+		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d", i)), nil, 0o644))
+	}
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	f, err := root.FS().Open(".")
+	must(t, err)
+	defer f.Close()
+	r := reader{ctx: context.Background(), fsys: root.FS(), dir: ".", opt: Options{Query: Query{Limit: 10, Offset: 20}}, fd: dirFD(f)}
+	dirents, names, err := r.readDir(f)
+	must(t, err)
+	all, _, err := r.entries(dirents, names)
+	must(t, err)
+	must(t, r.sort(all))
+	var modTime time.Time
+	page, err := r.page(all, &modTime)
+	must(t, err)
+	stated := 0
+	for _, e := range all {
+		if e.stated {
+			stated++
+		}
+	}
+	if len(page) != 10 {
+		t.Fatalf("page of %d, want 10", len(page))
+	}
+	if stated != 10 || page[0].Name != "f20" || modTime.IsZero() {
+		t.Errorf("page from %s, %d entries stat'ed, time %v; want from f20, 10, a time", page[0].Name, stated, modTime)
+	}
 }
