@@ -223,11 +223,9 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 	// When every entry will be stat'ed anyway, stat each now, in read
 	// order, while its DirEntry is at hand: in sorted order the same
 	// stats land all over memory (a tenth of a 10,000-entry listing).
+	// With a descriptor, the stats are made in one batch after the loop.
 	q := r.opt.Query
-	statNow := q.Sort == SortSize || q.Sort == SortTime || (names == nil && q.Offset == 0 && len(dirents) <= q.PageSize())
-	if r.fd != nil {
-		statNow = false
-	}
+	statNow := r.fd == nil && (q.Sort == SortSize || q.Sort == SortTime || (names == nil && q.Offset == 0 && len(dirents) <= q.PageSize()))
 	for i := range n {
 		if i%256 == 0 && r.ctx.Err() != nil {
 			return nil, "", r.ctx.Err()
@@ -261,6 +259,9 @@ func (r *reader) entries(dirents []fs.DirEntry, names []string) ([]*Entry, strin
 		}
 		all = append(all, e)
 	}
+	// The batch: every entry when the order needs them all (folders
+	// first and type too, as bare names have no kind) or when the whole
+	// folder is one page; else only the page's, once sorted.
 	if r.fd != nil && (q.needsAllStats() || q.Offset == 0 && len(all) <= q.PageSize()) {
 		if err := r.lstatAt(all); err != nil {
 			return nil, "", err
