@@ -193,7 +193,7 @@ func TestBrowserListing(t *testing.T) {
 	checkNoCSPViolations(t, ctx)
 }
 
-// checkStyled checks that the style sheet, the icon sprite and the script
+// checkStyled checks that the style sheet, the icons and the script
 // all loaded under the page's Content-Security-Policy.
 func checkStyled(t *testing.T, ctx context.Context) {
 	t.Helper()
@@ -202,7 +202,7 @@ func checkStyled(t *testing.T, ctx context.Context) {
 		t.Errorf("style sheet not applied (border-collapse %q)", collapse)
 	}
 	loaded := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(e => e.name.split("/").pop().split("#")[0])`)
-	for _, asset := range []string{"style.css", "listing.js", "icons.svg"} {
+	for _, asset := range []string{"style.css", "listing.js", "folder.svg", "text.svg", "search.svg"} {
 		if !slices.Contains(loaded, asset) {
 			t.Errorf("%s not loaded; loaded %q", asset, loaded)
 		}

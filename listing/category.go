@@ -25,7 +25,7 @@ const (
 	CategoryOther
 )
 
-// categoryInfo is each category's icon id in public/icons.svg and label.
+// categoryInfo is each category's icon (a class the style sheet draws from public/icons/) and label.
 var categoryInfo = [...]struct{ icon, label string }{
 	CategoryFolder:  {"folder", "Folder"},
 	CategoryArchive: {"archive", "Archive"},

@@ -185,7 +185,6 @@ const rowChunk = 32 << 10
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	rf := rowFormatter{
-		icons: string(appendEscaped(nil, opt.AssetPrefix+"icons.svg#")),
 		now:   opt.Now,
 		sizes: map[int64]string{},
 		times: map[int64]string{},
@@ -207,7 +206,6 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // rowFormatter formats rows. Folders hold many files of one size or one
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
-	icons string           // the icon sprite's URL up to the "#", escaped
 	now   time.Time        // for relative times; zero leaves them out
 	sizes map[int64]string // size → its text in binary units
 	times map[int64]string // Unix second → its <time> element
@@ -231,14 +229,11 @@ func memoized(memo map[int64]string, key int64, f func() string) string {
 // appendRow appends the <tr> of one entry.
 func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	icon := e.Category.Icon()
-	b = append(b, `<tr><td class="name"><a href="`...)
+	b = append(b, `<tr><td class="name"><a class="`...)
+	b = append(b, icon...) // the style sheet draws the icon of this class
+	b = append(b, `" href="`...)
 	b = appendEscaped(b, e.URL)
-	b = append(b, `"><svg class="icon `...)
-	b = append(b, icon...)
-	b = append(b, `" aria-hidden="true"><use href="`...)
-	b = append(b, rf.icons...)
-	b = append(b, icon...)
-	b = append(b, `"></use></svg>`...)
+	b = append(b, `">`...)
 	b = appendEscaped(b, e.Name)
 	if e.IsDir {
 		b = append(b, '/')

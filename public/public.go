@@ -8,5 +8,5 @@ import "embed"
 // FS holds the asset files, with paths relative to this directory
 // (for example "style.css", "icons.svg", "listing.js").
 //
-//go:embed *.css *.svg *.js
+//go:embed *.css *.svg *.js icons
 var FS embed.FS
