@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/fileserve"
 )
 
 func TestContentType(t *testing.T) {
@@ -153,8 +155,15 @@ func TestConditionalRequests(t *testing.T) {
 	}
 }
 
+// TestRanges runs each Range case over an fs.FS in memory and over a real
+// directory through NewRoot, whose *os.File goes through the size-aware
+// seeks and sendfile.
 func TestRanges(t *testing.T) {
-	h := newHandler()
+	root, _ := tempRoot(t, map[string]string{"range.txt": digits})
+	handlers := []struct {
+		name string
+		h    http.Handler
+	}{{"MapFS", newHandler()}, {"NewRoot", fileserve.NewRoot(root, nil)}}
 	size := len(digits)
 	for _, tc := range []struct {
 		name, header string
@@ -187,28 +196,37 @@ func TestRanges(t *testing.T) {
 		{"unit folded from Unicode", "byteſ=0-3", 200, []string{digits}},
 		{"unit in capitals", "BYTES=0-3", 206, []string{"0123"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := serve(t, h, http.MethodGet, "/range.txt", "Range", tc.header)
-			parts := readParts(t, resp)
-			if resp.StatusCode != tc.code {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.code)
-			}
-			if tc.code == 416 {
-				if got, want := resp.Header.Get("Content-Range"), "bytes */"+strconv.Itoa(size); got != want {
-					t.Errorf("Content-Range %q, want %q", got, want)
-				}
-				checkErrorPage(t, resp, parts[0], 416)
-				return
-			}
-			if len(parts) != len(tc.want) {
-				t.Fatalf("%d parts %q, want %q", len(parts), parts, tc.want)
-			}
-			for i := range parts {
-				if parts[i] != tc.want[i] {
-					t.Errorf("part %d: %q, want %q", i, parts[i], tc.want[i])
-				}
-			}
-		})
+		for _, hc := range handlers {
+			t.Run(hc.name+"/"+tc.name, func(t *testing.T) {
+				checkRange(t, hc.h, tc.header, tc.code, size, tc.want)
+			})
+		}
+	}
+}
+
+// checkRange asks h for range.txt with the Range header and checks the
+// status and the bytes of each part (or the 416 answer).
+func checkRange(t *testing.T, h http.Handler, header string, code, size int, want []string) {
+	t.Helper()
+	resp := serve(t, h, http.MethodGet, "/range.txt", "Range", header)
+	parts := readParts(t, resp)
+	if resp.StatusCode != code {
+		t.Fatalf("status %d, want %d", resp.StatusCode, code)
+	}
+	if code == 416 {
+		if got, want := resp.Header.Get("Content-Range"), "bytes */"+strconv.Itoa(size); got != want {
+			t.Errorf("Content-Range %q, want %q", got, want)
+		}
+		checkErrorPage(t, resp, parts[0], 416)
+		return
+	}
+	if len(parts) != len(want) {
+		t.Fatalf("%d parts %q, want %q", len(parts), parts, want)
+	}
+	for i := range parts {
+		if parts[i] != want[i] {
+			t.Errorf("part %d: %q, want %q", i, parts[i], want[i])
+		}
 	}
 }
 
