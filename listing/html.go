@@ -312,7 +312,7 @@ func appendGrouped(b []byte, n int64) []byte {
 // visible Unicode pictures (U+2400…), invalid UTF-8 the replacement
 // character. Nothing in s can end an element or an attribute.
 func appendEscaped(b []byte, s string) []byte {
-	if plain(s) {
+	if allIn(s, &plainBytes) {
 		return append(b, s...)
 	}
 	for i := 0; i < len(s); {
@@ -350,21 +350,21 @@ func appendEscaped(b []byte, s string) []byte {
 	return b
 }
 
-// plain reports whether appendEscaped may copy s as it is: printable ASCII
-// without markup characters.
-func plain(s string) bool {
+// plainBytes are the bytes appendEscaped may copy as they are: printable
+// ASCII without markup characters.
+var plainBytes = byteSet(func(c byte) bool {
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
+})
+
+// allIn reports whether every byte of s is in set.
+func allIn(s string, set *[256]bool) bool {
 	for i := 0; i < len(s); i++ {
-		if !plainBytes[s[i]] {
+		if !set[s[i]] {
 			return false
 		}
 	}
 	return true
 }
-
-// plainBytes are the bytes plain accepts.
-var plainBytes = byteSet(func(c byte) bool {
-	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
-})
 
 // byteSet tabulates in for every byte.
 func byteSet(in func(byte) bool) (set [256]bool) {

@@ -470,7 +470,7 @@ func entryURL(name string, isDir bool) string {
 
 // writeURL writes entryURL(name, isDir) to b.
 func writeURL(b *strings.Builder, name string, isDir bool) {
-	if unreserved(name) {
+	if allIn(name, &unreservedBytes) {
 		b.WriteString("./") // what EscapedPath gives, sooner
 		b.WriteString(name)
 	} else {
@@ -481,18 +481,8 @@ func writeURL(b *strings.Builder, name string, isDir bool) {
 	}
 }
 
-// unreserved reports whether s has only the characters a URL path never
-// escapes: ASCII letters, digits and "-._~".
-func unreserved(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !unreservedBytes[s[i]] {
-			return false
-		}
-	}
-	return true
-}
-
-// unreservedBytes are RFC 3986's unreserved characters.
+// unreservedBytes are RFC 3986's unreserved characters, the ones a URL
+// path never escapes: ASCII letters, digits and "-._~".
 var unreservedBytes = byteSet(func(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 })
