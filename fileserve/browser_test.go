@@ -202,10 +202,14 @@ func checkStyled(t *testing.T, ctx context.Context) {
 		t.Errorf("style sheet not applied (border-collapse %q)", collapse)
 	}
 	loaded := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(e => e.name.split("/").pop().split("#")[0])`)
-	for _, asset := range []string{"style.css", "listing.js", "folder.svg", "text.svg", "search.svg"} {
+	for _, asset := range []string{"style.css", "listing.js", "icons.svg"} {
 		if !slices.Contains(loaded, asset) {
 			t.Errorf("%s not loaded; loaded %q", asset, loaded)
 		}
+	}
+	mask := eval[string](t, ctx, `getComputedStyle(document.querySelector("td.name a.folder"), "::before").maskImage`)
+	if !strings.HasSuffix(mask, `/icons.svg#folder")`) {
+		t.Errorf("a folder's icon is drawn with mask-image %s, want the sprite's #folder", mask)
 	}
 	checkNoCSPViolations(t, ctx)
 }

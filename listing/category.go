@@ -25,7 +25,8 @@ const (
 	CategoryOther
 )
 
-// categoryInfo is each category's icon (a class the style sheet draws from public/icons/) and label.
+// categoryInfo is each category's icon (a class the style sheet draws from
+// the sprite public/icons.svg) and label.
 var categoryInfo = [...]struct{ icon, label string }{
 	CategoryFolder:  {"folder", "Folder"},
 	CategoryArchive: {"archive", "Archive"},
@@ -38,7 +39,8 @@ var categoryInfo = [...]struct{ icon, label string }{
 	CategoryOther:   {"file", "File"},
 }
 
-// Icon is the category's symbol id in the icon sprite ("folder", "image", …).
+// Icon is the category's icon name ("folder", "image", …): its class in
+// the listing and its <view> id in the icon sprite.
 func (c Category) Icon() string { return categoryInfo[c].icon }
 
 // Label is the category's name for people ("Folder", "Image", …).
