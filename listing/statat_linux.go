@@ -38,6 +38,7 @@ func (r *reader) lstatAt(es []*Entry) error {
 	err := r.fd.Control(func(fd uintptr) {
 		var st unix.Stat_t
 		buf := make([]byte, 0, 256)
+		raw := rawStatsSafe(int(fd))
 		for i, e := range es {
 			if i%256 == 0 && r.ctx.Err() != nil {
 				ctxErr = r.ctx.Err()
@@ -47,7 +48,7 @@ func (r *reader) lstatAt(es []*Entry) error {
 				continue
 			}
 			var err error
-			buf, err = lstatName(int(fd), e.Name, buf, &st)
+			buf, err = lstatName(int(fd), e.Name, buf, &st, raw)
 			if errors.Is(err, unix.ENOENT) {
 				e.gone = true
 			}

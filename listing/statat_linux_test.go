@@ -38,15 +38,38 @@ func TestLstatName(t *testing.T) {
 	}
 	must(t, rc.Control(func(fd uintptr) {
 		buf := make([]byte, 0, 256)
-		for _, tt := range tests {
-			var st unix.Stat_t
-			var err error
-			buf, err = lstatName(int(fd), tt.name, buf, &st)
-			if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
-				t.Errorf("%.20q: mode %o size %d err %v, want %o %d %v", tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
+		for _, raw := range []bool{true, false} {
+			for _, tt := range tests {
+				var st unix.Stat_t
+				var err error
+				buf, err = lstatName(int(fd), tt.name, buf, &st, raw)
+				if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
+					t.Errorf("raw %v, %.20q: mode %o size %d err %v, want %o %d %v", raw, tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
+				}
 			}
 		}
 	}))
+}
+
+// TestRawStatsSafe checks that raw stats are kept to local file systems:
+// /proc is not one of those named, and a test's temporary folder is on
+// one (where it is not, that half skips, saying which it is on).
+func TestRawStatsSafe(t *testing.T) {
+	safe := func(dir string) bool {
+		d, err := os.Open(dir)
+		must(t, err)
+		defer d.Close()
+		return rawStatsSafe(int(d.Fd()))
+	}
+	if safe("/proc") {
+		t.Error("raw stats allowed on /proc")
+	}
+	dir := t.TempDir()
+	if !safe(dir) {
+		var fs unix.Statfs_t
+		must(t, unix.Statfs(dir, &fs))
+		t.Skipf("the temporary folder is on a file system of type %#x, not one named as local", fs.Type)
+	}
 }
 
 // TestDescriptorPathStatsOnlyThePage checks that in a folder bigger than
