@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/listing"
 )
 
 // Options configures a [Handler]. The zero value serves as Python's
@@ -34,7 +36,12 @@ type Handler struct {
 	dotfiles   bool
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
+	names      *listing.NameCache
 }
+
+// nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
+// the names of about fifty 10,000-entry folders.
+const nameCacheBytes = 16 << 20
 
 var _ http.Handler = (*Handler)(nil)
 
@@ -51,6 +58,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		indexNames: opt.IndexNames,
 		dotfiles:   opt.Dotfiles,
 		log:        opt.Logger,
+		names:      listing.NewNameCache(nameCacheBytes),
 	}
 	if h.indexNames == nil {
 		h.indexNames = []string{"index.html", "index.htm"}

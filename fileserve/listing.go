@@ -46,6 +46,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 		HideLink: h.hideLinkIn(name),
 		Query:    q,
 		Readme:   format == listing.FormatHTML,
+		Names:    h.names,
 	}
 	l, err := listing.Read(r.Context(), h.fsys, name, r.URL.Path, opt)
 	if err != nil {

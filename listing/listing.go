@@ -117,6 +117,9 @@ type Options struct {
 	Query Query
 	// Readme asks for the folder's README (on the first page only).
 	Readme bool
+	// Names, when set, keeps the names of folders read, for the next
+	// listing of the same folder while it is unchanged.
+	Names *NameCache
 }
 
 // Read lists the directory dir of fsys (a name valid for [fs.ValidPath]),
@@ -136,7 +139,8 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	if err != nil {
 		return nil, err
 	}
-	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt, fd: dirFD(f)}
+	r := reader{ctx: ctx, fsys: fsys, dir: dir, opt: opt, fd: dirFD(f), dirInfo: info}
+	r.local = r.fd != nil && onLocalFS(r.fd)
 	dirents, names, err := r.readDir(f)
 	if err != nil {
 		return nil, err
@@ -168,6 +172,11 @@ type reader struct {
 	// system can stat by it (Linux): then entries are read as bare names
 	// and stat'ed by [reader.lstatAt], with no per-entry FileInfo.
 	fd syscall.RawConn
+	// local reports whether the directory is on a local file system
+	// (see [onLocalFS]).
+	local bool
+	// dirInfo is the directory's own FileInfo.
+	dirInfo fs.FileInfo
 	// memo is the last extension classified.
 	memo extMemo
 }
@@ -192,7 +201,7 @@ func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
 	q := r.opt.Query
 	nr, ok := f.(namesReader)
 	if ok && r.fd != nil {
-		names, err := nr.Readdirnames(-1)
+		names, err := r.readNames(nr)
 		return nil, names, err
 	}
 	if !ok || q.needsAllStats() {
@@ -209,6 +218,29 @@ func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
 	}
 	names, err := nr.Readdirnames(-1)
 	return dirents, names, err
+}
+
+// readNames reads every name in the directory d, or takes them from
+// r.opt.Names when they were read there while d was as it is now. The
+// names must not be changed: the cache may share them.
+func (r *reader) readNames(d namesReader) ([]string, error) {
+	cache := r.opt.Names
+	if cache == nil || !r.local || r.dirInfo == nil {
+		return d.Readdirnames(-1)
+	}
+	id, stamp, ok := stampOf(r.dirInfo)
+	if !ok {
+		return d.Readdirnames(-1)
+	}
+	if names, hit := cache.get(id, stamp); hit {
+		return names, nil
+	}
+	readAt := time.Now()
+	names, err := d.Readdirnames(-1)
+	if err == nil {
+		cache.put(id, stamp, readAt, names)
+	}
+	return names, err
 }
 
 // entries builds an Entry for every shown entry that passes the filter:

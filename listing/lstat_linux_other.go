@@ -14,6 +14,3 @@ func lstatName(fd int, name string, buf []byte, st *unix.Stat_t, _ bool) ([]byte
 		}
 	}
 }
-
-// rawStatsSafe is false: here lstatName has no raw form.
-func rawStatsSafe(int) bool { return false }

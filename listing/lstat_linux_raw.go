@@ -36,29 +36,3 @@ func lstatName(fd int, name string, buf []byte, st *unix.Stat_t, raw bool) ([]by
 		return buf, errno
 	}
 }
-
-// rawStatsSafe reports whether the folder fd is on a local file system,
-// where a stat never waits on anything slower than the local disk, so a
-// listing may make its stats as raw system calls.
-//
-// Made through the scheduler, each stat costs an entersyscall and an
-// exitsyscall, and with one core (GOMAXPROCS=1, as in the benchmark
-// harness) the runtime keeps handing the P from thread to thread: for a
-// 10,000-entry listing, 10% of its time. A raw call keeps the P, so a
-// stat that waits holds up the goroutines queued on that P meanwhile:
-// for a cold local disk, one read (as it holds up an nginx worker), but
-// for a network or FUSE file system, as long as a server takes to
-// answer. Those, and any file system not named here, keep the
-// scheduler-aware call.
-func rawStatsSafe(fd int) bool {
-	var fs unix.Statfs_t
-	if unix.Fstatfs(fd, &fs) != nil {
-		return false
-	}
-	switch uint32(fs.Type) {
-	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.F2FS_SUPER_MAGIC,
-		unix.TMPFS_MAGIC, unix.RAMFS_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
-		return true
-	}
-	return false
-}

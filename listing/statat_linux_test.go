@@ -51,21 +51,21 @@ func TestLstatName(t *testing.T) {
 	}))
 }
 
-// TestRawStatsSafe checks that raw stats are kept to local file systems:
-// /proc is not one of those named, and a test's temporary folder is on
-// one (where it is not, that half skips, saying which it is on).
-func TestRawStatsSafe(t *testing.T) {
-	safe := func(dir string) bool {
+// TestOnLocalFS checks that raw stats and cached names are kept to local
+// file systems: /proc is not one of those named, and a test's temporary
+// folder is on one (where it is not, that half skips, saying which).
+func TestOnLocalFS(t *testing.T) {
+	local := func(dir string) bool {
 		d, err := os.Open(dir)
 		must(t, err)
 		defer d.Close()
-		return rawStatsSafe(int(d.Fd()))
+		return onLocalFS(dirFD(d))
 	}
-	if safe("/proc") {
-		t.Error("raw stats allowed on /proc")
+	if local("/proc") {
+		t.Error("/proc counted as a local file system")
 	}
 	dir := t.TempDir()
-	if !safe(dir) {
+	if !local(dir) {
 		var fs unix.Statfs_t
 		must(t, unix.Statfs(dir, &fs))
 		t.Skipf("the temporary folder is on a file system of type %#x, not one named as local", fs.Type)
