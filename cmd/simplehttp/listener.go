@@ -52,10 +52,15 @@ func (l *listener) Accept() (net.Conn, error) {
 	return &conn{Conn: c, l: l}, nil
 }
 
-// Close stops Accept, including one waiting for a slot.
+// Close stops Accept, including one waiting for a slot. Closing it again
+// does nothing.
 func (l *listener) Close() error {
-	l.closeOnce.Do(func() { close(l.closed) })
-	return l.Listener.Close()
+	var err error
+	l.closeOnce.Do(func() {
+		close(l.closed)
+		err = l.Listener.Close()
+	})
+	return err
 }
 
 func (l *listener) release() {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -278,5 +279,29 @@ func TestConnCloseWrite(t *testing.T) {
 	}
 	if d := time.Since(start); d > 250*time.Millisecond {
 		t.Errorf("the end of the connection came %s after the answer", d)
+	}
+}
+
+// TestListenerCloseTwice checks that the listener can be closed before
+// the server's Shutdown closes it again: the first Close refuses new
+// connections at once, and the second is no error.
+func TestListenerCloseTwice(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newListener(ln, 0, writeLimits{timeout: time.Second, chunk: 1 << 10})
+	if err := l.Close(); err != nil {
+		t.Fatalf("first Close: %v", err)
+	}
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Error("a connection was accepted after Close")
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("second Close: %v, want nil", err)
+	}
+	if _, err := l.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Accept after Close: %v, want net.ErrClosed", err)
 	}
 }

@@ -65,12 +65,15 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		ErrorLog:          log.New(stderr, "simplehttp: ", 0),
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(newListener(ln, o.maxConns, lim.write)) }()
+	l := newListener(ln, o.maxConns, lim.write)
+	go func() { served <- srv.Serve(l) }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
+	// Refuse new clients before saying so; Shutdown closes l again.
+	l.Close()
 	fmt.Fprintln(stdout, "\nKeyboard interrupt received, exiting.")
 	return shutdown(srv, lim.shutdownGrace, stderr)
 }
