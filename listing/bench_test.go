@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchFolder creates n small files in a fresh temporary folder and
@@ -51,6 +52,27 @@ func BenchmarkListing10k(b *testing.B) {
 			b.ReportMetric(float64(buf.Len()), "bytes/page")
 		})
 	}
+	// As the Handler lists a folder it listed before: the names come from
+	// a NameCache, once the folder has settled.
+	b.Run("html/cached-names", func(b *testing.B) {
+		time.Sleep(racyMargin)
+		opt := Options{Readme: true, Names: NewNameCache(16 << 20)}
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			l, err := Read(context.Background(), fsys, ".", "/many/", opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := render(&buf, l, "html"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if len(opt.Names.dirs) != 1 {
+			b.Fatal("the folder's names were not cached")
+		}
+	})
 }
 
 // BenchmarkRenderHTML10k is the HTML rendering alone of 10,000 entries.
