@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -160,5 +161,32 @@ func TestNameCacheBudget(t *testing.T) {
 	none.put(dirID{1, 1}, stamp, time.Now(), names)
 	if _, ok := none.get(dirID{1, 1}, stamp); ok {
 		t.Error("a nil cache returned names")
+	}
+}
+
+// TestNameCacheConcurrent hammers one cache from several goroutines, as
+// concurrent listings do: run with -race, it must stay within its bytes
+// and only ever hand out the names put under the stamp asked for.
+func TestNameCacheConcurrent(t *testing.T) {
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	names := func(ino uint64) []string { return []string{fmt.Sprint(ino), "shared-name"} }
+	c := NewNameCache(8 * namesCost(names(100)))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 500 {
+				ino := uint64((g*7 + i) % 20)
+				stamp := dirStamp{ctime: old, mtime: old, size: int64(ino)}
+				if got, ok := c.get(dirID{1, ino}, stamp); ok && got[0] != fmt.Sprint(ino) {
+					t.Errorf("folder %d: got the names of folder %s", ino, got[0])
+					return
+				}
+				c.put(dirID{1, ino}, stamp, time.Now(), names(ino))
+			}
+		})
+	}
+	wg.Wait()
+	if c.bytes > c.max {
+		t.Errorf("the cache holds %d bytes, over its %d", c.bytes, c.max)
 	}
 }
