@@ -231,15 +231,20 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	icon := e.Category.Icon()
 	b = append(b, `<tr><td class="name"><a class="`...)
 	b = append(b, icon...) // the style sheet draws the icon of this class
-	b = append(b, `" href="`...)
-	b = appendEscaped(b, e.URL)
+	if !e.Broken {         // a broken link's name is no link: it could only 404
+		b = append(b, `" href="`...)
+		b = appendEscaped(b, e.URL)
+	}
 	b = append(b, `">`...)
 	b = appendEscaped(b, e.Name)
 	if e.IsDir {
 		b = append(b, '/')
 	}
 	b = append(b, "</a>"...)
-	if e.IsSymlink {
+	switch {
+	case e.Broken:
+		b = append(b, ` <span class="badge" title="symbolic link that cannot be followed">broken link</span>`...)
+	case e.IsSymlink:
 		b = append(b, ` <span class="badge" title="symbolic link">link</span>`...)
 	}
 	b = append(b, `</td><td class="size"`...)
@@ -252,9 +257,10 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 }
 
 // appendSize appends the rest of the size cell's start tag and its text:
-// binary units with the exact count in a tooltip, or "—" for a folder.
+// binary units with the exact count in a tooltip, or "—" for a folder or
+// a broken link.
 func (rf *rowFormatter) appendSize(b []byte, e *Entry) []byte {
-	if e.IsDir {
+	if e.IsDir || e.Broken {
 		return append(b, ">—"...)
 	}
 	size := max(e.Size, 0)

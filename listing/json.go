@@ -15,7 +15,8 @@ import (
 // neighbouring pages, when there are some) and the page's "entries", one
 // per line. Each entry has "name", "url" (relative to the listing's URL,
 // percent-encoding the name's exact bytes even where "name" had to
-// replace invalid UTF-8), "kind" ("file", "dir" or "symlink"), "is_dir",
+// replace invalid UTF-8), "kind" ("file", "dir" or "symlink"), "broken"
+// (true for a symbolic link that cannot be followed; else left out), "is_dir",
 // "size" in bytes, "modified" (RFC 3339, UTC; left out when unknown) and
 // "mime" (from the extension; left out when unknown). Strings are escaped
 // as encoding/json escapes them, "<", ">" and "&" included.
@@ -65,7 +66,11 @@ func appendJSONEntry(b []byte, e *Entry) []byte {
 	b = appendJSONString(b, e.URL)
 	b = append(b, `,"kind":"`...)
 	b = append(b, e.Kind()...)
-	b = append(b, `","is_dir":`...)
+	if e.Broken {
+		b = append(b, `","broken":true,"is_dir":`...)
+	} else {
+		b = append(b, `","is_dir":`...)
+	}
 	b = strconv.AppendBool(b, e.IsDir)
 	b = append(b, `,"size":`...)
 	b = strconv.AppendInt(b, e.Size, 10)

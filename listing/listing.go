@@ -43,6 +43,10 @@ type Entry struct {
 	IsDir bool
 	// IsSymlink reports whether the entry itself is a symbolic link.
 	IsSymlink bool
+	// Broken reports whether the entry is a symbolic link that cannot be
+	// followed: dangling, or leading out of a confined file system. Its
+	// size and time are unknown.
+	Broken bool
 	// Category is the kind of file the icon shows.
 	Category Category
 
@@ -356,6 +360,8 @@ func (r *reader) stat(e *Entry) {
 	info, err := r.info(e)
 	if err == nil {
 		setInfo(e, info)
+	} else if e.IsSymlink {
+		e.Broken = true
 	}
 	if !e.typed {
 		e.typed = true
@@ -373,10 +379,12 @@ func setInfo(e *Entry, info fs.FileInfo) {
 }
 
 // follow sets the kind, time and size of the symbolic link e from its
-// target's, if it can be reached.
+// target's, or marks it broken when the target cannot be reached.
 func (r *reader) follow(e *Entry) {
 	if info, err := fs.Stat(r.fsys, path.Join(r.dir, e.Name)); err == nil {
 		setInfo(e, info)
+	} else {
+		e.Broken = true
 	}
 }
 

@@ -215,15 +215,15 @@ func TestReadSymlinks(t *testing.T) {
 	must(t, err)
 	got := make([]string, len(l.Entries))
 	for i, e := range l.Entries {
-		got[i] = fmt.Sprintf("%s %s dir=%v size=%d url=%s", e.Name, e.Kind(), e.IsDir, e.Size, e.URL)
+		got[i] = fmt.Sprintf("%s %s dir=%v broken=%v size=%d url=%s", e.Name, e.Kind(), e.IsDir, e.Broken, e.Size, e.URL)
 	}
 	want := []string{
-		"sub dir dir=true size=0 url=./sub/",
-		"to-sub symlink dir=true size=0 url=./to-sub/",
-		"dangling symlink dir=false size=0 url=./dangling",
-		"escape symlink dir=false size=0 url=./escape",
-		"file.txt file dir=false size=5 url=./file.txt",
-		"to-file symlink dir=false size=5 url=./to-file",
+		"sub dir dir=true broken=false size=0 url=./sub/",
+		"to-sub symlink dir=true broken=false size=0 url=./to-sub/",
+		"dangling symlink dir=false broken=true size=0 url=./dangling",
+		"escape symlink dir=false broken=true size=0 url=./escape",
+		"file.txt file dir=false broken=false size=5 url=./file.txt",
+		"to-file symlink dir=false broken=false size=5 url=./to-file",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -331,3 +331,55 @@ func TestEntryURLFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestLinksInEveryFormat checks how each format shows a working link and
+// a broken one (dangling, or leading out of the root): the broken one is
+// marked, has no size, and in HTML is no link, as it could only 404.
+func TestLinksInEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "file.txt"), []byte("12345"), 0o644))
+	must(t, os.Symlink("file.txt", filepath.Join(dir, "good.txt")))
+	must(t, os.Symlink("nowhere", filepath.Join(dir, "dangling.txt")))
+	must(t, os.Symlink("/etc/hostname", filepath.Join(dir, "escape.txt")))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	l, err := Read(context.Background(), root.FS(), ".", "/", Options{})
+	must(t, err)
+	var html, js, txt bytes.Buffer
+	must(t, l.WriteHTML(&html, HTMLOptions{AssetPrefix: "/.a/"}))
+	must(t, l.WriteJSON(&js))
+	must(t, l.WriteText(&txt))
+	tests := []struct {
+		format    string
+		out       string
+		want, not []string
+	}{
+		{"html", html.String(), []string{
+			`<a class="text" href="./good.txt">good.txt</a> <span class="badge" title="symbolic link">link</span></td><td class="size" title="5 bytes">5 B`,
+			`<a class="text">dangling.txt</a> <span class="badge" title="symbolic link that cannot be followed">broken link</span></td><td class="size">—</td>`,
+			`<a class="text">escape.txt</a> <span class="badge" title="symbolic link that cannot be followed">broken link</span></td><td class="size">—</td>`,
+		}, []string{`href="./dangling.txt"`, `href="./escape.txt"`}},
+		{"json", js.String(), []string{
+			`{"name":"good.txt","url":"./good.txt","kind":"symlink","is_dir":false,"size":5,`,
+			`{"name":"dangling.txt","url":"./dangling.txt","kind":"symlink","broken":true,"is_dir":false,"size":0,"mime":`,
+			`{"name":"escape.txt","url":"./escape.txt","kind":"symlink","broken":true,"is_dir":false,"size":0,"mime":`,
+		}, []string{`"good.txt","url":"./good.txt","kind":"symlink","broken"`}},
+		{"txt", txt.String(), []string{"\ndangling.txt@    -\n", "\nescape.txt@      -\n", "\ngood.txt@      5 B  "}, nil},
+	}
+	for _, tt := range tests {
+		for _, w := range tt.want {
+			if !strings.Contains(tt.out, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.format, w, tt.out)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(tt.out, n) {
+				t.Errorf("%s has %q", tt.format, n)
+			}
+		}
+	}
+	if !json.Valid(js.Bytes()) {
+		t.Errorf("invalid JSON:\n%s", js.String())
+	}
+}

@@ -93,7 +93,7 @@ func TestReadPathsAgree(t *testing.T) {
 func describeAll(l *Listing) string {
 	s := fmt.Sprintf("total=%d mod=%v readme=%+v\n", l.Total, l.ModTime.UnixNano(), l.Readme)
 	for _, e := range l.Entries {
-		s += fmt.Sprintf("%s|%s|%v|%v|%d|%d|%s|%v\n", e.Name, e.URL, e.IsDir, e.IsSymlink, e.Size, e.ModTime.UnixNano(), e.Type, e.Category)
+		s += fmt.Sprintf("%s|%s|%v|%v|%v|%d|%d|%s|%v\n", e.Name, e.URL, e.IsDir, e.IsSymlink, e.Broken, e.Size, e.ModTime.UnixNano(), e.Type, e.Category)
 	}
 	return s
 }

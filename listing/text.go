@@ -16,7 +16,8 @@ const maxNameWidth = 48
 
 // WriteText renders l as plain text: a "# " header line with the path and
 // the count, then one aligned line per entry: name ("/" after a directory,
-// "@" after a symbolic link), size in binary units ("-" for a directory)
+// "@" after a symbolic link), size in binary units ("-" for a directory
+// or a broken link)
 // and UTC modification time. Control characters, backslashes and invalid
 // UTF-8 in names are written as Go-style escapes (\n, \\, \xff), so every
 // entry is one line and no name can drive the terminal.
@@ -28,7 +29,7 @@ func (l *Listing) WriteText(w io.Writer) error {
 	for i, e := range l.Entries {
 		names[i] = textName(e)
 		sizes[i] = "-"
-		if !e.IsDir {
+		if !e.IsDir && !e.Broken {
 			size := max(e.Size, 0)
 			sizes[i] = memoized(memo, size, func() string { return humanize.IBytes(uint64(size)) })
 		}
