@@ -233,7 +233,7 @@ func (r *reader) readNames(d namesReader) ([]string, error) {
 		return d.Readdirnames(-1)
 	}
 	id, stamp, ok := stampOf(r.dirInfo)
-	if !ok {
+	if !ok { // not a folder of the operating system's
 		return d.Readdirnames(-1)
 	}
 	if names, hit := cache.get(id, stamp); hit {

@@ -14,7 +14,7 @@ import (
 // a C string per call: the NUL-terminated name is written into buf,
 // which is returned for the next call. (On these systems unix.Fstatat is
 // this same system call on this same Stat_t.) With raw set, the call
-// bypasses the Go scheduler; see [stallGate] for when that is safe.
+// bypasses the Go scheduler; see [onLocalFS] for when that is safe.
 func lstatName(fd int, name string, buf []byte, st *unix.Stat_t, raw bool) ([]byte, error) {
 	if strings.IndexByte(name, 0) >= 0 {
 		return buf, unix.EINVAL

@@ -92,12 +92,12 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 // answer. Those, and any file system not named here, keep the
 // scheduler-aware call.
 func onLocalFS(fd syscall.RawConn) bool {
-	var fs unix.Statfs_t
+	var sfs unix.Statfs_t
 	var err error
-	if cerr := fd.Control(func(fd uintptr) { err = unix.Fstatfs(int(fd), &fs) }); cerr != nil || err != nil {
+	if cerr := fd.Control(func(fd uintptr) { err = unix.Fstatfs(int(fd), &sfs) }); cerr != nil || err != nil {
 		return false
 	}
-	switch uint32(fs.Type) {
+	switch uint32(sfs.Type) {
 	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.F2FS_SUPER_MAGIC,
 		unix.TMPFS_MAGIC, unix.RAMFS_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
 		return true
