@@ -13,11 +13,12 @@ import (
 // A folder's names are trusted while its stamp (device, inode, change and
 // modification times, size) is the one seen before they were read: the
 // kernel changes a folder's times whenever an entry is added, removed or
-// renamed. As in git's "racy" check, a folder changed less than
-// racyMargin before it was read is not remembered, since a change made
-// later in the same tick of the file system's clock would leave its stamp
-// as it was. Only local file systems are cached (see [onLocalFS]): another
-// computer's clock and caches decide a network folder's times.
+// renamed. As in git's "racy" check, a folder changed less than two
+// seconds before it was read is not remembered, since a change made later
+// in the same tick of the file system's clock would leave its stamp as it
+// was. Only folders on Linux's local file systems (ext4, xfs, btrfs, f2fs,
+// tmpfs, ramfs, overlayfs) are cached: another computer's clock and
+// caches decide a network folder's times.
 //
 // A NameCache is safe for concurrent use. The zero value is not usable;
 // make one with [NewNameCache]. A nil *NameCache caches nothing.
