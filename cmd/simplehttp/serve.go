@@ -55,8 +55,6 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
-
 	srv := &http.Server{
 		Handler:           newFrontDoor(dir, o, lim, stderr),
 		ReadHeaderTimeout: lim.readHeaderTimeout,
@@ -64,6 +62,10 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		MaxHeaderBytes:    lim.maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "simplehttp: ", 0),
 	}
+	// The banner comes once the handler is built (it opens the folder to
+	// learn its real path), so a client that has read it finds the
+	// server as it will stay.
+	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- srv.Serve(l) }()
