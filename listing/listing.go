@@ -229,7 +229,7 @@ func (r *reader) readDir(f fs.File) ([]fs.DirEntry, []string, error) {
 // names must not be changed: the cache may share them.
 func (r *reader) readNames(d namesReader) ([]string, error) {
 	cache := r.opt.Names
-	if cache == nil || !r.local || r.dirInfo == nil {
+	if cache == nil || !r.local {
 		return d.Readdirnames(-1)
 	}
 	id, stamp, ok := stampOf(r.dirInfo)
