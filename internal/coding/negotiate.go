@@ -1,0 +1,167 @@
+package coding
+
+import "strings"
+
+// qMax is the weight 1 in thousandths, the precision of a qvalue.
+const qMax = 1000
+
+// Negotiate chooses the coding of an answer from the values of a request's
+// Accept-Encoding header and the codings on offer, as RFC 9110 (12.5.3)
+// says:
+//
+//   - A coding the header names with "q=0", or does not name at all, is
+//     refused. "*" gives its weight to every coding the header does not
+//     name, so "*;q=0" refuses them all. "x-gzip" is "gzip". A coding named
+//     twice gets its lower weight: a refusal anywhere is a refusal.
+//   - The accepted coding with the highest weight wins; among equal
+//     weights, the first in Preference (zstd, then br, then gzip).
+//   - No coding at all (Identity) is acceptable unless the header says
+//     "identity;q=0", or "*;q=0" without naming identity. It wins only when
+//     named with a higher weight than every accepted coding, or when no
+//     coding is accepted.
+//
+// identityRefused reports a client that refuses uncompressed answers; it
+// may still get one when nothing it accepts is on offer (RFC 9110, 12.1
+// lets a server disregard the header rather than answer 406).
+//
+// An empty value accepts no coding. A request without the header is the
+// caller's to decide (the RFC allows any coding, but clients that send
+// none, such as curl and wget by default, cannot decode one). Elements
+// whose weight is not a valid qvalue are ignored. Negotiate allocates
+// nothing.
+func Negotiate(accept []string, offers Set) (best Coding, identityRefused bool) {
+	w := parse(accept)
+	bestQ := 0
+	for _, c := range Preference {
+		if q := w.of(c); offers.Has(c) && q > bestQ {
+			best, bestQ = c, q
+		}
+	}
+	identity := w.identity()
+	if identity > bestQ {
+		return Identity, false
+	}
+	return best, identity == 0
+}
+
+// weights are the weights in thousandths (0 to 1000) that a header gives
+// the codings; -1 means not named.
+type weights struct {
+	named    [len(tokens)]int // by Coding; Identity for "identity"
+	wildcard int              // "*"
+}
+
+// of is the weight of coding c: named, else the wildcard's, else 0.
+func (w *weights) of(c Coding) int {
+	switch {
+	case w.named[c] >= 0:
+		return w.named[c]
+	case w.wildcard >= 0:
+		return w.wildcard
+	}
+	return 0
+}
+
+// identity is the weight of no coding: named, else 0 when "*;q=0"
+// refuses it, else 1 (one thousandth), below any coding accepted.
+func (w *weights) identity() int {
+	switch {
+	case w.named[Identity] >= 0:
+		return w.named[Identity]
+	case w.wildcard == 0:
+		return 0
+	}
+	return 1
+}
+
+// parse reads the weights from the header's values: comma-separated
+// elements "coding" or "coding;q=weight", with optional white space.
+func parse(accept []string) weights {
+	w := weights{wildcard: -1}
+	for i := range w.named {
+		w.named[i] = -1
+	}
+	for _, v := range accept {
+		for elem := range strings.SplitSeq(v, ",") {
+			name, q, ok := parseElement(elem)
+			if !ok {
+				continue
+			}
+			if name == "*" {
+				w.wildcard = lower(w.wildcard, q)
+				continue
+			}
+			if c, known := lookup(name); known {
+				w.named[c] = lower(w.named[c], q)
+			}
+		}
+	}
+	return w
+}
+
+// lower is the lower of an old weight (-1: none yet) and a new one.
+func lower(old, q int) int {
+	if old < 0 {
+		return q
+	}
+	return min(old, q)
+}
+
+// lookup finds the coding named name, in any case.
+func lookup(name string) (Coding, bool) {
+	if equalFold(name, "x-gzip") {
+		return Gzip, true // RFC 9110, 8.4.1.3
+	}
+	for c, token := range tokens {
+		if equalFold(name, token) {
+			return Coding(c), true
+		}
+	}
+	return Identity, false
+}
+
+// parseElement reads one element of the header: the coding's name and
+// its weight (1000 when none is given). ok is false for an empty element
+// and for one whose weight is not a qvalue. Parameters other than q are
+// ignored.
+func parseElement(elem string) (name string, q int, ok bool) {
+	name, params, _ := strings.Cut(elem, ";")
+	name = strings.TrimSpace(name)
+	q = qMax
+	for p := range strings.SplitSeq(params, ";") {
+		key, value, _ := strings.Cut(p, "=")
+		if !equalFold(strings.TrimSpace(key), "q") {
+			continue
+		}
+		if q, ok = parseQ(strings.TrimSpace(value)); !ok {
+			return "", 0, false
+		}
+	}
+	return name, q, name != ""
+}
+
+// parseQ reads a qvalue ("0", "0.5", "1.000"; RFC 9110, 12.4.2) in
+// thousandths.
+func parseQ(s string) (int, bool) {
+	if s == "" || (s[0] != '0' && s[0] != '1') {
+		return 0, false
+	}
+	whole := int(s[0] - '0')
+	frac := s[1:]
+	if frac != "" {
+		if frac[0] != '.' || len(frac) > 4 {
+			return 0, false
+		}
+		frac = frac[1:]
+	}
+	q, scale := whole*qMax, qMax
+	for i := 0; i < len(frac); i++ {
+		d := frac[i]
+		if d < '0' || d > '9' || (whole == 1 && d != '0') {
+			return 0, false
+		}
+		scale /= 10
+		q += int(d-'0') * scale
+	}
+	return q, true
+}
