@@ -1,0 +1,142 @@
+package encode
+
+import (
+	"iter"
+	"net/http"
+	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/coding"
+)
+
+// withSuffix is the entity tag of the representation coded with c, made
+// from the tag of the uncompressed one: "x" becomes "x+br", W/"x"
+// W/"x+br". A malformed tag is left as it is.
+func withSuffix(tag string, c coding.Coding) string {
+	if len(tag) < 2 || !strings.HasSuffix(tag, `"`) {
+		return tag
+	}
+	return tag[:len(tag)-1] + "+" + c.String() + `"`
+}
+
+// withoutSuffix is the tag of the uncompressed representation, and
+// whether tag (one element of If-None-Match or If-Match) is a tag that
+// withSuffix made for c.
+func withoutSuffix(tag string, c coding.Coding) (string, bool) {
+	suffix := "+" + c.String() + `"`
+	if !strings.HasSuffix(tag, suffix) || len(strings.TrimPrefix(tag, "W/")) <= len(suffix) {
+		return tag, false
+	}
+	return tag[:len(tag)-len(suffix)] + `"`, true
+}
+
+// withIssuedTags returns r, or when its If-None-Match or If-Match holds a
+// tag withSuffix made for c, a copy that holds the next handler's own tag
+// in its place, which it can compare with the tag it issues.
+func withIssuedTags(r *http.Request, c coding.Coding) *http.Request {
+	inm, inmChanged := issuedTags(r.Header["If-None-Match"], c)
+	im, imChanged := issuedTags(r.Header["If-Match"], c)
+	if !inmChanged && !imChanged {
+		return r
+	}
+	r2 := *r
+	r2.Header = r.Header.Clone()
+	if inmChanged {
+		r2.Header["If-None-Match"] = inm
+	}
+	if imChanged {
+		r2.Header["If-Match"] = im
+	}
+	return &r2
+}
+
+// issuedTags is the list of tags values, each tag made for c replaced by
+// the tag it was made from; changed is false, and nothing allocated, when
+// there is none.
+func issuedTags(values []string, c coding.Coding) (tags []string, changed bool) {
+	for _, v := range values {
+		for tag := range entityTags(v) {
+			if _, ok := withoutSuffix(tag, c); ok {
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return values, false
+	}
+	var b strings.Builder
+	for _, v := range values {
+		for tag := range entityTags(v) {
+			tag, _ = withoutSuffix(tag, c)
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tag)
+		}
+	}
+	return []string{b.String()}, true
+}
+
+// restoreTag gives a 304 the tag of the representation the client holds:
+// the next handler compared the client's tag without its suffix, so when
+// the client sent the suffixed tag, that is the one to confirm.
+func (rw *responseWriter) restoreTag(hdr http.Header) {
+	tag := hdr.Get("ETag")
+	if tag == "" {
+		return
+	}
+	coded := withSuffix(tag, rw.coding)
+	if holdsTag(rw.ifNone, coded) {
+		hdr.Set("ETag", coded)
+	}
+}
+
+// holdsTag reports whether the If-None-Match values list tag, compared
+// weakly (RFC 9110, 8.8.3.2: W/ does not count).
+func holdsTag(values []string, tag string) bool {
+	tag = strings.TrimPrefix(tag, "W/")
+	for _, v := range values {
+		for t := range entityTags(v) {
+			if strings.TrimPrefix(t, "W/") == tag {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// entityTags yields the elements of an If-None-Match or If-Match value:
+// entity tags (W/"x" or "x", which may hold commas), and "*" or anything
+// malformed as it stands, up to the next comma.
+func entityTags(v string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for {
+			v = strings.TrimLeft(v, " \t,")
+			if v == "" {
+				return
+			}
+			n := elementLen(v)
+			if !yield(strings.TrimRight(v[:n], " \t")) {
+				return
+			}
+			v = v[n:]
+		}
+	}
+}
+
+// elementLen is the length of the element v begins with: a quoted tag up
+// to its closing quote, or else up to the next comma.
+func elementLen(v string) int {
+	quote := 0
+	if strings.HasPrefix(v, "W/") {
+		quote = 2
+	}
+	if quote < len(v) && v[quote] == '"' {
+		if end := strings.IndexByte(v[quote+1:], '"'); end >= 0 {
+			return quote + 1 + end + 1
+		}
+	}
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		return i
+	}
+	return len(v)
+}
