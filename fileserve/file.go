@@ -64,6 +64,9 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 		h.fail(w, r, err)
 		return
 	}
+	if h.sendPrecompressed(w, r, name, info, ctype) {
+		return
+	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", ctype)
 	hdr.Set("ETag", etag(info.ModTime(), info.Size()))

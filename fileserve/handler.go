@@ -23,6 +23,18 @@ type Options struct {
 	// name are hidden as the name is.
 	Dotfiles bool
 
+	// Precompressed, when true, sends a file's precompressed sibling
+	// (app.js.zst, app.js.br or app.js.gz next to app.js) in its place to
+	// a client that accepts the sibling's coding, with the file's
+	// Content-Type and the sibling's Content-Encoding, while the sibling
+	// is not older than the file. Ranges and ETags are the sibling's.
+	// Siblings are looked for only for types that compress (text, HTML,
+	// CSS, JavaScript, JSON, XML, SVG, WebAssembly); they are opened as
+	// any file is, so a sibling that is hidden, a FIFO, or a symbolic
+	// link out of the root is ignored. A ".gz" file asked for by its own
+	// name is sent as itself (application/gzip), never decoded.
+	Precompressed bool
+
 	// Logger receives the cause of every 5xx answer. Nil means
 	// [slog.Default].
 	Logger *slog.Logger
@@ -37,6 +49,8 @@ type Handler struct {
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
+
+	precompressed bool // Options.Precompressed
 }
 
 // nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
@@ -66,6 +80,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.precompressed = opt.Precompressed
 	h.rootDir = realDir(fsys)
 	return h
 }
