@@ -17,6 +17,7 @@ type options struct {
 	quiet          bool
 	dotfiles       bool
 	followSymlinks bool
+	noCompress     bool
 	maxConns       int
 	help           bool
 	version        bool
@@ -44,6 +45,7 @@ var flagSpecs = []flagSpec{
 	{long: "quiet", short: 'q', set: func(o *options, _ string) error { o.quiet = true; return nil }},
 	{long: "dotfiles", set: func(o *options, _ string) error { o.dotfiles = true; return nil }},
 	{long: "follow-symlinks", set: func(o *options, _ string) error { o.followSymlinks = true; return nil }},
+	{long: "no-compress", set: func(o *options, _ string) error { o.noCompress = true; return nil }},
 	{long: "max-conns", hasValue: true, set: setMaxConns},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
@@ -68,6 +70,11 @@ Options:
       --follow-symlinks  follow symbolic links wherever they lead (default:
                          a link that leads outside DIR answers 404; links
                          that stay inside DIR always work)
+      --no-compress      send files and listings uncompressed (default:
+                         text, HTML, CSS, JS, JSON, SVG and listings go out
+                         compressed with zstd, br or gzip to clients that
+                         accept it, and a fresh app.js.br, .zst or .gz is
+                         sent in place of app.js)
       --max-conns N      serve at most N connections at once; more wait
                          their turn (default 0: no limit)
       --version          print the version and exit

@@ -39,6 +39,8 @@ func TestParseArgs(t *testing.T) {
 		{"bundled shorts with glued value", []string{"-qd/srv"}, with(func(o *options) { o.quiet, o.dir = true, "/srv" })},
 		{"dotfiles", []string{"--dotfiles"}, with(func(o *options) { o.dotfiles = true })},
 		{"follow symlinks", []string{"--follow-symlinks"}, with(func(o *options) { o.followSymlinks = true })},
+		{"no compress", []string{"--no-compress"}, with(func(o *options) { o.noCompress = true })},
+		{"no compress abbreviated", []string{"--no"}, with(func(o *options) { o.noCompress = true })},
 		{"max conns", []string{"--max-conns", "64"}, with(func(o *options) { o.maxConns = 64 })},
 		{"max conns =", []string{"--max-conns=0"}, def},
 		{"value that looks like a flag", []string{"-d", "-q"}, with(func(o *options) { o.dir = "-q" })},

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
 )
 
@@ -80,18 +81,28 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	return shutdown(srv, lim.shutdownGrace, stderr)
 }
 
-// newFrontDoor is the handler chain: the access log and its guards around
-// the file server.
+// newFrontDoor is the handler chain: the access log and its guards, then
+// compression, around the file server.
 func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoor {
 	files := dir.handler(&fileserve.Options{
-		Dotfiles: o.dotfiles,
-		Logger:   slog.New(slog.NewTextHandler(stderr, nil)),
+		Dotfiles:      o.dotfiles,
+		Precompressed: !o.noCompress,
+		Logger:        slog.New(slog.NewTextHandler(stderr, nil)),
 	})
-	d := &frontDoor{next: files, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout}
+	d := &frontDoor{next: compress(files, o), errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout}
 	if !o.quiet {
 		d.log = stderr
 	}
 	return d
+}
+
+// compress puts on-the-fly compression in front of next, unless
+// --no-compress turns it off.
+func compress(next http.Handler, o *options) http.Handler {
+	if o.noCompress {
+		return next
+	}
+	return encode.New(next, nil)
 }
 
 // shutdown stops accepting, waits up to grace for the answers in flight,
