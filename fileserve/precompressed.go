@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
 )
@@ -49,7 +50,7 @@ func (h *Handler) sendPrecompressed(w http.ResponseWriter, r *http.Request, name
 // sibling's bytes, which have their own ETag.
 func (h *Handler) sendSibling(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, ctype string, c coding.Coding) bool {
 	sibling := name + siblingExts[c]
-	if s, err := fs.Stat(h.fsys, sibling); err != nil || !s.Mode().IsRegular() || s.ModTime().Before(info.ModTime()) {
+	if s, err := fs.Stat(h.fsys, sibling); err != nil || !s.Mode().IsRegular() || !fresh(s.ModTime(), info.ModTime()) {
 		return false
 	}
 	f, sinfo, err := h.openFile(sibling)
@@ -58,7 +59,7 @@ func (h *Handler) sendSibling(w http.ResponseWriter, r *http.Request, name strin
 	}
 	defer f.Close()
 	content, ok := f.(io.ReadSeeker)
-	if !ok || sinfo.ModTime().Before(info.ModTime()) { // replaced since the Stat
+	if !ok || !fresh(sinfo.ModTime(), info.ModTime()) { // replaced since the Stat
 		return false
 	}
 	hdr := w.Header()
@@ -73,6 +74,19 @@ func (h *Handler) sendSibling(w http.ResponseWriter, r *http.Request, name strin
 			"path", r.URL.Path+siblingExts[c], "sent", cw.written, "missing", short)
 	}
 	return true
+}
+
+// fresh reports whether a sibling last modified at sibling is not older
+// than its file, last modified at file. A sibling time without a
+// fraction of a second was copied from the file by a tool that keeps only
+// seconds (brotli -k does; gzip -k and zstd -k keep nanoseconds), so it is
+// compared to the second: only an edit within the same second as the
+// original write could then go unnoticed.
+func fresh(sibling, file time.Time) bool {
+	if sibling.Nanosecond() == 0 {
+		file = file.Truncate(time.Second)
+	}
+	return !sibling.Before(file)
 }
 
 // codedWriter is the contentWriter of a sibling: it labels a 200 or 206

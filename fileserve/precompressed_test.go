@@ -30,6 +30,9 @@ func siblingTree(t *testing.T) (root *os.Root, dir string) {
 		"outside.js":     "outside\n", "hidden-sibling.js": "hidden\n", ".secret.br": ".secret.br",
 		"fifo.js": "fifo\n", "dir-sibling.js": "dir\n", "dir-sibling.js.br/": "",
 		"linked.js.br": "linked.js.br", ".hidden.js": "hidden original\n",
+		"seconds.js": "seconds\n", "seconds.js.br": "seconds.js.br",
+		"second-older.js": "second-older\n", "second-older.js.br": "second-older.js.br",
+		"ms-older.js": "ms-older\n", "ms-older.js.br": "ms-older.js.br",
 	}
 	root, dir = tempRoot(t, files)
 	old, now := time.Now().Add(-time.Hour), time.Now()
@@ -44,6 +47,15 @@ func siblingTree(t *testing.T) (root *os.Root, dir string) {
 	touch("stale.js.zst", old) // older than stale.js: never sent
 	touch("same-time.json", now)
 	touch("same-time.json.br", now)
+	// brotli -k copies the file's time to the second: fresh.
+	fraction := time.Date(2025, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
+	touch("seconds.js", fraction)
+	touch("seconds.js.br", fraction.Truncate(time.Second))
+	// A second older is stale; so is a millisecond older, with a fraction.
+	touch("second-older.js", fraction)
+	touch("second-older.js.br", fraction.Truncate(time.Second).Add(-time.Second))
+	touch("ms-older.js", fraction)
+	touch("ms-older.js.br", fraction.Add(-time.Millisecond))
 	symlink(t, dir, "../secret.txt", "outside.js.br")     // out of the root
 	symlink(t, dir, ".secret.br", "hidden-sibling.js.br") // to a dotfile
 	symlink(t, dir, ".hidden.js", "linked.js")            // the original is hidden
@@ -73,6 +85,9 @@ func TestPrecompressed(t *testing.T) {
 		{"a stale sibling is skipped", "/stale.js", "zstd, gzip", 200, "stale.js.gz", "gzip", "text/javascript; charset=utf-8"},
 		{"only a stale sibling", "/stale.js", "zstd", 200, "let fresh = true\n", "", "text/javascript; charset=utf-8"},
 		{"as old as the file", "/same-time.json", "br", 200, "same-time.json.br", "br", "application/json"},
+		{"its time copied to the second", "/seconds.js", "br", 200, "seconds.js.br", "br", "text/javascript; charset=utf-8"},
+		{"a second older", "/second-older.js", "br", 200, "second-older\n", "", "text/javascript; charset=utf-8"},
+		{"a millisecond older", "/ms-older.js", "br", 200, "ms-older\n", "", "text/javascript; charset=utf-8"},
 		{"not for images", "/photo.png", "gzip", 200, "\x89PNG\r\n\x1a\n", "", "image/png"},
 		{"an index file", "/docs/", "br", 200, "docs/index.html.br", "br", "text/html; charset=utf-8"},
 		{"a .gz by its own name", "/archive.tar.gz", "gzip", 200, "\x1f\x8b\x08 an archive", "", "application/gzip"},

@@ -209,30 +209,46 @@ func TestBinaryCompression(t *testing.T) {
 }
 
 // TestBinaryPrecompressed checks that the siblings the real tools made
-// are sent byte for byte, and a stale one is not.
+// are sent byte for byte, and a stale one is not. made-now.js keeps the
+// times the tools gave it: brotli -k copies the file's time to the second
+// only, and its sibling must still count as fresh.
 func TestBinaryPrecompressed(t *testing.T) {
 	dir, files := compressFixture(t)
+	files["made-now.js"] = bytes.Repeat([]byte("console.log('compressed just now');\n"), 300)
+	writeFile(t, dir, "made-now.js", files["made-now.js"])
+	for _, tool := range [][]string{{"zstd", "-q", "-k"}, {"brotli", "-k"}, {"gzip", "-k"}} {
+		runTool(t, nil, append(tool, filepath.Join(dir, "made-now.js"))...)
+	}
 	s := startBinary(t, nil, "-q", "-d", dir)
-	for _, tc := range []struct{ coding, ext string }{{"zstd", ".zst"}, {"br", ".br"}, {"gzip", ".gz"}} {
-		a := curl(t, s.url+"/pre.js", "-H", "Accept-Encoding: "+tc.coding)
-		sibling := mustRead(t, filepath.Join(dir, "pre.js"+tc.ext))
-		if a.header.Get("Content-Encoding") != tc.coding || a.header.Get("Content-Type") != "text/javascript; charset=utf-8" || !bytes.Equal(a.body, sibling) {
-			t.Errorf("%s: Content-Encoding %q, Content-Type %q, %d bytes; want pre.js%s's %d bytes", tc.coding,
-				a.header.Get("Content-Encoding"), a.header.Get("Content-Type"), len(a.body), tc.ext, len(sibling))
-		}
-		if got := decodeTool(t, tc.coding, a.body); !bytes.Equal(got, files["pre.js"]) {
-			t.Errorf("%s: the sibling does not decode to pre.js", tc.coding)
-		}
-		// A resumed download of the sibling: the rest of its bytes.
-		rest := curl(t, s.url+"/pre.js", "-H", "Accept-Encoding: "+tc.coding, "-r", "10-")
-		if !strings.Contains(rest.status, " 206") || !bytes.Equal(rest.body, sibling[10:]) {
-			t.Errorf("%s: range 10-: %s, %d bytes", tc.coding, rest.status, len(rest.body))
-		}
+	for _, name := range []string{"pre.js", "made-now.js"} {
+		checkSiblings(t, s, dir, name, files[name])
 	}
 	// stale.js.gz is older than stale.js: compressed afresh instead.
 	a := curl(t, s.url+"/stale.js", "-H", "Accept-Encoding: gzip")
 	if a.header.Get("Content-Encoding") != "gzip" || !bytes.Equal(decodeTool(t, "gzip", a.body), files["stale.js"]) {
 		t.Errorf("stale.js: Content-Encoding %q, or it decodes to the stale sibling", a.header.Get("Content-Encoding"))
+	}
+}
+
+// checkSiblings fetches name in each coding and checks that its sibling
+// came byte for byte, and decodes to the file's content.
+func checkSiblings(t *testing.T, s *server, dir, name string, content []byte) {
+	t.Helper()
+	for _, tc := range []struct{ coding, ext string }{{"zstd", ".zst"}, {"br", ".br"}, {"gzip", ".gz"}} {
+		a := curl(t, s.url+"/"+name, "-H", "Accept-Encoding: "+tc.coding)
+		sibling := mustRead(t, filepath.Join(dir, name+tc.ext))
+		if a.header.Get("Content-Encoding") != tc.coding || a.header.Get("Content-Type") != "text/javascript; charset=utf-8" || !bytes.Equal(a.body, sibling) {
+			t.Errorf("%s %s: Content-Encoding %q, Content-Type %q, %d bytes; want %s%s's %d bytes", tc.coding, name,
+				a.header.Get("Content-Encoding"), a.header.Get("Content-Type"), len(a.body), name, tc.ext, len(sibling))
+		}
+		if got := decodeTool(t, tc.coding, a.body); !bytes.Equal(got, content) {
+			t.Errorf("%s %s: the sibling does not decode to the file", tc.coding, name)
+		}
+		// A resumed download of the sibling: the rest of its bytes.
+		rest := curl(t, s.url+"/"+name, "-H", "Accept-Encoding: "+tc.coding, "-r", "10-")
+		if !strings.Contains(rest.status, " 206") || !bytes.Equal(rest.body, sibling[10:]) {
+			t.Errorf("%s %s: range 10-: %s, %d bytes", tc.coding, name, rest.status, len(rest.body))
+		}
 	}
 }
 
