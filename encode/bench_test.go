@@ -25,8 +25,9 @@ func (w *reusedWriter) WriteHeader(code int)        { w.code = code }
 func (w *reusedWriter) reset()                      { clear(w.h); w.code = 0 }
 
 // smallFileSite serves a directory with a 1 KiB text file and style.css,
-// an 8 KiB style sheet.
-func smallFileSite(tb testing.TB) http.Handler {
+// an 8 KiB style sheet; precompressed tells whether it looks for their
+// precompressed siblings, as simplehttp's file server does.
+func smallFileSite(tb testing.TB, precompressed bool) http.Handler {
 	tb.Helper()
 	dir := tb.TempDir()
 	css, err := public.FS.ReadFile("style.css")
@@ -43,14 +44,15 @@ func smallFileSite(tb testing.TB) http.Handler {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { root.Close() })
-	return fileserve.NewRoot(root, nil)
+	return fileserve.NewRoot(root, &fileserve.Options{Precompressed: precompressed})
 }
 
 // TestNoAcceptEncodingCostsNothing checks that a request without
 // Accept-Encoding, as load generators send, costs no allocation more
-// through the Handler than straight to the file server.
+// through the Handler, to a file server that looks for precompressed
+// siblings (simplehttp's setup), than to a bare file server.
 func TestNoAcceptEncodingCostsNothing(t *testing.T) {
-	files := smallFileSite(t)
+	bare, files := smallFileSite(t, false), smallFileSite(t, true)
 	for _, target := range []string{"/small.txt", "/style.css", "/nope"} {
 		w := &reusedWriter{h: http.Header{}}
 		r := httptest.NewRequest(http.MethodGet, target, nil)
@@ -60,24 +62,25 @@ func TestNoAcceptEncodingCostsNothing(t *testing.T) {
 				h.ServeHTTP(w, r)
 			})
 		}
-		direct, through := allocs(files), allocs(encode.New(files, nil))
+		direct, through := allocs(bare), allocs(encode.New(files, nil))
 		if through > direct {
 			t.Errorf("%s: %v allocations through encode, %v without", target, through, direct)
 		}
 	}
 }
 
-// BenchmarkEncode measures a small file without Accept-Encoding straight
-// and through the Handler, and the 8 KiB style sheet in every coding.
+// BenchmarkEncode measures a small file without Accept-Encoding from a
+// bare file server and through the Handler in simplehttp's setup, and
+// the 8 KiB style sheet in every coding.
 func BenchmarkEncode(b *testing.B) {
-	files := smallFileSite(b)
+	files := smallFileSite(b, true)
 	cases := []struct {
 		name   string
 		h      http.Handler
 		target string
 		accept string
 	}{
-		{"plain/direct", files, "/small.txt", ""},
+		{"plain/direct", smallFileSite(b, false), "/small.txt", ""},
 		{"plain/through", encode.New(files, nil), "/small.txt", ""},
 		{"css8k/identity", encode.New(files, nil), "/style.css", ""},
 		{"css8k/zstd", encode.New(files, nil), "/style.css", "zstd"},
