@@ -90,7 +90,7 @@ func writePrecompressedPage(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	page := "<!doctype html><title>page</title><body><script src=\"app.js\"></script>\n"
-	script := "document.body.dataset.ran = 'from the plain file';\n"
+	script := "document.body.dataset.ran = 'from the plain file';\n" + strings.Repeat("// padding\n", 200)
 	sibling := "document.body.dataset.ran = 'from the .br sibling';\n" + strings.Repeat("// padding\n", 200)
 	var br bytes.Buffer
 	w := brotli.NewWriter(&br)

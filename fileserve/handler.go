@@ -28,8 +28,9 @@ type Options struct {
 	// a client that accepts the sibling's coding, with the file's
 	// Content-Type and the sibling's Content-Encoding, while the sibling
 	// is not older than the file. Ranges and ETags are the sibling's.
-	// Siblings are looked for only for types that compress (text, HTML,
-	// CSS, JavaScript, JSON, XML, SVG, WebAssembly); they are opened as
+	// Siblings are looked for only for files of 1 KiB or more of types
+	// that compress (text, HTML, CSS, JavaScript, JSON, XML, SVG,
+	// WebAssembly); they are opened as
 	// any file is, so a sibling that is hidden, a FIFO, or a symbolic
 	// link out of the root is ignored. A ".gz" file asked for by its own
 	// name is sent as itself (application/gzip), never decoded.

@@ -14,6 +14,11 @@ import (
 // app.js.zst, app.js.br and app.js.gz stand in for app.js.
 var siblingExts = [...]string{coding.Zstd: ".zst", coding.Brotli: ".br", coding.Gzip: ".gz"}
 
+// minSiblingSize is the size below which a file's siblings are not
+// looked for: it goes out in one TCP segment compressed or not, and each
+// coding looked for costs a stat (more for a file deep in folders).
+const minSiblingSize = 1024
+
 // sendPrecompressed answers in place of the file name, whose FileInfo is
 // info and whose Content-Type is ctype, with its precompressed sibling in
 // the coding the request prefers among those it accepts whose sibling is
@@ -26,7 +31,7 @@ func (h *Handler) sendPrecompressed(w http.ResponseWriter, r *http.Request, name
 	}
 	coding.AddVary(w.Header())
 	accept, ok := r.Header["Accept-Encoding"]
-	if !ok {
+	if !ok || info.Size() < minSiblingSize {
 		return false
 	}
 	for offers := coding.All; ; {

@@ -13,6 +13,10 @@ import (
 	"github.com/simplehttp/simplehttp/fileserve"
 )
 
+// padded is s made longer than the size below which siblings are not
+// looked for.
+func padded(s string) string { return s + strings.Repeat("/* padding */\n", 80) }
+
 // siblingTree is a served directory with files and their precompressed
 // siblings. A sibling's content names it ("app.js.br"), so a test sees
 // which file was sent; the siblings are not real compressed data, which
@@ -20,19 +24,20 @@ import (
 func siblingTree(t *testing.T) (root *os.Root, dir string) {
 	t.Helper()
 	files := map[string]string{
-		"app.js": "console.log('app')\n", "app.js.zst": "app.js.zst", "app.js.br": "app.js.br", "app.js.gz": "app.js.gz",
-		"only-gz.css": "body{}\n", "only-gz.css.gz": "only-gz.css.gz",
-		"stale.js": "let fresh = true\n", "stale.js.zst": "stale.js.zst", "stale.js.gz": "stale.js.gz",
-		"same-time.json": "{}\n", "same-time.json.br": "same-time.json.br",
+		"app.js": padded("console.log('app')\n"), "app.js.zst": "app.js.zst", "app.js.br": "app.js.br", "app.js.gz": "app.js.gz",
+		"only-gz.css": padded("body{}\n"), "only-gz.css.gz": "only-gz.css.gz",
+		"stale.js": padded("let fresh = true\n"), "stale.js.zst": "stale.js.zst", "stale.js.gz": "stale.js.gz",
+		"same-time.json": padded("{}\n"), "same-time.json.br": "same-time.json.br",
 		"photo.png": "\x89PNG\r\n\x1a\n", "photo.png.gz": "photo.png.gz",
-		"docs/index.html": "<h1>docs</h1>\n", "docs/index.html.br": "docs/index.html.br",
+		"docs/index.html": padded("<h1>docs</h1>\n"), "docs/index.html.br": "docs/index.html.br",
 		"archive.tar.gz": "\x1f\x8b\x08 an archive",
-		"outside.js":     "outside\n", "hidden-sibling.js": "hidden\n", ".secret.br": ".secret.br",
-		"fifo.js": "fifo\n", "dir-sibling.js": "dir\n", "dir-sibling.js.br/": "",
+		"outside.js":     padded("outside\n"), "hidden-sibling.js": padded("hidden\n"), ".secret.br": ".secret.br",
+		"fifo.js": padded("fifo\n"), "dir-sibling.js": padded("dir\n"), "dir-sibling.js.br/": "",
 		"linked.js.br": "linked.js.br", ".hidden.js": "hidden original\n",
-		"seconds.js": "seconds\n", "seconds.js.br": "seconds.js.br",
-		"second-older.js": "second-older\n", "second-older.js.br": "second-older.js.br",
-		"ms-older.js": "ms-older\n", "ms-older.js.br": "ms-older.js.br",
+		"seconds.js": padded("seconds\n"), "seconds.js.br": "seconds.js.br",
+		"second-older.js": padded("second-older\n"), "second-older.js.br": "second-older.js.br",
+		"ms-older.js": padded("ms-older\n"), "ms-older.js.br": "ms-older.js.br",
+		"tiny.js": "tiny\n", "tiny.js.br": "tiny.js.br",
 	}
 	root, dir = tempRoot(t, files)
 	old, now := time.Now().Add(-time.Hour), time.Now()
@@ -77,25 +82,26 @@ func TestPrecompressed(t *testing.T) {
 		{"zstd preferred among equals", "/app.js", "gzip, deflate, br, zstd", 200, "app.js.zst", "zstd", "text/javascript; charset=utf-8"},
 		{"br before gzip", "/app.js", "gzip, br", 200, "app.js.br", "br", "text/javascript; charset=utf-8"},
 		{"q-values first", "/app.js", "zstd;q=0.5, br;q=0.6, gzip", 200, "app.js.gz", "gzip", "text/javascript; charset=utf-8"},
-		{"a refusal", "/app.js", "gzip;q=0", 200, "console.log('app')\n", "", "text/javascript; charset=utf-8"},
-		{"identity preferred", "/app.js", "identity, gzip;q=0.1", 200, "console.log('app')\n", "", "text/javascript; charset=utf-8"},
-		{"no Accept-Encoding", "/app.js", "", 200, "console.log('app')\n", "", "text/javascript; charset=utf-8"},
+		{"a refusal", "/app.js", "gzip;q=0", 200, padded("console.log('app')\n"), "", "text/javascript; charset=utf-8"},
+		{"identity preferred", "/app.js", "identity, gzip;q=0.1", 200, padded("console.log('app')\n"), "", "text/javascript; charset=utf-8"},
+		{"no Accept-Encoding", "/app.js", "", 200, padded("console.log('app')\n"), "", "text/javascript; charset=utf-8"},
 		{"the best sibling there is", "/only-gz.css", "zstd, br, gzip", 200, "only-gz.css.gz", "gzip", "text/css; charset=utf-8"},
-		{"no sibling for the coding", "/only-gz.css", "br", 200, "body{}\n", "", "text/css; charset=utf-8"},
+		{"no sibling for the coding", "/only-gz.css", "br", 200, padded("body{}\n"), "", "text/css; charset=utf-8"},
 		{"a stale sibling is skipped", "/stale.js", "zstd, gzip", 200, "stale.js.gz", "gzip", "text/javascript; charset=utf-8"},
-		{"only a stale sibling", "/stale.js", "zstd", 200, "let fresh = true\n", "", "text/javascript; charset=utf-8"},
+		{"only a stale sibling", "/stale.js", "zstd", 200, padded("let fresh = true\n"), "", "text/javascript; charset=utf-8"},
 		{"as old as the file", "/same-time.json", "br", 200, "same-time.json.br", "br", "application/json"},
 		{"its time copied to the second", "/seconds.js", "br", 200, "seconds.js.br", "br", "text/javascript; charset=utf-8"},
-		{"a second older", "/second-older.js", "br", 200, "second-older\n", "", "text/javascript; charset=utf-8"},
-		{"a millisecond older", "/ms-older.js", "br", 200, "ms-older\n", "", "text/javascript; charset=utf-8"},
+		{"a second older", "/second-older.js", "br", 200, padded("second-older\n"), "", "text/javascript; charset=utf-8"},
+		{"a millisecond older", "/ms-older.js", "br", 200, padded("ms-older\n"), "", "text/javascript; charset=utf-8"},
+		{"not for a file under 1 KiB", "/tiny.js", "br", 200, "tiny\n", "", "text/javascript; charset=utf-8"},
 		{"not for images", "/photo.png", "gzip", 200, "\x89PNG\r\n\x1a\n", "", "image/png"},
 		{"an index file", "/docs/", "br", 200, "docs/index.html.br", "br", "text/html; charset=utf-8"},
 		{"a .gz by its own name", "/archive.tar.gz", "gzip", 200, "\x1f\x8b\x08 an archive", "", "application/gzip"},
 		{"a sibling by its own name", "/app.js.br", "br", 200, "app.js.br", "", "application/x-brotli"},
-		{"a link out of the root", "/outside.js", "br", 200, "outside\n", "", "text/javascript; charset=utf-8"},
-		{"a link to a dotfile", "/hidden-sibling.js", "br", 200, "hidden\n", "", "text/javascript; charset=utf-8"},
-		{"a FIFO", "/fifo.js", "br", 200, "fifo\n", "", "text/javascript; charset=utf-8"},
-		{"a directory", "/dir-sibling.js", "br", 200, "dir\n", "", "text/javascript; charset=utf-8"},
+		{"a link out of the root", "/outside.js", "br", 200, padded("outside\n"), "", "text/javascript; charset=utf-8"},
+		{"a link to a dotfile", "/hidden-sibling.js", "br", 200, padded("hidden\n"), "", "text/javascript; charset=utf-8"},
+		{"a FIFO", "/fifo.js", "br", 200, padded("fifo\n"), "", "text/javascript; charset=utf-8"},
+		{"a directory", "/dir-sibling.js", "br", 200, padded("dir\n"), "", "text/javascript; charset=utf-8"},
 		{"the file is a link to a dotfile", "/linked.js", "br", 404, "", "", "text/html; charset=utf-8"},
 		{"no file, only a sibling", "/nofile.js", "br", 404, "", "", "text/html; charset=utf-8"},
 	}
@@ -130,7 +136,7 @@ func TestPrecompressed(t *testing.T) {
 func TestPrecompressedOff(t *testing.T) {
 	root, _ := siblingTree(t)
 	resp := serve(t, fileserve.NewRoot(root, nil), http.MethodGet, "/app.js", "Accept-Encoding", "br, gzip, zstd")
-	if got := body(t, resp); got != "console.log('app')\n" || resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Vary") != "" {
+	if got := body(t, resp); got != padded("console.log('app')\n") || resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Vary") != "" {
 		t.Errorf("body %q, Content-Encoding %q, Vary %q", got, resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"))
 	}
 }
@@ -170,7 +176,7 @@ func TestPrecompressedValidators(t *testing.T) {
 		{"If-Range with the file's tag", []string{"Accept-Encoding", "br", "Range", "bytes=0-2", "If-Range", plainTag}, 200, "app.js.br", brTag},
 		{"the sibling held", []string{"Accept-Encoding", "br", "If-None-Match", brTag}, 304, "", brTag},
 		{"the file held, the sibling asked for", []string{"Accept-Encoding", "br", "If-None-Match", plainTag}, 200, "app.js.br", brTag},
-		{"the sibling held, the file asked for", []string{"If-None-Match", brTag}, 200, "console.log('app')\n", plainTag},
+		{"the sibling held, the file asked for", []string{"If-None-Match", brTag}, 200, padded("console.log('app')\n"), plainTag},
 		{"another sibling held", []string{"Accept-Encoding", "br", "If-None-Match", gzTag}, 200, "app.js.br", brTag},
 		{"If-Match the sibling", []string{"Accept-Encoding", "br", "If-Match", brTag}, 200, "app.js.br", brTag},
 		{"If-Match the file", []string{"Accept-Encoding", "br", "If-Match", plainTag}, 412, "", ""},
@@ -207,13 +213,13 @@ func TestPrecompressedEdits(t *testing.T) {
 		t.Fatalf("before the edit: %q", got)
 	}
 	later := time.Now().Add(time.Minute)
-	if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte("console.log('edited')\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte(padded("console.log('edited')\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chtimes(filepath.Join(dir, "app.js"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(); got != "console.log('edited')\n" {
+	if got := get(); got != padded("console.log('edited')\n") {
 		t.Errorf("after the edit: %q, want the edited file", got)
 	}
 	if err := os.Chtimes(filepath.Join(dir, "app.js.br"), later, later); err != nil {
@@ -225,7 +231,7 @@ func TestPrecompressedEdits(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "app.js.br")); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(); got != "console.log('edited')\n" {
+	if got := get(); got != padded("console.log('edited')\n") {
 		t.Errorf("after the sibling was removed: %q", got)
 	}
 }
