@@ -49,7 +49,7 @@ func newSite() http.Handler {
 }
 
 // serve runs one request through h; header holds name, value pairs.
-func serve(t *testing.T, h http.Handler, method, target string, header ...string) *http.Response {
+func serve(t testing.TB, h http.Handler, method, target string, header ...string) *http.Response {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(header); i += 2 {
@@ -61,7 +61,7 @@ func serve(t *testing.T, h http.Handler, method, target string, header ...string
 }
 
 // body reads and closes resp's body.
-func body(t *testing.T, resp *http.Response) []byte {
+func body(t testing.TB, resp *http.Response) []byte {
 	t.Helper()
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -72,7 +72,7 @@ func body(t *testing.T, resp *http.Response) []byte {
 }
 
 // decode undoes the content coding named by contentEncoding.
-func decode(t *testing.T, contentEncoding string, data []byte) []byte {
+func decode(t testing.TB, contentEncoding string, data []byte) []byte {
 	t.Helper()
 	var r io.Reader
 	switch contentEncoding {
