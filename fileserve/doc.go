@@ -35,6 +35,11 @@
 //     units are ignored. A FIFO, socket or device is never opened (404).
 //     A file that shrinks while it is sent leaves the client a short body
 //     on a closed connection, never a complete-looking one, and is logged.
+//   - With [Options].Precompressed, a precompressed sibling (app.js.zst,
+//     app.js.br, app.js.gz) stands in for a file of a compressible type
+//     when the client accepts its coding and it is not older than the
+//     file; it is opened and checked as any file is. Package encode
+//     compresses the other answers on the fly.
 //   - Every error, those of ServeContent (412, 416) included, becomes a
 //     short HTML page with the status and its reason and the security
 //     headers of generated pages (a strict Content-Security-Policy,
