@@ -338,3 +338,16 @@ func decoder(t *testing.T, c string, r io.Reader) io.Reader {
 	}()
 	return pr
 }
+
+// TestEmptyBody checks that an empty body, compressed for a client that
+// refuses identity, is a valid stream in every coding.
+func TestEmptyBody(t *testing.T) {
+	h := encode.New(answer{map[string]string{"Content-Type": "text/plain", "Content-Length": "0"}, 0, nil}, nil)
+	for _, c := range []string{"zstd", "br", "gzip"} {
+		resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", "identity;q=0, "+c)
+		raw := body(t, resp)
+		if ce := resp.Header.Get("Content-Encoding"); ce != c || len(raw) == 0 || len(decode(t, c, raw)) != 0 {
+			t.Errorf("%s: Content-Encoding %q, %d bytes on the wire", c, ce, len(raw))
+		}
+	}
+}
