@@ -148,10 +148,18 @@ func doneLines(r *http.Request, done []entry) string {
 		case "dir":
 			fmt.Fprintf(&b, "%s folder %s%s/\n", verb, dir, e.Name)
 		default:
-			fmt.Fprintf(&b, "%s %s%s (%s bytes)\n", verb, dir, e.Name, strconv.FormatInt(e.Size, 10))
+			fmt.Fprintf(&b, "%s %s%s (%s)\n", verb, dir, e.Name, byteCount(e.Size))
 		}
 	}
 	return b.String()
+}
+
+// byteCount is "1 byte" or "n bytes".
+func byteCount(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // messageOf is the explanation of err the client gets. It is a refusal's

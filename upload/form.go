@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Form fields. A part with a filename is a file, whatever its field's
@@ -62,9 +61,8 @@ func (h *Handler) checkPost(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir = joinName(dir, last)
-	if last == "" {
-		dir = strings.TrimSuffix(dir, "/")
+	if last != "" {
+		dir = joinName(dir, last)
 	}
 	if h.maxSize > 0 && r.ContentLength > h.maxSize {
 		return "", h.tooLarge()
