@@ -130,7 +130,7 @@ func folderPath(r *http.Request) string {
 		p = u.Path
 	}
 	if r.Method == http.MethodPut {
-		return path.Dir(p) + "/"
+		p = path.Dir(p)
 	}
 	return strings.TrimSuffix(p, "/") + "/"
 }
