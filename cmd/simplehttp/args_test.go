@@ -48,7 +48,7 @@ func TestParseArgs(t *testing.T) {
 		{"upload", []string{"--upload"}, with(func(o *options) { o.upload = true })},
 		{"upload options", []string{"--upload", "--overwrite", "--max-upload-size", "1M"},
 			with(func(o *options) { o.upload, o.overwrite, o.maxUploadSize = true, true, 1000000 })},
-		{"upload size in KiB", []string{"--max-upload-size=512KiB", "--up"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 512 << 10 })},
+		{"upload size in KiB", []string{"--max-upload-size=512KiB", "--up"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 512<<10 })},
 		{"upload size in GB", []string{"--upload", "--max-upload-size", "2GB"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 2e9 })},
 		{"upload size 0", []string{"--upload", "--max-upload-size", "0"}, with(func(o *options) { o.upload = true })},
 		{"help", []string{"--help"}, with(func(o *options) { o.help = true })},
