@@ -90,8 +90,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoor {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	files := dir.handler(&fileserve.Options{
-		Dotfiles: o.dotfiles,
-		Logger:   logger,
+		Dotfiles:   o.dotfiles,
+		Logger:     logger,
+		UploadForm: o.upload,
 	})
 	next, uploads := withUploads(files, dir, o, logger)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,

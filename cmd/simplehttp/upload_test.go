@@ -118,6 +118,9 @@ func TestBinaryUploadClients(t *testing.T) {
 	}
 	sameFile(t, filepath.Join(u.dir, "sub/new folder/w.bin"), two)
 
+	if _, page := s.get(t, "/sub/"); !strings.Contains(page, `id="upload-form"`) || !strings.Contains(page, "upload.js") {
+		t.Errorf("with --upload the listing has no upload area:\n%s", shorten(page))
+	}
 	resp, err := s.client.Do(mustRequest(t, http.MethodOptions, s.url+"/", nil))
 	if err != nil {
 		t.Fatal(err)
