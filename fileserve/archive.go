@@ -25,8 +25,8 @@ import (
 
 // A folder's URL with "?download=zip" or "?download=tar.gz" answers with
 // an archive of the folder, streamed as the folder is read: the server
-// holds one file's buffer and one batch of each open folder's names, never
-// the archive, however large the folder.
+// holds a copy buffer, an output buffer and one batch of each open
+// folder's names, never the archive, however large the folder.
 //
 // The archive holds what a browser could reach from the folder's listing,
 // under a top folder of the folder's name:
@@ -334,8 +334,9 @@ func copyExactly(w io.Writer, r io.Reader, size int64) error {
 }
 
 // copyBufSize is the size of the buffers files are copied into archives
-// through, pooled so that a folder of small files makes no garbage.
-const copyBufSize = 64 << 10
+// through, pooled so that a folder of small files makes no garbage. Reads
+// of 256 KiB, not 64, halve an archive's system calls.
+const copyBufSize = 256 << 10
 
 var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
 
