@@ -69,6 +69,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
 	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
+	if o.upload {
+		fmt.Fprintln(stdout, uploadNote(o))
+	}
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- srv.Serve(l) }()

@@ -442,3 +442,20 @@ func TestBinaryUpload1GiB(t *testing.T) {
 		t.Errorf("server peak RSS %d MiB after 2 GiB of uploads, want at most %d MiB", peak>>20, limit>>20)
 	}
 }
+
+func TestUploadNote(t *testing.T) {
+	for _, tc := range []struct {
+		o    options
+		want string
+	}{
+		{options{upload: true}, "Uploads on: anyone who can reach the port can add files (any size; existing files are kept)"},
+		{options{upload: true, overwrite: true, maxUploadSize: 5 << 20},
+			"Uploads on: anyone who can reach the port can add files (up to 5.0 MiB each; existing files may be replaced)"},
+	} {
+		if got := uploadNote(&tc.o); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.o, got, tc.want)
+		}
+	}
+	s := startInProcess(t, testLimits, "--upload", "-d", t.TempDir())
+	s.stdout.waitFor(t, regexp.MustCompile(`(?m)^Uploads on: anyone who can reach the port can add files \(any size; existing files are kept\)$`), time.Second)
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -24,6 +25,20 @@ func withUploads(files http.Handler, dir *site, o *options, logger *slog.Logger)
 		Logger:    logger,
 	})
 	return up, up
+}
+
+// uploadNote is the banner's line about uploads: that anyone can write,
+// how much, and whether files may be replaced.
+func uploadNote(o *options) string {
+	size := "any size"
+	if o.maxUploadSize > 0 {
+		size = "up to " + humanize.IBytes(uint64(o.maxUploadSize)) + " each"
+	}
+	existing := "existing files are kept"
+	if o.overwrite {
+		existing = "existing files may be replaced"
+	}
+	return fmt.Sprintf("Uploads on: anyone who can reach the port can add files (%s; %s)", size, existing)
 }
 
 // uploadsExitWait bounds the wait at exit for uploads whose connections
