@@ -201,3 +201,19 @@ func TestPutCutOff(t *testing.T) {
 		})
 	}
 }
+
+// TestPutEmpty: an empty body makes an empty file, by PUT and by form.
+func TestPutEmpty(t *testing.T) {
+	s := newSite(t, upload.Options{})
+	if resp, body := s.put(t, "/empty.txt", ""); resp.StatusCode != 201 || body != "created /empty.txt (0 bytes)\n" {
+		t.Errorf("PUT: %d %q", resp.StatusCode, body)
+	}
+	if resp, body := s.post(t, "/sub/", []formPart{{"file", "empty.txt", ""}}); resp.StatusCode != 201 {
+		t.Errorf("POST: %d %q", resp.StatusCode, body)
+	}
+	for _, name := range []string{"empty.txt", "sub/empty.txt"} {
+		if got := s.read(t, name); got != "" {
+			t.Errorf("%s holds %q", name, got)
+		}
+	}
+}
