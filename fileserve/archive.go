@@ -40,8 +40,8 @@ import (
 //   - no FIFO, socket or device (never opened).
 //
 // A file that vanishes between the folder's read and its open is left out.
-// One that cannot be read (permission denied) is left out and logged, and a
-// zip archive's comment says how many and which. A file that grows while it
+// One that cannot be read (permission denied) is left out, and a zip
+// archive's comment says how many and which (an I/O error is also logged). A file that grows while it
 // is read is archived at the size it had when opened; one that shrinks
 // cuts the connection, so the client sees a broken download, never a
 // complete-looking wrong archive.
@@ -240,10 +240,10 @@ func (aw *archiveWalk) entry(dir, arcDir string, e fs.DirEntry) error {
 }
 
 // errSpecial is a FIFO, socket or device: never opened.
-var errSpecial = errors.New("not a regular file")
+var errSpecial = fmt.Errorf("not a regular file: %w", fs.ErrInvalid)
 
 // errLinkToFolder is a symbolic link to a folder, left out of archives.
-var errLinkToFolder = errors.New("a symbolic link to a folder")
+var errLinkToFolder = fmt.Errorf("a symbolic link to a folder: %w", fs.ErrInvalid)
 
 // link adds the symbolic link name as the file it leads to, when reads
 // would serve it.
@@ -282,10 +282,15 @@ func (aw *archiveWalk) file(name, arcName string) error {
 	return aw.a.addFile(arcName, info, f)
 }
 
-// leaveOut notes that name is not in the archive, and why.
+// leaveOut notes that name is not in the archive. Why is logged only when
+// it is a fault of the server's (an I/O error, no descriptors left), as a
+// GET logs only its 5xx: an unreadable file, a broken link, a link to a
+// folder are what the folder holds, and the zip's comment names them.
 func (aw *archiveWalk) leaveOut(name string, err error) {
 	aw.missing.add(name)
-	aw.h.log.Warn("fileserve: left out of an archive", "name", name, "err", err)
+	if statusFor(err) >= 500 {
+		aw.h.log.Error("fileserve: left out of an archive", "name", name, "err", err)
+	}
 }
 
 // leftOut counts the entries left out of an archive and keeps the first

@@ -151,12 +151,16 @@ func TestArchiveZip(t *testing.T) {
 			t.Errorf("%q: UTF-8 flag %v, want %v", name, utf8Flag[name], want)
 		}
 	}
-	// What could not be archived is named in the comment and logged;
-	// hidden names are not mentioned anywhere.
+	// What could not be archived is named in the comment, and not logged:
+	// it is what the folder holds, no fault of the server's. Hidden names
+	// are not mentioned at all.
 	for _, left := range []string{"docs/link-to-folder", "docs/link-out", "docs/dangling", "docs/fifo", "docs/deep/loop"} {
-		if !strings.Contains(comment, `"`+left+`"`) || !strings.Contains(logs.String(), "name="+left) {
-			t.Errorf("%s is not in the comment %q or the log", left, comment)
+		if !strings.Contains(comment, `"`+left+`"`) {
+			t.Errorf("%s is not in the comment %q", left, comment)
 		}
+	}
+	if logs.String() != "" {
+		t.Errorf("logged:\n%s", logs)
 	}
 	if !strings.HasPrefix(comment, "simplehttp: 5 entries could not be read or followed") {
 		t.Errorf("comment %q", comment)

@@ -20,7 +20,7 @@ func TestHTMLUploadArea(t *testing.T) {
 		`<input id="mkdir-name" name="mkdir" required`,
 		`<ul id="upload-list" class="upload-list" aria-live="polite"></ul>`,
 	}
-	downloads := []string{`<a href="?download=zip" download>.zip</a>`, `<a href="?download=tar.gz" download>.tar.gz</a>`}
+	downloads := []string{`<a href="?download=zip" rel="nofollow" download>.zip</a>`, `<a href="?download=tar.gz" rel="nofollow" download>.tar.gz</a>`}
 	for _, upload := range []bool{false, true} {
 		var buf bytes.Buffer
 		must(t, l.WriteHTML(&buf, HTMLOptions{AssetPrefix: "/.a/", Upload: upload}))
