@@ -45,7 +45,7 @@ func archiveTree(t *testing.T) (*os.Root, string) {
 	symlink(t, dir, "readme.txt", "docs/link-to-file.txt")
 	symlink(t, dir, "deep", "docs/link-to-folder")
 	symlink(t, dir, ".env", "docs/link-to-hidden")
-	symlink(t, dir, "../secret.txt", "docs/link-out")
+	symlink(t, dir, "../../secret.txt", "docs/link-out")
 	symlink(t, dir, "nowhere", "docs/dangling")
 	symlink(t, dir, "..", "docs/deep/loop")
 	if err := syscall.Mkfifo(filepath.Join(dir, "docs", "fifo"), 0o644); err != nil {
@@ -354,3 +354,19 @@ func TestArchiveShrinkingFileCutsConnection(t *testing.T) {
 
 // discardLog is a logger whose output no one reads.
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestArchiveDirFS: over os.DirFS (the command's --follow-symlinks) a
+// link to a file outside the directory is archived as that file, as it is
+// served; a link to a folder is still left out.
+func TestArchiveDirFS(t *testing.T) {
+	_, dir := archiveTree(t)
+	h := fileserve.New(os.DirFS(dir), &fileserve.Options{Logger: discardLog()})
+	_, b := get(t, h, "/docs/?download=tar.gz")
+	files := readTarGz(t, b)
+	want := maps.Clone(wantDocs)
+	want["docs/link-out"] = "TOP-SECRET"
+	delete(want, "docs/caf\xe9.txt") // os.DirFS refuses names that are not UTF-8
+	if !maps.Equal(files, want) {
+		t.Errorf("the tar.gz holds\n%q\nwant\n%q", slices.Sorted(maps.Keys(files)), slices.Sorted(maps.Keys(want)))
+	}
+}
