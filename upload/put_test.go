@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -215,5 +217,41 @@ func TestPutEmpty(t *testing.T) {
 		if got := s.read(t, name); got != "" {
 			t.Errorf("%s holds %q", name, got)
 		}
+	}
+}
+
+// sneakyReader creates a file of the upload's name once the upload has
+// begun, as another client or a local process might.
+type sneakyReader struct {
+	r       io.Reader
+	name    string
+	created bool
+}
+
+func (s *sneakyReader) Read(p []byte) (int, error) {
+	if !s.created {
+		s.created = true
+		if err := os.WriteFile(s.name, []byte("theirs\n"), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return s.r.Read(p)
+}
+
+// TestPutNameTakenMeanwhile: a file that appears under the upload's name
+// while the upload runs is kept (409), never replaced, unless Overwrite.
+func TestPutNameTakenMeanwhile(t *testing.T) {
+	for _, overwrite := range []bool{false, true} {
+		s := newSite(t, upload.Options{Overwrite: overwrite})
+		body := &sneakyReader{r: strings.NewReader("mine\n"), name: filepath.Join(s.dir, "race.txt")}
+		resp, answer := s.do(t, httptest.NewRequest(http.MethodPut, "/race.txt", body))
+		want, content := 409, "theirs\n"
+		if overwrite {
+			want, content = 200, "mine\n"
+		}
+		if resp.StatusCode != want || s.read(t, "race.txt") != content {
+			t.Errorf("overwrite %v: %d %q, race.txt holds %q; want %d and %q", overwrite, resp.StatusCode, answer, s.read(t, "race.txt"), want, content)
+		}
+		checkNoTemp(t, s.dir)
 	}
 }
