@@ -26,7 +26,8 @@ func refuse(code int, format string, args ...any) error {
 	return &refusal{code: code, msg: fmt.Sprintf(format, args...)}
 }
 
-// badRequest refuses a request that names what it refuses: "refused: …".
+// badRequest refuses a request with 400 and a message that begins
+// "refused", followed by what the request held ("refused the name \"..\"").
 func badRequest(format string, args ...any) error {
 	return refuse(http.StatusBadRequest, "refused "+format, args...)
 }

@@ -109,7 +109,12 @@ func (h *Handler) moveIntoPlace(tmp, final string) (replaced bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	return false, h.root.Remove(tmp)
+	// The file is in place under its name: a temporary name that cannot
+	// be removed is a leftover to log, not a failed upload.
+	if err := h.root.Remove(tmp); err != nil {
+		h.log.Warn("upload: removing a temporary name after an upload", "err", err)
+	}
+	return false, nil
 }
 
 // syncDir makes the new name in dir durable. A failure is no reason to
