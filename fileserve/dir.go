@@ -10,12 +10,17 @@ import (
 )
 
 // serveDir answers for the directory name: a redirect when the URL lacks
-// its trailing slash, else the first index file, else the listing.
+// its trailing slash, else an archive when the query asks for one, else
+// the first index file, else the listing.
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) {
 	// The escaped path: a final "%2F" is no slash to a browser, which
 	// would resolve the listing's relative links against the parent.
 	if !strings.HasSuffix(r.URL.EscapedPath(), "/") {
 		redirectToSlash(w, r)
+		return
+	}
+	if format, ok := archiveQuery(r); ok {
+		h.serveArchive(w, r, name, format) // ?download=zip: archive.go
 		return
 	}
 	for _, index := range h.indexNames {

@@ -11,6 +11,10 @@
 // by the kernel, symbolic links included. [New] serves any [io/fs.FS]; with
 // [os.DirFS] symbolic links may lead anywhere.
 //
+// The Handler never writes: package upload is a handler to put in front
+// of it that stores uploads in the same directory ([Options].UploadForm
+// shows its form on listings).
+//
 // One request flows as in Python's handler:
 //
 //   - ServeHTTP dispatches on the method (do_GET, do_HEAD). GET and HEAD
@@ -26,7 +30,9 @@
 //   - A directory asked for without its trailing slash is redirected (301)
 //     to "./name/", escaped afresh, keeping the query; the relative
 //     Location cannot read as another host. With a trailing slash it
-//     serves index.html or index.htm, or else a listing.
+//     serves index.html or index.htm, or else a listing; with
+//     "?download=zip" or "?download=tar.gz" an archive of the folder,
+//     streamed as the folder is read, in constant memory.
 //   - A regular file is served by [net/http.ServeContent] (Range,
 //     conditional requests, HEAD, sendfile) with a Content-Type from a
 //     built-in table of extensions, else from sniffing its first bytes,

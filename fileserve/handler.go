@@ -39,6 +39,12 @@ type Options struct {
 	// Logger receives the cause of every 5xx answer. Nil means
 	// [slog.Default].
 	Logger *slog.Logger
+
+	// UploadForm, when true, shows on HTML listings an area to upload
+	// files into the folder and a form to make a new folder. They post
+	// to the folder's URL: a handler in front must accept the writes
+	// (package upload does); the Handler itself never writes.
+	UploadForm bool
 }
 
 // Handler serves the files and directory listings of one file system.
@@ -47,6 +53,7 @@ type Handler struct {
 	fsys       fs.FS
 	indexNames []string
 	dotfiles   bool
+	uploadForm bool
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
@@ -72,6 +79,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		fsys:       fsys,
 		indexNames: opt.IndexNames,
 		dotfiles:   opt.Dotfiles,
+		uploadForm: opt.UploadForm,
 		log:        opt.Logger,
 		names:      listing.NewNameCache(nameCacheBytes),
 	}

@@ -68,7 +68,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	defer putBuf(buf)
 	buf.Reset()
 	buf.Grow(8<<10 + rowBytes*len(l.Entries))
-	if err := render(buf, l, format, r.URL.Path); err != nil {
+	if err := render(buf, l, format, r.URL.Path, h.uploadForm); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -82,15 +82,16 @@ func putBuf(buf *bytes.Buffer) {
 	}
 }
 
-// render writes l in format into buf.
-func render(buf *bytes.Buffer, l *listing.Listing, format listing.Format, urlPath string) error {
+// render writes l in format into buf; upload shows the upload area on an
+// HTML page.
+func render(buf *bytes.Buffer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now()})
+	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now(), Upload: upload})
 }
 
 // notModified reports whether the request's If-Modified-Since holds a

@@ -13,8 +13,9 @@ import (
 var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
 
 // contentSecurityPolicy lets generated pages load only simplehttp's own
-// assets: no inline script or style, no framing, no foreign origins.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
+// assets: no inline script or style, no framing, no foreign origins. The
+// upload area's script sends its files to the page's own origin.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // statusPages holds the page of every status net/http has a text for,

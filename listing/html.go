@@ -25,12 +25,17 @@ type HTMLOptions struct {
 	// Now is the time the relative times ("3 minutes ago") in the time
 	// column's tooltips count from; zero leaves the tooltips out.
 	Now time.Time
+	// Upload shows an upload area and a "new folder" form, which post to
+	// the folder's URL: for a server that accepts writes there.
+	Upload bool
 }
 
 // htmlPage is what templates/listing.html sees.
 type htmlPage struct {
 	*Listing
 	AssetPrefix string
+	// Upload shows the upload area (HTMLOptions.Upload).
+	Upload bool
 	// Crumbs are the path's ancestors, root first, then the folder itself.
 	Crumbs []crumb
 	// Columns are the table's headers, each a link that sorts by it.
@@ -65,7 +70,7 @@ type param struct{ Name, Value string }
 
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
-	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Crumbs: crumbs(l.Path)}
+	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
 	p.Columns = columns(l.Query)
 	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
 	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })

@@ -4,12 +4,17 @@
   "use strict";
   const input = document.getElementById("filter");
   const table = document.getElementById("entries");
-  const summary = document.getElementById("summary");
-  if (!input || !table || !summary) return;
-  const rows = Array.from(table.tBodies[0].rows).filter((r) => !r.classList.contains("up"));
-  const names = rows.map((r) => r.querySelector(".name a").textContent.replace(/\/$/, "").toLowerCase());
+  if (!input || !table || !document.getElementById("summary")) return;
   const initialValue = input.value;
-  const initialSummary = summary.textContent;
+  let rows, names, initialSummary;
+
+  // read takes the rows and the summary as the server wrote them: at
+  // load, and again when the upload script refreshes the table.
+  function read() {
+    rows = Array.from(table.tBodies[0].rows).filter((r) => !r.classList.contains("up"));
+    names = rows.map((r) => r.querySelector(".name a").textContent.replace(/\/$/, "").toLowerCase());
+    initialSummary = document.getElementById("summary").textContent;
+  }
 
   function apply() {
     const q = input.value.toLowerCase();
@@ -19,11 +24,16 @@
       row.hidden = !match;
       if (match) shown++;
     });
-    summary.textContent = input.value === initialValue
+    document.getElementById("summary").textContent = input.value === initialValue
       ? initialSummary
       : `${shown} of ${rows.length} ${rows.length === 1 ? "entry" : "entries"} shown`;
   }
 
+  read();
+  document.addEventListener("listing-refreshed", () => {
+    read();
+    if (input.value !== initialValue) apply();
+  });
   input.addEventListener("input", apply);
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && input.value !== "") {

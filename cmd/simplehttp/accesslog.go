@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/simplehttp/simplehttp/upload"
 )
 
 // maxTarget is the longest request target served; a longer one answers
@@ -18,7 +20,8 @@ import (
 const maxTarget = 8 << 10
 
 // frontDoor is the outermost handler: it refuses over-long targets, bounds
-// the reading of request bodies nobody reads, turns a handler's panic into
+// the reading of request bodies (uploads' by their progress, others' as a
+// whole), turns a handler's panic into
 // a 500 and one log line, and writes the access log.
 type frontDoor struct {
 	next        http.Handler
@@ -27,6 +30,10 @@ type frontDoor struct {
 	mu          sync.Mutex
 	now         func() time.Time
 	bodyTimeout time.Duration
+	// uploads, with --upload, reads the bodies of writing requests, each
+	// read within uploadIdleTimeout of the last.
+	uploads           *upload.Handler
+	uploadIdleTimeout time.Duration
 }
 
 // ServeHTTP passes the request on to the file server, or answers 414 for
@@ -35,9 +42,14 @@ func (d *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer d.finish(rec, r)
 	if r.Body != nil && r.Body != http.NoBody {
-		// No handler reads a body, but net/http drains up to 256 KiB of
-		// it to keep the connection: do not let a trickle hold it.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d.bodyTimeout))
+		rc := http.NewResponseController(w)
+		if d.uploads != nil && writing(r.Method) {
+			r = withIdleBody(r, rc, d.uploadIdleTimeout)
+		} else {
+			// No handler reads this body, but net/http drains up to 256
+			// KiB of it to keep the connection: do not let a trickle hold it.
+			_ = rc.SetReadDeadline(time.Now().Add(d.bodyTimeout))
+		}
 	}
 	if len(r.RequestURI) > maxTarget {
 		http.Error(rec, "414 URI Too Long", http.StatusRequestURITooLong)

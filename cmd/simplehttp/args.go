@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	"github.com/dustin/go-humanize"
 )
 
 // options is what the command line asks for.
@@ -19,6 +22,9 @@ type options struct {
 	followSymlinks bool
 	noCompress     bool
 	maxConns       int
+	upload         bool  // accept uploads (PUT, POST forms)
+	overwrite      bool  // uploads may replace files
+	maxUploadSize  int64 // bytes per upload request; 0: no limit
 	help           bool
 	version        bool
 }
@@ -47,6 +53,9 @@ var flagSpecs = []flagSpec{
 	{long: "follow-symlinks", set: func(o *options, _ string) error { o.followSymlinks = true; return nil }},
 	{long: "no-compress", set: func(o *options, _ string) error { o.noCompress = true; return nil }},
 	{long: "max-conns", hasValue: true, set: setMaxConns},
+	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil }},
+	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil }},
+	{long: "max-upload-size", hasValue: true, set: setMaxUploadSize},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
 }
@@ -77,6 +86,16 @@ Options:
                          sent in place of app.js)
       --max-conns N      serve at most N connections at once; more wait
                          their turn (default 0: no limit)
+      --upload           let clients upload files and make folders in DIR:
+                         anyone who can reach the port can then write
+                         (the listing's upload area, curl -T FILE URL/,
+                         curl -F file=@FILE URL/)
+      --overwrite        let uploads replace existing files (default:
+                         an existing name answers 409 Conflict)
+      --max-upload-size SIZE
+                         refuse upload requests larger than SIZE with 413
+                         (1M = 1,000,000 bytes, 512KiB, 2GB; default no
+                         limit)
       --version          print the version and exit
   -h, --help             print this help and exit
 
@@ -113,6 +132,9 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if o.help || o.version {
 		return o, nil
+	}
+	if err := checkUploadFlags(o); err != nil {
+		return nil, err
 	}
 	return o, setPort(o, positional)
 }
@@ -228,6 +250,31 @@ func setMaxConns(o *options, v string) error {
 		return usagef("option --max-conns wants a whole number, 0 or more, not %q", v)
 	}
 	o.maxConns = int(n)
+	return nil
+}
+
+// setMaxUploadSize takes the value of --max-upload-size: a size in bytes,
+// with go-humanize's units (1M is 1,000,000 bytes; 1MiB 1,048,576).
+func setMaxUploadSize(o *options, v string) error {
+	n, err := humanize.ParseBytes(v)
+	if err != nil || n > math.MaxInt64 {
+		return usagef("option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not %q", v)
+	}
+	o.maxUploadSize = int64(n)
+	return nil
+}
+
+// checkUploadFlags refuses the options of uploads without --upload,
+// which would otherwise be silently ignored.
+func checkUploadFlags(o *options) error {
+	switch {
+	case o.upload:
+		return nil
+	case o.overwrite:
+		return usagef("option --overwrite needs --upload")
+	case o.maxUploadSize > 0:
+		return usagef("option --max-upload-size needs --upload")
+	}
 	return nil
 }
 

@@ -47,6 +47,12 @@ func TestParseArgs(t *testing.T) {
 		{"double dash ends flags", []string{"-q", "--", "8080"}, with(func(o *options) { o.quiet, o.port = true, 8080 })},
 		{"everything", []string{"-q", "9000", "--dotfiles", "-b", "127.0.0.1", "--directory=www", "--follow-symlinks", "--max-conns", "5"},
 			options{port: 9000, bind: "127.0.0.1", dir: "www", quiet: true, dotfiles: true, followSymlinks: true, maxConns: 5}},
+		{"upload", []string{"--upload"}, with(func(o *options) { o.upload = true })},
+		{"upload options", []string{"--upload", "--overwrite", "--max-upload-size", "1M"},
+			with(func(o *options) { o.upload, o.overwrite, o.maxUploadSize = true, true, 1000000 })},
+		{"upload size in KiB", []string{"--max-upload-size=512KiB", "--up"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 512<<10 })},
+		{"upload size in GB", []string{"--upload", "--max-upload-size", "2GB"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 2e9 })},
+		{"upload size 0", []string{"--upload", "--max-upload-size", "0"}, with(func(o *options) { o.upload = true })},
 		{"help", []string{"--help"}, with(func(o *options) { o.help = true })},
 		{"help short", []string{"-h"}, with(func(o *options) { o.help = true })},
 		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
@@ -94,6 +100,13 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"--max-conns", "many"}, `simplehttp: option --max-conns wants a whole number, 0 or more, not "many"`},
 		{[]string{"--max-conns=-3"}, `simplehttp: option --max-conns wants a whole number, 0 or more, not "-3"`},
 		{[]string{"-d", ""}, "simplehttp: option --directory needs a directory name, not an empty string"},
+		{[]string{"--overwrite"}, "simplehttp: option --overwrite needs --upload"},
+		{[]string{"--max-upload-size", "1M"}, "simplehttp: option --max-upload-size needs --upload"},
+		{[]string{"--upload", "--max-upload-size", "lots"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "lots"`},
+		{[]string{"--upload", "--max-upload-size=-1M"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "-1M"`},
+		{[]string{"--upload", "--max-upload-size=20EB"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "20EB"`},
+		{[]string{"--upload", "--max-upload-size"}, "simplehttp: option --max-upload-size needs a value"},
+		{[]string{"--max", "1"}, "simplehttp: ambiguous option --max (--max-conns, --max-upload-size)"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

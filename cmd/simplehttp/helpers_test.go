@@ -171,6 +171,7 @@ var testLimits = limits{
 	readHeaderTimeout: 5 * time.Second,
 	idleTimeout:       time.Second,
 	bodyTimeout:       300 * time.Millisecond,
+	uploadIdleTimeout: time.Second,
 	write:             writeLimits{timeout: 300 * time.Millisecond, chunk: 64 << 10},
 	maxHeaderBytes:    defaultLimits.maxHeaderBytes,
 	shutdownGrace:     5 * time.Second,

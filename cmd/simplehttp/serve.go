@@ -26,7 +26,8 @@ import (
 type limits struct {
 	readHeaderTimeout time.Duration // request line and headers
 	idleTimeout       time.Duration // between requests on a kept-alive connection
-	bodyTimeout       time.Duration // a request body, which nobody reads
+	bodyTimeout       time.Duration // a request body nobody reads
+	uploadIdleTimeout time.Duration // between reads of an upload's body
 	write             writeLimits   // each chunk of an answer
 	maxHeaderBytes    int           // request line and headers; beyond: 431
 	shutdownGrace     time.Duration // for answers in flight at Ctrl-C
@@ -40,6 +41,7 @@ var defaultLimits = limits{
 	readHeaderTimeout: 10 * time.Second,
 	idleTimeout:       60 * time.Second,
 	bodyTimeout:       10 * time.Second,
+	uploadIdleTimeout: 30 * time.Second,
 	write:             writeLimits{timeout: 30 * time.Second, chunk: 256 << 10},
 	maxHeaderBytes:    64 << 10,
 	shutdownGrace:     10 * time.Second,
@@ -56,8 +58,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	front := newFrontDoor(dir, o, lim, stderr)
 	srv := &http.Server{
-		Handler:           newFrontDoor(dir, o, lim, stderr),
+		Handler:           front,
 		ReadHeaderTimeout: lim.readHeaderTimeout,
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
@@ -67,6 +70,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
 	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
+	if o.upload {
+		fmt.Fprintln(stdout, uploadNote(o))
+	}
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- srv.Serve(l) }()
@@ -78,18 +84,24 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// Refuse new clients before saying so; Shutdown closes l again.
 	l.Close()
 	fmt.Fprintln(stdout, "\nKeyboard interrupt received, exiting.")
-	return shutdown(srv, lim.shutdownGrace, stderr)
+	err = shutdown(srv, lim.shutdownGrace, stderr)
+	front.waitUploads()
+	return err
 }
 
 // newFrontDoor is the handler chain: the access log and its guards, then
 // compression, around the file server.
 func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoor {
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	files := dir.handler(&fileserve.Options{
 		Dotfiles:      o.dotfiles,
 		Precompressed: !o.noCompress,
-		Logger:        slog.New(slog.NewTextHandler(stderr, nil)),
+		Logger:        logger,
+		UploadForm:    o.upload,
 	})
-	d := &frontDoor{next: compress(files, o), errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout}
+	next, uploads := withUploads(compress(files, o), dir, o, logger)
+	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
+		uploads: uploads, uploadIdleTimeout: lim.uploadIdleTimeout}
 	if !o.quiet {
 		d.log = stderr
 	}

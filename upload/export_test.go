@@ -1,0 +1,10 @@
+package upload
+
+// Internals under test.
+var (
+	CheckName   = checkName
+	SplitTarget = splitTarget
+)
+
+// TempPrefix begins the name of every temporary upload file.
+const TempPrefix = tempPrefix

@@ -1,0 +1,188 @@
+package upload
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/simplehttp/simplehttp/fileserve"
+)
+
+// Options configures a [Handler]. The zero value keeps every existing
+// file, accepts uploads of any size and refuses hidden names.
+type Options struct {
+	// Overwrite, when true, lets an upload replace an existing file (never
+	// a folder). By default a name that exists answers 409 Conflict.
+	Overwrite bool
+
+	// MaxSize bounds the body of one upload request, in bytes: a PUT's
+	// file, or a form's files together. A larger one answers 413, before
+	// its body is read when its Content-Length says so. 0 means no limit.
+	MaxSize int64
+
+	// Dotfiles, when true, lets uploads write names that begin with "."
+	// and into hidden folders, as [fileserve.Options].Dotfiles lets reads
+	// see them. By default such a name answers 403 and such a folder 404.
+	Dotfiles bool
+
+	// Logger receives the causes of 5xx answers. Nil means [slog.Default].
+	Logger *slog.Logger
+}
+
+// Handler writes uploads into one directory and passes every reading
+// request to another handler, the file server of the same directory.
+// Create it with [New]; it is safe for concurrent use.
+type Handler struct {
+	root      *os.Root
+	policyFS  fs.FS // root, for the dotfile policy's look at links
+	next      http.Handler
+	overwrite bool
+	maxSize   int64
+	dotfiles  bool
+	log       *slog.Logger
+	csrf      *http.CrossOriginProtection
+	running   sync.WaitGroup // the writing requests in flight
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns a Handler that stores uploads in root and passes GET and
+// HEAD requests to next, typically fileserve.NewRoot(root, …). A nil opt
+// means the zero Options.
+func New(root *os.Root, next http.Handler, opt *Options) *Handler {
+	if opt == nil {
+		opt = &Options{}
+	}
+	h := &Handler{
+		root:      root,
+		policyFS:  rootLinks{root},
+		next:      next,
+		overwrite: opt.Overwrite,
+		maxSize:   opt.MaxSize,
+		dotfiles:  opt.Dotfiles,
+		log:       opt.Logger,
+		csrf:      http.NewCrossOriginProtection(),
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	return h
+}
+
+// AllowedMethods is the Allow header of a Handler's OPTIONS and 405
+// answers. Every method but GET, HEAD and OPTIONS writes.
+const AllowedMethods = "GET, HEAD, OPTIONS, POST, PUT"
+
+// ServeHTTP stores a PUT's body as a file, or a POST form's files and new
+// folder, and passes GET and HEAD on. Cross-origin writes from browsers
+// are refused (403), and no reading request ever changes anything.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		h.next.ServeHTTP(w, r)
+	case http.MethodOptions:
+		w.Header().Set("Allow", AllowedMethods)
+		w.WriteHeader(http.StatusNoContent)
+	case http.MethodPut, http.MethodPost:
+		h.running.Add(1)
+		defer h.running.Done()
+		if err := h.csrf.Check(r); err != nil {
+			h.answerError(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
+			return
+		}
+		if r.Method == http.MethodPut {
+			h.put(w, r)
+		} else {
+			h.post(w, r)
+		}
+	default:
+		w.Header().Set("Allow", AllowedMethods)
+		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+	}
+}
+
+// Wait waits up to timeout for the uploads in flight to end, and reports
+// whether they did. A server calls it after http.Server.Shutdown (or
+// Close) has cut their connections, so that each removes its temporary
+// file before the process exits.
+func (h *Handler) Wait(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		h.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
+// checkFolder checks that dir (under the root) is a folder the client may
+// write into: it exists, it is a folder, and it is not hidden.
+func (h *Handler) checkFolder(dir string) error {
+	if !h.dotfiles && fileserve.Hidden(h.policyFS, dir) {
+		return refuse(http.StatusNotFound, "no such folder")
+	}
+	info, err := h.root.Stat(dir)
+	switch {
+	case err != nil && fileserve.Status(err) == http.StatusNotFound:
+		return refuse(http.StatusNotFound, "no such folder")
+	case err != nil:
+		return err
+	case !info.IsDir():
+		return refuse(http.StatusNotFound, "no such folder")
+	}
+	return nil
+}
+
+// checkNew checks that name may be created in dir: a valid name, not
+// hidden, and (unless overwrite is set and it is a file) not taken. The
+// check is repeated, atomically, when the upload is moved into place; this
+// one answers before a byte of the body is read.
+func (h *Handler) checkNew(dir, name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if h.hiddenName(dir, name) {
+		return refuse(http.StatusForbidden, "refused the hidden name %q", name)
+	}
+	info, err := h.root.Lstat(joinName(dir, name))
+	switch {
+	case err != nil:
+		return nil
+	case info.IsDir():
+		return refuse(http.StatusConflict, "a folder named %q exists", name)
+	case !h.overwrite:
+		return refuse(http.StatusConflict, "%q exists, and this server does not replace files", name)
+	}
+	return nil
+}
+
+// hiddenName reports whether the dotfile policy hides name in dir.
+func (h *Handler) hiddenName(dir, name string) bool {
+	return !h.dotfiles && fileserve.Hidden(h.policyFS, joinName(dir, name))
+}
+
+// joinName is the name of name in dir.
+func joinName(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// rootLinks is root as a file system whose links the dotfile policy can
+// follow. Unlike (*os.Root).FS, it takes names that are not valid UTF-8,
+// so that such a link cannot hide where it leads.
+type rootLinks struct{ root *os.Root }
+
+func (f rootLinks) Open(name string) (fs.File, error)      { return f.root.Open(name) }
+func (f rootLinks) Lstat(name string) (fs.FileInfo, error) { return f.root.Lstat(name) }
+func (f rootLinks) ReadLink(name string) (string, error)   { return f.root.Readlink(name) }
+
+var _ fs.ReadLinkFS = rootLinks{}
