@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"syscall"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/simplehttp/simplehttp/fileserve"
 )
 
@@ -59,4 +61,25 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	}
 	return fileserve.Status(err)
+}
+
+// SizeString spells a byte count the way it was most likely given: in
+// decimal units (kB, MB, …) when it is a whole number of its largest one,
+// else in binary units (KiB, MiB, …) when it is a whole number of theirs,
+// so that a limit of "1M" reads "1.0 MB", not "977 KiB", and "512KiB"
+// reads "512 KiB", not "524 kB".
+func SizeString(n int64) string {
+	if n > 0 && n%largestUnit(n, 1000) != 0 && n%largestUnit(n, 1024) == 0 {
+		return humanize.IBytes(uint64(n))
+	}
+	return humanize.Bytes(uint64(n))
+}
+
+// largestUnit is the largest power of base not above n (1 for n < base).
+func largestUnit(n, base int64) int64 {
+	u := int64(1)
+	for u <= n/base {
+		u *= base
+	}
+	return u
 }

@@ -2,8 +2,6 @@ package upload
 
 import (
 	"net/http"
-
-	"github.com/dustin/go-humanize"
 )
 
 // put stores the body of a PUT request as the file its URL names
@@ -53,5 +51,5 @@ func (h *Handler) checkPut(r *http.Request) (dir, name string, err error) {
 
 // tooLarge is the refusal of a body over MaxSize.
 func (h *Handler) tooLarge() error {
-	return refuse(http.StatusRequestEntityTooLarge, "refused an upload larger than %s, this server's limit", humanize.IBytes(uint64(h.maxSize)))
+	return refuse(http.StatusRequestEntityTooLarge, "refused an upload larger than %s, this server's limit", SizeString(h.maxSize))
 }

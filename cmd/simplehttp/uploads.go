@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -32,7 +31,7 @@ func withUploads(files http.Handler, dir *site, o *options, logger *slog.Logger)
 func uploadNote(o *options) string {
 	size := "any size"
 	if o.maxUploadSize > 0 {
-		size = "up to " + humanize.IBytes(uint64(o.maxUploadSize)) + " each"
+		size = "up to " + upload.SizeString(o.maxUploadSize) + " each"
 	}
 	existing := "existing files are kept"
 	if o.overwrite {
