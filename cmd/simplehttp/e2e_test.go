@@ -227,26 +227,7 @@ func TestBinaryRuntimeErrors(t *testing.T) {
 // CI runs as root, for whom permissions do not bite, so the server then
 // runs as nobody (uid 65534) through setpriv.
 func TestBinaryUnreadableFile(t *testing.T) {
-	var wrap []string
-	if os.Geteuid() == 0 {
-		setpriv, err := exec.LookPath("setpriv")
-		if err != nil {
-			t.Skip("skipping: running as root and setpriv (util-linux) is not installed to drop privileges")
-		}
-		wrap = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
-	}
-	base := t.TempDir()
-	dir := filepath.Join(base, "site")
-	writeFile(t, dir, "readable.txt", []byte("readable\n"))
-	writeFile(t, dir, "secret.txt", []byte("secret\n"))
-	writeFile(t, dir, "locked/inside.txt", []byte("inside\n"))
-	mustChmod(t, filepath.Join(dir, "secret.txt"), 0)
-	mustChmod(t, filepath.Join(dir, "locked"), 0)
-	t.Cleanup(func() { mustChmod(t, filepath.Join(dir, "locked"), 0o755) })
-	// t.TempDir's parents are private (0700): open the way for nobody.
-	for p := dir; p != filepath.Dir(filepath.Dir(base)); p = filepath.Dir(p) {
-		mustChmod(t, p, 0o755)
-	}
+	wrap, dir := unreadableSite(t)
 	s := startBinary(t, wrap, "-d", dir)
 	for path, want := range map[string]int{
 		"/readable.txt":      http.StatusOK,

@@ -368,3 +368,32 @@ func waitFDs(t testing.TB, pid, want int, timeout time.Duration) int {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// unreadableSite makes a folder with readable.txt, an unreadable
+// secret.txt and an unreadable folder locked/ holding inside.txt, and
+// returns it with the command that makes the server run as a user for whom
+// permissions bite: CI runs as root, so the server then runs as nobody
+// (uid 65534) through setpriv, or the test skips.
+func unreadableSite(t *testing.T) (wrap []string, dir string) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Skip("skipping: running as root and setpriv (util-linux) is not installed to drop privileges")
+		}
+		wrap = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
+	}
+	base := t.TempDir()
+	dir = filepath.Join(base, "site")
+	writeFile(t, dir, "readable.txt", []byte("readable\n"))
+	writeFile(t, dir, "secret.txt", []byte("secret\n"))
+	writeFile(t, dir, "locked/inside.txt", []byte("inside\n"))
+	mustChmod(t, filepath.Join(dir, "secret.txt"), 0)
+	mustChmod(t, filepath.Join(dir, "locked"), 0)
+	t.Cleanup(func() { mustChmod(t, filepath.Join(dir, "locked"), 0o755) })
+	// t.TempDir's parents are private (0700): open the way for nobody.
+	for p := dir; p != filepath.Dir(filepath.Dir(base)); p = filepath.Dir(p) {
+		mustChmod(t, p, 0o755)
+	}
+	return wrap, dir
+}
