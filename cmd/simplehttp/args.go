@@ -25,6 +25,7 @@ type options struct {
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
+	share                // HTTPS, --qr, --open (share.go, tls.go)
 	help           bool
 	version        bool
 }
@@ -56,6 +57,9 @@ var flagSpecs = []flagSpec{
 	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil }},
 	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil }},
 	{long: "max-upload-size", hasValue: true, set: setMaxUploadSize},
+	{long: "tls-cert", hasValue: true, set: func(o *options, v string) error { o.tlsCert = v; return nil }},
+	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
+	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
 }
@@ -96,6 +100,13 @@ Options:
                          refuse upload requests larger than SIZE with 413
                          (1M = 1,000,000 bytes, 512KiB, 2GB; default no
                          limit)
+      --tls-cert FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM
+                         certificate (chain) in FILE; needs --tls-key
+      --tls-key FILE     the PEM private key of --tls-cert
+      --tls-self-signed  serve HTTPS with a new self-signed certificate made
+                         in memory at start; browsers warn about it: check
+                         that the SHA-256 fingerprint they show is the one
+                         printed at start
       --version          print the version and exit
   -h, --help             print this help and exit
 
@@ -134,6 +145,9 @@ func parseArgs(args []string) (*options, error) {
 		return o, nil
 	}
 	if err := checkUploadFlags(o); err != nil {
+		return nil, err
+	}
+	if err := checkTLSFlags(o); err != nil {
 		return nil, err
 	}
 	return o, setPort(o, positional)

@@ -11,31 +11,31 @@ import (
 // printBanner tells where the server listens, as Python's http.server
 // does, then the URLs a person can open (on this machine, from the
 // network), then which dotfiles it hides. It is one write, so that
-// nothing comes between its lines.
-func printBanner(out io.Writer, addr net.Addr, ifaddrs []net.IP, hidden []string) {
+// nothing comes between its lines. scheme is "http" or "https".
+func printBanner(out io.Writer, scheme string, addr net.Addr, ifaddrs []net.IP, hidden []string) {
 	var w strings.Builder
 	defer func() { io.WriteString(out, w.String()) }()
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
-		fmt.Fprintf(&w, "Serving HTTP on %s ...\n", addr)
+		fmt.Fprintf(&w, "Serving %s on %s ...\n", strings.ToUpper(scheme), addr)
 		return
 	}
-	fmt.Fprintf(&w, "Serving HTTP on %s port %d (%s) ...\n", tcp.IP, tcp.Port, httpURL(tcp.IP, tcp.Port))
+	fmt.Fprintf(&w, "Serving %s on %s port %d (%s) ...\n", strings.ToUpper(scheme), tcp.IP, tcp.Port, siteURL(scheme, tcp.IP, tcp.Port))
 	for _, ip := range reachableIPs(tcp.IP, ifaddrs) {
 		label := "Network:"
 		if ip.IsLoopback() {
 			label = "Local:  "
 		}
-		fmt.Fprintf(&w, "  %s %s\n", label, httpURL(ip, tcp.Port))
+		fmt.Fprintf(&w, "  %s %s\n", label, siteURL(scheme, ip, tcp.Port))
 	}
 	if note := hiddenNote(hidden); note != "" {
 		fmt.Fprintln(&w, note)
 	}
 }
 
-// httpURL is the URL of the server at ip and port.
-func httpURL(ip net.IP, port int) string {
-	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + "/"
+// siteURL is the URL of the server at ip and port.
+func siteURL(scheme string, ip net.IP, port int) string {
+	return scheme + "://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + "/"
 }
 
 // reachableIPs are the addresses a browser can use to reach a server

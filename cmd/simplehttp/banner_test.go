@@ -56,7 +56,7 @@ func TestPrintBanner(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b strings.Builder
-			printBanner(&b, addr, ifaddrs, tc.hidden)
+			printBanner(&b, "http", addr, ifaddrs, tc.hidden)
 			if b.String() != tc.want {
 				t.Errorf("banner:\n%s\nwant:\n%s", b.String(), tc.want)
 			}

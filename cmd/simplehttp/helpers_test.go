@@ -113,7 +113,7 @@ func (o *output) waitFor(t testing.TB, re *regexp.Regexp, timeout time.Duration)
 	}
 }
 
-var bannerRE = regexp.MustCompile(`Serving HTTP on (\S+) port (\d+) \(`)
+var bannerRE = regexp.MustCompile(`Serving HTTPS? on (\S+) port (\d+) \(`)
 
 // server is a running simplehttp, in this process or as a child process.
 type server struct {

@@ -58,6 +58,11 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	tlsConfig, fingerprint, err := serverTLS(o, ln.Addr())
+	if err != nil {
+		return err
+	}
 	front := newFrontDoor(dir, o, lim, stderr)
 	srv := &http.Server{
 		Handler:           front,
@@ -65,17 +70,21 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "simplehttp: ", 0),
+		TLSConfig:         tlsConfig,
 	}
 	// The banner comes once the handler is built (it opens the folder to
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
-	printBanner(stdout, ln.Addr(), interfaceAddrs(), dir.hidden)
+	printBanner(stdout, o.scheme(), ln.Addr(), interfaceAddrs(), dir.hidden)
+	if fingerprint != "" {
+		fmt.Fprintln(stdout, fingerprintNote(fingerprint))
+	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
-	go func() { served <- srv.Serve(l) }()
+	go func() { served <- serveOn(srv, l) }()
 	select {
 	case err := <-served:
 		return err

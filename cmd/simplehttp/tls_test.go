@@ -1,0 +1,219 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simplehttp/simplehttp/tlsconfig"
+)
+
+// opensslPair makes a certificate for 127.0.0.1 and localhost, and its
+// P-256 key, with the openssl command, as a user would.
+func opensslPair(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	requireTool(t, "openssl")
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	runTool(t, nil, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+		"-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+		"-keyout", keyFile, "-out", certFile)
+	return certFile, keyFile
+}
+
+// goPair writes a certificate valid from notBefore to notAfter and its key
+// to dir, and returns their paths.
+func goPair(t *testing.T, dir, name string, notBefore, notAfter time.Time) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: notBefore, NotAfter: notAfter,
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key")
+	for file, block := range map[string]*pem.Block{
+		certFile: {Type: "CERTIFICATE", Bytes: der},
+		keyFile:  {Type: "PRIVATE KEY", Bytes: keyDER},
+	} {
+		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return certFile, keyFile
+}
+
+// httpsURL is the https:// URL of a server started with TLS.
+func httpsURL(s *server) string { return "https://" + s.addr }
+
+func TestBinaryHTTPSWithCertificate(t *testing.T) {
+	requireTool(t, "curl")
+	f := newFixture(t)
+	cert, key := opensslPair(t)
+	s := startBinary(t, nil, "-d", f.dir, "--tls-cert", cert, "--tls-key", key)
+	if !strings.Contains(s.stdout.String(), "Serving HTTPS on 127.0.0.1 port ") ||
+		!strings.Contains(s.stdout.String(), "Local:   https://127.0.0.1:") {
+		t.Errorf("banner does not show https URLs:\n%s", s.stdout)
+	}
+	url := httpsURL(s) + "/big.bin"
+	for _, tc := range []struct{ opt, want string }{{"--http2", "2"}, {"--http1.1", "1.1"}} {
+		out := runTool(t, nil, "curl", "-sS", "--max-time", "30", "--cacert", cert, tc.opt,
+			"-o", filepath.Join(t.TempDir(), "big.bin"), "-w", "%{http_version} %{http_code} %{size_download}", url)
+		if want := tc.want + " 200 " + strconv.Itoa(len(f.files["big.bin"])); string(out) != want {
+			t.Errorf("curl %s: %q, want %q", tc.opt, out, want)
+		}
+	}
+	// Without the certificate, curl refuses the server: it is not a
+	// public one.
+	if out, err := exec.Command("curl", "-sS", "--max-time", "30", url).Output(); err == nil {
+		t.Errorf("curl trusted a private certificate: %s", out)
+	}
+	requireTool(t, "wget")
+	got := filepath.Join(t.TempDir(), "hello.txt")
+	runTool(t, nil, "wget", "-q", "--ca-certificate", cert, "-O", got, httpsURL(s)+"/hello.txt")
+	sameFile(t, got, f.files["hello.txt"])
+	if !regexp.MustCompile(`"GET /big.bin HTTP/2.0" 200 \d+`).MatchString(s.stderr.String()) {
+		t.Errorf("no HTTP/2 request in the access log:\n%s", s.stderr)
+	}
+}
+
+var fingerprintRE = regexp.MustCompile(`SHA-256 fingerprint.*\n  ([0-9A-F:]{95})\n`)
+
+func TestBinaryHTTPSSelfSigned(t *testing.T) {
+	requireTool(t, "curl")
+	f := newFixture(t)
+	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
+	printed := s.stdout.waitFor(t, fingerprintRE, 10*time.Second)[1]
+
+	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := c.ConnectionState()
+	c.Close()
+	leaf := state.PeerCertificates[0]
+	if got := tlsconfig.Fingerprint(leaf.Raw); got != printed {
+		t.Fatalf("served certificate has fingerprint %s, the banner printed %s", got, printed)
+	}
+	if state.NegotiatedProtocol != "h2" {
+		t.Errorf("ALPN chose %q, want h2", state.NegotiatedProtocol)
+	}
+	// The certificate is good for the address the banner shows, once
+	// the user trusts it: export it as a pinned CA for curl.
+	if err := leaf.VerifyHostname("127.0.0.1"); err != nil {
+		t.Error(err)
+	}
+	pinned := filepath.Join(t.TempDir(), "pinned.pem")
+	if err := os.WriteFile(pinned, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leaf.Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := runTool(t, nil, "curl", "-sS", "--max-time", "30", "--cacert", pinned, "-w", " %{http_version}", httpsURL(s)+"/hello.txt")
+	if want := string(f.files["hello.txt"]) + " 2"; string(out) != want {
+		t.Errorf("curl --cacert: %q, want %q", out, want)
+	}
+	out = runTool(t, nil, "curl", "-sSk", "--http1.1", "--max-time", "30", "-w", " %{http_version}", httpsURL(s)+"/hello.txt")
+	if want := string(f.files["hello.txt"]) + " 1.1"; string(out) != want {
+		t.Errorf("curl -k --http1.1: %q, want %q", out, want)
+	}
+}
+
+// TestHTTPSStartupErrors: a bad certificate or key is one line naming the
+// file the user gave, and exit status 1.
+func TestHTTPSStartupErrors(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	good, goodKey := goPair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
+	_, otherKey := goPair(t, dir, "other", now.Add(-time.Hour), now.Add(time.Hour))
+	old, oldKey := goPair(t, dir, "old", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	missing := filepath.Join(dir, "missing.pem")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing certificate", []string{"--tls-cert", missing, "--tls-key", goodKey}, `certificate "` + missing + `" does not exist`},
+		{"missing key", []string{"--tls-cert", good, "--tls-key", missing}, `key "` + missing + `" does not exist`},
+		{"key of another certificate", []string{"--tls-cert", good, "--tls-key", otherKey}, `key "` + otherKey + `" does not match certificate "` + good + `"`},
+		{"expired", []string{"--tls-cert", old, "--tls-key", oldKey}, `certificate "` + old + `" expired on `},
+		{"swapped", []string{"--tls-cert", goodKey, "--tls-key", good}, `certificate "` + goodKey + `" holds no PEM certificate`},
+		{"directory", []string{"--tls-cert", dir, "--tls-key", goodKey}, `cannot read certificate "` + dir + `": is a directory`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(t, append([]string{"-b", "127.0.0.1", "0", "-d", dir}, tc.args...)...)
+			if code != exitFailure {
+				t.Errorf("exit status %d, want %d", code, exitFailure)
+			}
+			if !strings.HasPrefix(stderr, "simplehttp: "+tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr = %q, want one line starting %q", stderr, "simplehttp: "+tc.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing: the server must not start", stdout)
+			}
+		})
+	}
+}
+
+func TestTLSUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tls-cert", "c.pem"}, "simplehttp: option --tls-cert needs --tls-key"},
+		{[]string{"--tls-key", "k.pem"}, "simplehttp: option --tls-key needs --tls-cert"},
+		{[]string{"--tls-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"}, "simplehttp: option --tls-self-signed cannot go with --tls-cert or --tls-key"},
+		{[]string{"--tls-cert"}, "simplehttp: option --tls-cert needs a value"},
+		{[]string{"--tls", "x"}, "simplehttp: ambiguous option --tls (--tls-cert, --tls-key, --tls-self-signed)"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runArgs(t, tc.args...)
+			if code != exitUsage || stderr != tc.want+"\n" || stdout != "" {
+				t.Errorf("got %d %q %q, want %d and stderr %q", code, stdout, stderr, exitUsage, tc.want)
+			}
+		})
+	}
+}
+
+// TestStalledTLSReaderIsCutOff: under TLS too, a client that stops
+// reading loses its connection after the write time-out: TLS writes go
+// through the listener's conns and their per-write deadlines.
+func TestStalledTLSReaderIsCutOff(t *testing.T) {
+	const size = 32 << 20
+	dir, _ := bigFixture(t, size)
+	s := startInProcess(t, testLimits, "-d", dir, "--tls-self-signed")
+	raw, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.(*net.TCPConn).SetReadBuffer(4096)
+	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
+	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
+	if sent, _ := strconv.Atoi(m[1]); sent >= size {
+		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
+	}
+}
