@@ -65,7 +65,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	front := newFrontDoor(dir, o, lim, stderr)
 	srv := &http.Server{
-		Handler:           front,
+		Handler:           withStreamDeadlines(front, lim.write),
 		ReadHeaderTimeout: lim.readHeaderTimeout,
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,

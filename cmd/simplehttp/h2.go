@@ -1,0 +1,54 @@
+package main
+
+import (
+	"net/http"
+	"time"
+)
+
+// withStreamDeadlines gives each write of an HTTP/2 answer its own
+// deadline, as the listener's conns do for HTTP/1.1. Under HTTP/2 a client
+// that stops reading need not fill the socket: it just grants no more
+// flow-control window, the server waits for it and no socket write ever
+// blocks, so only the stream's own deadline (which resets the stream) can
+// cut it off.
+func withStreamDeadlines(next http.Handler, write writeLimits) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&streamWriter{ResponseWriter: w, rc: http.NewResponseController(w), write: write}, r)
+	})
+}
+
+// streamWriter is the ResponseWriter of an HTTP/2 stream whose writes,
+// each of at most write.chunk bytes, must each be sent within
+// write.timeout. The last deadline also bounds the final flush once the
+// handler returns. (HTTP/2 has no sendfile, so there is no ReadFrom to
+// keep.)
+type streamWriter struct {
+	http.ResponseWriter
+	rc    *http.ResponseController
+	write writeLimits
+}
+
+// Write writes p in chunks, each under its own deadline.
+func (s *streamWriter) Write(p []byte) (int, error) {
+	var n int
+	for len(p) > 0 {
+		k := min(len(p), s.write.chunk)
+		if err := s.rc.SetWriteDeadline(time.Now().Add(s.write.timeout)); err != nil {
+			return n, err
+		}
+		m, err := s.ResponseWriter.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// Unwrap lets http.ResponseController reach the stream.
+func (s *streamWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
