@@ -25,6 +25,7 @@ type options struct {
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
+	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	help           bool
 	version        bool
@@ -70,7 +71,8 @@ Serve a directory over HTTP, as python -m http.server does: browsers get
 folder listings, curl and wget fetch files.
 
 Arguments:
-  port                   port to listen on (default 8000; 0 picks a free one)
+  port                   port to listen on (default 8000, or a free port
+                         near it when 8000 is busy; 0 picks a free one)
 
 Options:
   -b, --bind ADDRESS     listen on ADDRESS only (default: every interface,
@@ -310,6 +312,7 @@ func setPort(o *options, positional []string) error {
 		return usagef("invalid port %q: want a number from 0 to 65535", p)
 	}
 	o.port = int(n)
+	o.portGiven = true
 	return nil
 }
 

@@ -20,11 +20,11 @@ func TestParseArgs(t *testing.T) {
 		want options
 	}{
 		{"no arguments", nil, def},
-		{"port only", []string{"9000"}, with(func(o *options) { o.port = 9000 })},
-		{"port 0 lets the OS pick", []string{"0"}, with(func(o *options) { o.port = 0 })},
-		{"port 65535", []string{"65535"}, with(func(o *options) { o.port = 65535 })},
-		{"flag after port", []string{"8001", "-d", "site"}, with(func(o *options) { o.port, o.dir = 8001, "site" })},
-		{"flag before port", []string{"-d", "site", "8001"}, with(func(o *options) { o.port, o.dir = 8001, "site" })},
+		{"port only", []string{"9000"}, with(func(o *options) { o.port, o.portGiven = 9000, true })},
+		{"port 0 lets the OS pick", []string{"0"}, with(func(o *options) { o.port, o.portGiven = 0, true })},
+		{"port 65535", []string{"65535"}, with(func(o *options) { o.port, o.portGiven = 65535, true })},
+		{"flag after port", []string{"8001", "-d", "site"}, with(func(o *options) { o.port, o.portGiven, o.dir = 8001, true, "site" })},
+		{"flag before port", []string{"-d", "site", "8001"}, with(func(o *options) { o.port, o.portGiven, o.dir = 8001, true, "site" })},
 		{"long with =", []string{"--bind=127.0.0.1"}, with(func(o *options) { o.bind = "127.0.0.1" })},
 		{"long with space", []string{"--bind", "::1"}, with(func(o *options) { o.bind = "::1" })},
 		{"short with space", []string{"-b", "::1"}, with(func(o *options) { o.bind = "::1" })},
@@ -44,9 +44,9 @@ func TestParseArgs(t *testing.T) {
 		{"max conns", []string{"--max-conns", "64"}, with(func(o *options) { o.maxConns = 64 })},
 		{"max conns =", []string{"--max-conns=0"}, def},
 		{"value that looks like a flag", []string{"-d", "-q"}, with(func(o *options) { o.dir = "-q" })},
-		{"double dash ends flags", []string{"-q", "--", "8080"}, with(func(o *options) { o.quiet, o.port = true, 8080 })},
+		{"double dash ends flags", []string{"-q", "--", "8080"}, with(func(o *options) { o.quiet, o.port, o.portGiven = true, 8080, true })},
 		{"everything", []string{"-q", "9000", "--dotfiles", "-b", "127.0.0.1", "--directory=www", "--follow-symlinks", "--max-conns", "5"},
-			options{port: 9000, bind: "127.0.0.1", dir: "www", quiet: true, dotfiles: true, followSymlinks: true, maxConns: 5}},
+			options{port: 9000, portGiven: true, bind: "127.0.0.1", dir: "www", quiet: true, dotfiles: true, followSymlinks: true, maxConns: 5}},
 		{"upload", []string{"--upload"}, with(func(o *options) { o.upload = true })},
 		{"upload options", []string{"--upload", "--overwrite", "--max-upload-size", "1M"},
 			with(func(o *options) { o.upload, o.overwrite, o.maxUploadSize = true, true, 1000000 })},
@@ -57,6 +57,8 @@ func TestParseArgs(t *testing.T) {
 		{"help short", []string{"-h"}, with(func(o *options) { o.help = true })},
 		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
 		{"version", []string{"--version"}, with(func(o *options) { o.version = true })},
+		{"self-signed", []string{"--tls-self-signed"}, with(func(o *options) { o.tlsSelfSigned = true })},
+		{"certificate and key", []string{"--tls-cert", "c.pem", "--tls-key=k.pem"}, with(func(o *options) { o.tlsCert, o.tlsKey = "c.pem", "k.pem" })},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
-	ln, err := listen(o.bind, o.port)
+	ln, err := listenSite(o, stdout)
 	if err != nil {
 		return err
 	}
@@ -210,15 +210,6 @@ func topDotfiles(root *os.Root) []string {
 	})
 	slices.Sort(names)
 	return names
-}
-
-// listen opens the listening socket.
-func listen(bind string, port int) (net.Listener, error) {
-	ln, err := net.Listen("tcp", listenAddress(bind, port))
-	if err != nil {
-		return nil, listenError(bind, port, err)
-	}
-	return ln, nil
 }
 
 // listenAddress is the address to listen on. An empty bind gives ":port":
