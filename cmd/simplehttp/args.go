@@ -61,6 +61,7 @@ var flagSpecs = []flagSpec{
 	{long: "tls-cert", hasValue: true, set: func(o *options, v string) error { o.tlsCert = v; return nil }},
 	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
 	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
+	{long: "qr", set: func(o *options, _ string) error { o.qr = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
 }
@@ -109,6 +110,8 @@ Options:
                          in memory at start; browsers warn about it: check
                          that the SHA-256 fingerprint they show is the one
                          printed at start
+      --qr               print a QR code of the network URL for a phone on
+                         the same network to scan
       --version          print the version and exit
   -h, --help             print this help and exit
 

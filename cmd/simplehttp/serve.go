@@ -79,6 +79,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if fingerprint != "" {
 		fmt.Fprintln(stdout, fingerprintNote(fingerprint))
 	}
+	if o.qr {
+		printQR(stdout, o.scheme(), ln.Addr(), interfaceAddrs())
+	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"image"
+	"image/color"
+	"image/png"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestFallbackPorts(t *testing.T) {
@@ -81,5 +87,122 @@ func TestBusyPortGiven(t *testing.T) {
 		if code != exitFailure || stderr != want || strings.Contains(stdout, "Serving") {
 			t.Errorf("port %s: got %d %q %q, want %d and %q", p, code, stdout, stderr, exitFailure, want)
 		}
+	}
+}
+
+// qrLines are the lines of a QR code printed by writeQR in out: those
+// made only of half blocks and spaces.
+func qrLines(out string) []string {
+	var lines []string
+	for line := range strings.Lines(out) {
+		line = strings.TrimSuffix(line, "\n")
+		if line != "" && strings.Trim(line, " ▀▄█") == "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// decodeQR turns printed half-block lines back into a picture (a printed
+// half is a light module, a blank one dark, 8 pixels a module) and reads
+// it with zbarimg.
+func decodeQR(t *testing.T, lines []string) string {
+	t.Helper()
+	requireTool(t, "zbarimg")
+	if len(lines) == 0 {
+		t.Fatal("no QR code printed")
+	}
+	const scale = 8
+	width := utf8.RuneCountInString(lines[0])
+	img := image.NewGray(image.Rect(0, 0, width*scale, 2*len(lines)*scale))
+	for row, line := range lines {
+		for col, r := range []rune(line) {
+			top, bottom := r == '█' || r == '▀', r == '█' || r == '▄'
+			for k, light := range []bool{top, bottom} {
+				c := color.Gray{0}
+				if light {
+					c = color.Gray{255}
+				}
+				y0 := (2*row + k) * scale
+				for y := y0; y < y0+scale; y++ {
+					for x := col * scale; x < (col+1)*scale; x++ {
+						img.SetGray(x, y, c)
+					}
+				}
+			}
+		}
+	}
+	name := filepath.Join(t.TempDir(), "qr.png")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out := runTool(t, nil, "zbarimg", "--quiet", "--raw", name)
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+func TestWriteQRDecodes(t *testing.T) {
+	for _, url := range []string{"http://192.168.1.20:8000/", "https://[2001:db8::7]:65535/"} {
+		var b strings.Builder
+		if err := writeQR(&b, url); err != nil {
+			t.Fatal(err)
+		}
+		lines := qrLines(b.String())
+		if len(lines) != strings.Count(b.String(), "\n") {
+			t.Errorf("writeQR printed lines that are not the code:\n%s", b.String())
+		}
+		if got := decodeQR(t, lines); got != url {
+			t.Errorf("QR code of %s decodes to %q", url, got)
+		}
+	}
+}
+
+func TestShareURL(t *testing.T) {
+	ifaddrs := ips("127.0.0.1", "::1", "fe80::1", "192.168.1.20", "2001:db8::7")
+	tests := []struct {
+		addr, url string
+		local     bool
+		open      string
+	}{
+		{"[::]:8000", "http://192.168.1.20:8000/", false, "http://127.0.0.1:8000/"},
+		{"0.0.0.0:8000", "http://192.168.1.20:8000/", false, "http://127.0.0.1:8000/"},
+		{"192.168.1.20:8000", "http://192.168.1.20:8000/", false, "http://192.168.1.20:8000/"},
+		{"127.0.0.1:8000", "http://127.0.0.1:8000/", true, "http://127.0.0.1:8000/"},
+		{"[::1]:8000", "http://[::1]:8000/", true, "http://[::1]:8000/"},
+	}
+	for _, tc := range tests {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if url, local := shareURL("http", addr, ifaddrs); url != tc.url || local != tc.local {
+			t.Errorf("shareURL(%s) = %s, %v; want %s, %v", tc.addr, url, local, tc.url, tc.local)
+		}
+		if got := browserURL("http", addr, ifaddrs); got != tc.open {
+			t.Errorf("browserURL(%s) = %s, want %s", tc.addr, got, tc.open)
+		}
+	}
+	// Only loopback on the machine: the local URL, and a note.
+	addr, _ := net.ResolveTCPAddr("tcp", "[::]:8000")
+	if url, local := shareURL("https", addr, ips("127.0.0.1", "::1")); url != "https://127.0.0.1:8000/" || !local {
+		t.Errorf("loopback only: %s, %v", url, local)
+	}
+}
+
+// TestBinaryQR: the real program's --qr prints a code that decodes to the
+// URL the banner names.
+func TestBinaryQR(t *testing.T) {
+	s := startBinary(t, nil, "-d", t.TempDir(), "--qr", "--tls-self-signed")
+	m := s.stdout.waitFor(t, regexp.MustCompile(`the QR code is of (\S+), which only this machine can open\.\n(?:.*\n){5,}`), 10*time.Second)
+	if want := httpsURL(s) + "/"; m[1] != want {
+		t.Errorf("QR note names %s, want %s", m[1], want)
+	}
+	s.stdout.waitFor(t, regexp.MustCompile(`\n[ ▀]+\n`), 10*time.Second) // the last line
+	if got := decodeQR(t, qrLines(s.stdout.String())); got != m[1] {
+		t.Errorf("printed QR code decodes to %q, want %q", got, m[1])
 	}
 }
