@@ -62,6 +62,7 @@ var flagSpecs = []flagSpec{
 	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
 	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
 	{long: "qr", set: func(o *options, _ string) error { o.qr = true; return nil }},
+	{long: "open", set: func(o *options, _ string) error { o.open = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
 }
@@ -112,6 +113,9 @@ Options:
                          printed at start
       --qr               print a QR code of the network URL for a phone on
                          the same network to scan
+      --open             open the URL in the web browser: $BROWSER if set
+                         (a ":"-separated list, as Python's webbrowser
+                         reads it), else the system's default
       --version          print the version and exit
   -h, --help             print this help and exit
 

@@ -88,6 +88,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- serveOn(srv, l) }()
+	if o.open {
+		openBrowser(browserURL(o.scheme(), ln.Addr(), interfaceAddrs()), stderr)
+	}
 	select {
 	case err := <-served:
 		return err

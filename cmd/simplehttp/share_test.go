@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -204,5 +205,73 @@ func TestBinaryQR(t *testing.T) {
 	s.stdout.waitFor(t, regexp.MustCompile(`\n[ ▀]+\n`), 10*time.Second) // the last line
 	if got := decodeQR(t, qrLines(s.stdout.String())); got != m[1] {
 		t.Errorf("printed QR code decodes to %q, want %q", got, m[1])
+	}
+}
+
+func TestBrowserCommands(t *testing.T) {
+	const url = "http://127.0.0.1:8000/"
+	tests := []struct {
+		env, goos string
+		want      [][]string
+	}{
+		{"", "linux", [][]string{{"xdg-open", url}}},
+		{"", "freebsd", [][]string{{"xdg-open", url}}},
+		{"", "darwin", [][]string{{"open", url}}},
+		{"", "windows", [][]string{{"rundll32", "url.dll,FileProtocolHandler", url}}},
+		{"firefox", "linux", [][]string{{"firefox", url}}},
+		{"lynx -dump %s:firefox --new-tab::", "darwin", [][]string{{"lynx", "-dump", url}, {"firefox", "--new-tab", url}}},
+		{" : ", "linux", [][]string{{"xdg-open", url}}},
+	}
+	for _, tc := range tests {
+		if got := browserCommands(url, tc.env, tc.goos); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("browserCommands(%q, %s) = %q, want %q", tc.env, tc.goos, got, tc.want)
+		}
+	}
+}
+
+// TestBinaryOpen: --open runs $BROWSER's first command that works, with
+// the local URL, once the server answers; when none works, one warning
+// line and the server keeps serving.
+func TestBinaryOpen(t *testing.T) {
+	dir := t.TempDir()
+	record := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser")
+	// The fake browser fetches the page too: the server must be up.
+	body := "#!/bin/sh\ncurl -sS -o /dev/null -w '%{http_code}' \"$1\" > \"$0.status\"\nprintf '%s' \"$1\" > " + record + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	requireTool(t, "curl")
+	t.Setenv("BROWSER", filepath.Join(dir, "missing")+string(filepath.ListSeparator)+script)
+	s := startBinary(t, nil, "-d", dir, "--open")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := os.ReadFile(record)
+		if err == nil {
+			if want := s.url + "/"; string(got) != want {
+				t.Errorf("browser opened %q, want %q", got, want)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser was not started; stderr:\n%s", s.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if status, _ := os.ReadFile(script + ".status"); string(status) != "200" {
+		t.Errorf("the browser got status %q from the server", status)
+	}
+	if strings.Contains(s.stderr.String(), "warning") {
+		t.Errorf("a warning although the second browser worked:\n%s", s.stderr)
+	}
+
+	t.Setenv("BROWSER", filepath.Join(dir, "missing"))
+	s = startBinary(t, nil, "-d", dir, "--open")
+	line := s.stderr.waitFor(t, regexp.MustCompile(`simplehttp: warning: could not open a browser \(.*missing.*\); open (\S+) yourself\n`), 10*time.Second)
+	if line[1] != s.url+"/" {
+		t.Errorf("warning names %s, want %s", line[1], s.url+"/")
+	}
+	if resp, _ := s.get(t, "/"); resp.StatusCode != 200 {
+		t.Errorf("after the warning: %s", resp.Status)
 	}
 }
