@@ -6,6 +6,7 @@ import (
 	be "encoding/binary"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -157,5 +158,42 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	s.stderr.waitFor(t, regexp.MustCompile(`"PUT /stalled.txt HTTP/2.0" [45]\d\d`), 3*time.Second)
 	if _, err := os.Stat(filepath.Join(dir, "stalled.txt")); err == nil {
 		t.Error("the stalled upload was stored")
+	}
+}
+
+// TestTLSSilentClientsAreCutOff: a client that opens a connection and
+// never says hello, or finishes the TLS handshake and never sends a
+// request (HTTP/1.1 or HTTP/2), is closed after the time-outs, as over
+// plain HTTP.
+func TestTLSSilentClientsAreCutOff(t *testing.T) {
+	lim := headerLimits()
+	s := startInProcess(t, lim, "-q", "-d", t.TempDir(), "--tls-self-signed")
+	waitClosed := func(name string, c net.Conn, within time.Duration) {
+		t.Helper()
+		start := time.Now()
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		io.Copy(io.Discard, c)
+		if d := time.Since(start); d > within {
+			t.Errorf("%s: closed after %s, want within %s", name, d, within)
+		}
+	}
+	raw, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	waitClosed("no TLS hello", raw, 3*lim.readHeaderTimeout)
+
+	for _, proto := range []string{"http/1.1", "h2"} {
+		c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{proto}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if proto == "h2" {
+			c.Write([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"))
+			c.Write(h2Frame(0x4, 0, 0, nil)) // an empty SETTINGS, then silence
+		}
+		waitClosed(proto+" no request", c, lim.readHeaderTimeout+lim.idleTimeout+2*time.Second)
 	}
 }
