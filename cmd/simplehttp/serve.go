@@ -237,7 +237,7 @@ func listenError(bind string, port int, err error) error {
 	}
 	var dnsErr *net.DNSError
 	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
+	case isAddrInUse(err):
 		return fmt.Errorf("cannot listen on %s: address already in use (choose another port, or 0 for any free one)", where)
 	case errors.Is(err, syscall.EADDRNOTAVAIL):
 		return fmt.Errorf("cannot listen on %s: that address is not on this machine", where)

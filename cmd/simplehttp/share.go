@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strings"
-	"syscall"
 
 	"rsc.io/qr"
 )
@@ -21,7 +19,7 @@ const portFallbacks = 10
 // asked for is theirs or an error.
 func listenSite(o *options, stdout io.Writer) (net.Listener, error) {
 	ln, err := net.Listen("tcp", listenAddress(o.bind, o.port))
-	if err == nil || o.portGiven || !errors.Is(err, syscall.EADDRINUSE) {
+	if err == nil || o.portGiven || !isAddrInUse(err) {
 		if err != nil {
 			return nil, listenError(o.bind, o.port, err)
 		}
