@@ -128,10 +128,9 @@ func SelfSigned(hosts []string, ips []net.IP, now time.Time) (tls.Certificate, e
 		Subject:               pkix.Name{Organization: []string{"simplehttp"}, CommonName: "simplehttp self-signed"},
 		NotBefore:             now.Add(-clockSkew),
 		NotAfter:              now.Add(SelfSignedValidity),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
+		BasicConstraintsValid: true, // and not a CA: Firefox refuses a CA certificate as a server's
 		DNSNames:              hosts,
 		IPAddresses:           ips,
 	}

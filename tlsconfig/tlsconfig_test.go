@@ -122,6 +122,9 @@ func TestSelfSigned(t *testing.T) {
 	if got := leaf.PublicKey.(*ecdsa.PublicKey).Curve; got != elliptic.P256() {
 		t.Errorf("curve %v, want P-256", got.Params().Name)
 	}
+	if leaf.IsCA || !leaf.BasicConstraintsValid {
+		t.Error("a server certificate must say it is not a CA (Firefox refuses one that is)")
+	}
 	if !leaf.NotBefore.Before(now) || !leaf.NotAfter.Equal(now.Add(SelfSignedValidity).Truncate(time.Second)) {
 		t.Errorf("valid %v to %v", leaf.NotBefore, leaf.NotAfter)
 	}
