@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"io"
 	"math/big"
@@ -215,5 +218,52 @@ func TestStalledTLSReaderIsCutOff(t *testing.T) {
 	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
 	if sent, _ := strconv.Atoi(m[1]); sent >= size {
 		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
+	}
+}
+
+// chromiumDOM loads url in headless Chromium, trusting only a certificate
+// whose public key has the SHA-256 spkiPin (base64; "" trusts nothing
+// extra), and returns the page as Chromium built it.
+func chromiumDOM(t *testing.T, url, spkiPin string) string {
+	t.Helper()
+	requireTool(t, "chromium")
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--dump-dom"}
+	if spkiPin != "" {
+		args = append(args, "--ignore-certificate-errors-spki-list="+spkiPin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "chromium", append(args, url)...).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	return string(out)
+}
+
+// TestBinaryHTTPSChromium: a browser that trusts the self-signed
+// certificate (pinned by its key, as a user's accepted exception does)
+// shows the listing over HTTP/2, styles included; one that does not
+// trust it shows nothing of it.
+func TestBinaryHTTPSChromium(t *testing.T) {
+	f := newFixture(t)
+	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
+	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := c.ConnectionState().PeerCertificates[0]
+	c.Close()
+	sum := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
+	pin := base64.StdEncoding.EncodeToString(sum[:])
+
+	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", pin); !strings.Contains(dom, "nested.bin") {
+		t.Errorf("the pinned browser did not show the listing:\n%s", dom)
+	}
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css HTTP/2.0" 200 `), 5*time.Second)
+	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", ""); strings.Contains(dom, "nested.bin") {
+		t.Error("a browser that does not trust the certificate showed the listing")
 	}
 }
