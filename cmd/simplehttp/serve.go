@@ -59,7 +59,8 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer ln.Close()
-	tlsConfig, fingerprint, err := serverTLS(o, ln.Addr())
+	ifaddrs := interfaceAddrs()
+	tlsConfig, fingerprint, err := serverTLS(o, ln.Addr(), ifaddrs)
 	if err != nil {
 		return err
 	}
@@ -75,13 +76,8 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// The banner comes once the handler is built (it opens the folder to
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
-	printBanner(stdout, o.scheme(), ln.Addr(), interfaceAddrs(), dir.hidden)
-	if fingerprint != "" {
-		fmt.Fprintln(stdout, fingerprintNote(fingerprint))
-	}
-	if o.qr {
-		printQR(stdout, o.scheme(), ln.Addr(), interfaceAddrs())
-	}
+	printBanner(stdout, o.scheme(), ln.Addr(), ifaddrs, dir.hidden)
+	printSharing(stdout, o, ln.Addr(), ifaddrs, fingerprint)
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
@@ -89,7 +85,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- serveOn(srv, l) }()
 	if o.open {
-		openBrowser(browserURL(o.scheme(), ln.Addr(), interfaceAddrs()), stderr)
+		openBrowser(browserURL(o.scheme(), ln.Addr(), ifaddrs), stderr)
 	}
 	select {
 	case err := <-served:

@@ -45,16 +45,16 @@ func checkTLSFlags(o *options) error {
 	return nil
 }
 
-// serverTLS is the TLS configuration of the server listening at addr, or
-// nil for plain HTTP; for a self-signed certificate, also its
-// fingerprint, for the banner.
-func serverTLS(o *options, addr net.Addr) (cfg *tls.Config, fingerprint string, err error) {
+// serverTLS is the TLS configuration of the server listening at addr on a
+// machine with the addresses ifaddrs, or nil for plain HTTP; for a
+// self-signed certificate, also its fingerprint, for the banner.
+func serverTLS(o *options, addr net.Addr, ifaddrs []net.IP) (cfg *tls.Config, fingerprint string, err error) {
 	var cert tls.Certificate
 	switch {
 	case o.tlsCert != "":
 		cert, err = tlsconfig.Load(o.tlsCert, o.tlsKey, time.Now())
 	case o.tlsSelfSigned:
-		cert, err = tlsconfig.SelfSigned(selfSignedHosts(o.bind), selfSignedIPs(addr), time.Now())
+		cert, err = tlsconfig.SelfSigned(selfSignedHosts(o.bind), selfSignedIPs(addr, ifaddrs), time.Now())
 		if err == nil {
 			fingerprint = tlsconfig.Fingerprint(cert.Certificate[0])
 		}
@@ -82,10 +82,10 @@ func selfSignedHosts(bind string) []string {
 
 // selfSignedIPs are the addresses a self-signed certificate is made for:
 // every address the banner shows, and the loopback ones.
-func selfSignedIPs(addr net.Addr) []net.IP {
+func selfSignedIPs(addr net.Addr, ifaddrs []net.IP) []net.IP {
 	ips := []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}
 	if tcp, ok := addr.(*net.TCPAddr); ok {
-		for _, ip := range reachableIPs(tcp.IP, interfaceAddrs()) {
+		for _, ip := range reachableIPs(tcp.IP, ifaddrs) {
 			if !ip.IsLoopback() {
 				ips = append(ips, ip)
 			}

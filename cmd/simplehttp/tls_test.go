@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,5 +266,23 @@ func TestBinaryHTTPSChromium(t *testing.T) {
 	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css HTTP/2.0" 200 `), 5*time.Second)
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", ""); strings.Contains(dom, "nested.bin") {
 		t.Error("a browser that does not trust the certificate showed the listing")
+	}
+}
+
+func TestSelfSignedNames(t *testing.T) {
+	addr, _ := net.ResolveTCPAddr("tcp", "[::]:8000")
+	got := selfSignedIPs(addr, ips("127.0.0.1", "::1", "fe80::1", "192.168.1.20", "2001:db8::7"))
+	var names []string
+	for _, ip := range got {
+		names = append(names, ip.String())
+	}
+	if want := "127.0.0.1 ::1 192.168.1.20 2001:db8::7"; strings.Join(names, " ") != want {
+		t.Errorf("selfSignedIPs = %s, want %s", names, want)
+	}
+	for bind, want := range map[string]bool{"files.lan": true, "192.168.1.20": false, "[::1]": false, "": false} {
+		hosts := selfSignedHosts(bind)
+		if hosts[0] != "localhost" || slices.Contains(hosts, bind) != want {
+			t.Errorf("selfSignedHosts(%q) = %q", bind, hosts)
+		}
 	}
 }
