@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"time"
 )
@@ -21,6 +22,8 @@ func withStreamDeadlines(next http.Handler, write writeLimits) http.Handler {
 	})
 }
 
+var _ http.Flusher = (*streamWriter)(nil)
+
 // streamWriter is the ResponseWriter of an HTTP/2 stream whose writes,
 // each of at most write.chunk bytes, must each be sent within
 // write.timeout. The last deadline also bounds the final flush once the
@@ -37,7 +40,8 @@ func (s *streamWriter) Write(p []byte) (int, error) {
 	var n int
 	for len(p) > 0 {
 		k := min(len(p), s.write.chunk)
-		if err := s.rc.SetWriteDeadline(time.Now().Add(s.write.timeout)); err != nil {
+		err := s.rc.SetWriteDeadline(time.Now().Add(s.write.timeout))
+		if err != nil && !errors.Is(err, http.ErrNotSupported) {
 			return n, err
 		}
 		m, err := s.ResponseWriter.Write(p[:k])
@@ -49,6 +53,9 @@ func (s *streamWriter) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Flush sends what is buffered, for handlers that assert http.Flusher.
+func (s *streamWriter) Flush() { _ = s.rc.Flush() }
 
 // Unwrap lets http.ResponseController reach the stream.
 func (s *streamWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
