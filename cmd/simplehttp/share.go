@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 
 	"rsc.io/qr"
@@ -44,19 +45,20 @@ func fallbackPorts(port int) []int {
 	return append(ports, 0)
 }
 
-// shareURL is the URL to give another device: the first network one, or
-// when the server is reachable only from this machine, the first local
-// one (and local says so).
+// shareURL is the URL to give another device: the first network one
+// (IPv4 if there is one: not every phone or network has IPv6), or when the
+// server is reachable only from this machine, the first local one (and
+// local says so).
 func shareURL(scheme string, addr net.Addr, ifaddrs []net.IP) (url string, local bool) {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return "", true
 	}
 	ips := reachableIPs(tcp.IP, ifaddrs)
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
-			return siteURL(scheme, ip, tcp.Port), false
-		}
+	network := slices.DeleteFunc(slices.Clone(ips), net.IP.IsLoopback)
+	slices.SortStableFunc(network, func(a, b net.IP) int { return btoi(a.To4() == nil) - btoi(b.To4() == nil) })
+	if len(network) > 0 {
+		return siteURL(scheme, network[0], tcp.Port), false
 	}
 	if len(ips) == 0 {
 		return siteURL(scheme, tcp.IP, tcp.Port), true

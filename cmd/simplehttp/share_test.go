@@ -187,8 +187,15 @@ func TestShareURL(t *testing.T) {
 			t.Errorf("browserURL(%s) = %s, want %s", tc.addr, got, tc.open)
 		}
 	}
-	// Only loopback on the machine: the local URL, and a note.
+	// IPv4 first, whatever the order of the interfaces.
 	addr, _ := net.ResolveTCPAddr("tcp", "[::]:8000")
+	if url, _ := shareURL("http", addr, ips("::1", "2001:db8::7", "10.0.0.2")); url != "http://10.0.0.2:8000/" {
+		t.Errorf("IPv6 interface first: %s", url)
+	}
+	if url, _ := shareURL("http", addr, ips("::1", "2001:db8::7")); url != "http://[2001:db8::7]:8000/" {
+		t.Errorf("IPv6 only: %s", url)
+	}
+	// Only loopback on the machine: the local URL, and a note.
 	if url, local := shareURL("https", addr, ips("127.0.0.1", "::1")); url != "https://127.0.0.1:8000/" || !local {
 		t.Errorf("loopback only: %s, %v", url, local)
 	}
