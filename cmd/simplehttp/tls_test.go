@@ -286,3 +286,24 @@ func TestSelfSignedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryUnreadableKey: a key file the server may not read is one
+// line naming it, and exit status 1. (As root, the server runs as nobody.)
+func TestBinaryUnreadableKey(t *testing.T) {
+	wrap, dir := unreadableSite(t)
+	now := time.Now()
+	cert, key := goPair(t, dir, "site", now.Add(-time.Hour), now.Add(time.Hour))
+	mustChmod(t, cert, 0o644)
+	mustChmod(t, key, 0)
+	argv := append(append(wrap, binary(t)), "-b", "127.0.0.1", "0", "-d", dir, "--tls-cert", cert, "--tls-key", key)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailure {
+		t.Errorf("exit status %d (%v), want %d", code, err, exitFailure)
+	}
+	if want := `simplehttp: cannot read key "` + key + "\": permission denied\n"; stderr.String() != want || stdout.String() != "" {
+		t.Errorf("stdout %q, stderr %q; want stderr %q", stdout.String(), stderr.String(), want)
+	}
+}
