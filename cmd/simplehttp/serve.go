@@ -60,7 +60,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	defer ln.Close()
 	ifaddrs := interfaceAddrs()
-	tlsConfig, fingerprint, err := serverTLS(o, ln.Addr(), ifaddrs)
+	tlsConfig, certNote, err := serverTLS(o, ln.Addr(), ifaddrs)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
 	printBanner(stdout, o.scheme(), ln.Addr(), ifaddrs, dir.hidden)
-	printSharing(stdout, o, ln.Addr(), ifaddrs, fingerprint)
+	printSharing(stdout, o, ln.Addr(), ifaddrs, certNote)
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}

@@ -144,11 +144,11 @@ func printQR(out io.Writer, scheme string, addr net.Addr, ifaddrs []net.IP) {
 	io.WriteString(out, b.String())
 }
 
-// printSharing prints, under the banner, the fingerprint of a self-signed
-// certificate (if fingerprint is not empty) and, with --qr, the QR code.
-func printSharing(out io.Writer, o *options, addr net.Addr, ifaddrs []net.IP, fingerprint string) {
-	if fingerprint != "" {
-		fmt.Fprintln(out, fingerprintNote(fingerprint))
+// printSharing prints, under the banner, the note about the certificate
+// (if any) and, with --qr, the QR code.
+func printSharing(out io.Writer, o *options, addr net.Addr, ifaddrs []net.IP, certNote string) {
+	if certNote != "" {
+		fmt.Fprintln(out, certNote)
 	}
 	if o.qr {
 		printQR(out, o.scheme(), addr, ifaddrs)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,17 +49,20 @@ func checkTLSFlags(o *options) error {
 }
 
 // serverTLS is the TLS configuration of the server listening at addr on a
-// machine with the addresses ifaddrs, or nil for plain HTTP; for a
-// self-signed certificate, also its fingerprint, for the banner.
-func serverTLS(o *options, addr net.Addr, ifaddrs []net.IP) (cfg *tls.Config, fingerprint string, err error) {
+// machine with the addresses ifaddrs, or nil for plain HTTP, and the
+// banner's note about the certificate.
+func serverTLS(o *options, addr net.Addr, ifaddrs []net.IP) (cfg *tls.Config, note string, err error) {
 	var cert tls.Certificate
 	switch {
 	case o.tlsCert != "":
 		cert, err = tlsconfig.Load(o.tlsCert, o.tlsKey, time.Now())
+		if err == nil {
+			note = certificateNote(cert.Leaf)
+		}
 	case o.tlsSelfSigned:
 		cert, err = tlsconfig.SelfSigned(selfSignedHosts(o.bind), selfSignedIPs(addr, ifaddrs), time.Now())
 		if err == nil {
-			fingerprint = tlsconfig.Fingerprint(cert.Certificate[0])
+			note = fingerprintNote(tlsconfig.Fingerprint(cert.Certificate[0]))
 		}
 	default:
 		return nil, "", nil
@@ -64,7 +70,31 @@ func serverTLS(o *options, addr net.Addr, ifaddrs []net.IP) (cfg *tls.Config, fi
 	if err != nil {
 		return nil, "", err
 	}
-	return tlsconfig.ServerConfig(cert), fingerprint, nil
+	return tlsconfig.ServerConfig(cert), note, nil
+}
+
+// maxCertificateNames is how many of its names the banner shows for a
+// certificate.
+const maxCertificateNames = 4
+
+// certificateNote is the banner's line about a certificate from
+// --tls-cert: the names and addresses it is good for (clients reaching
+// the server by any other name refuse it) and until when.
+func certificateNote(leaf *x509.Certificate) string {
+	names := slices.Clone(leaf.DNSNames)
+	for _, ip := range leaf.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && leaf.Subject.CommonName != "" {
+		names = append(names, leaf.Subject.CommonName)
+	}
+	for i, n := range names {
+		names[i] = escapeLog(n)
+	}
+	if len(names) > maxCertificateNames {
+		names = append(names[:maxCertificateNames], "…")
+	}
+	return fmt.Sprintf("Certificate for %s, valid until %s", strings.Join(names, ", "), leaf.NotAfter.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 // selfSignedHosts are the names a self-signed certificate is made for:

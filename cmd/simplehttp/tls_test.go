@@ -81,6 +81,9 @@ func TestBinaryHTTPSWithCertificate(t *testing.T) {
 		!strings.Contains(s.stdout.String(), "Local:   https://127.0.0.1:") {
 		t.Errorf("banner does not show https URLs:\n%s", s.stdout)
 	}
+	if !regexp.MustCompile(`\nCertificate for localhost, 127\.0\.0\.1, valid until 20\d\d-\d\d-\d\d \d\d:\d\d UTC\n`).MatchString(s.stdout.String()) {
+		t.Errorf("banner does not say what the certificate is for:\n%s", s.stdout)
+	}
 	url := httpsURL(s) + "/big.bin"
 	for _, tc := range []struct{ opt, want string }{{"--http2", "2"}, {"--http1.1", "1.1"}} {
 		out := runTool(t, nil, "curl", "-sS", "--max-time", "30", "--cacert", cert, tc.opt,
@@ -305,5 +308,32 @@ func TestBinaryUnreadableKey(t *testing.T) {
 	}
 	if want := `simplehttp: cannot read key "` + key + "\": permission denied\n"; stderr.String() != want || stdout.String() != "" {
 		t.Errorf("stdout %q, stderr %q; want stderr %q", stdout.String(), stderr.String(), want)
+	}
+}
+
+func TestCertificateNote(t *testing.T) {
+	until := time.Date(2027, time.March, 1, 12, 30, 0, 0, time.UTC)
+	tests := []struct {
+		leaf x509.Certificate
+		want string
+	}{
+		{x509.Certificate{DNSNames: []string{"files.lan"}, IPAddresses: []net.IP{net.ParseIP("::1")}},
+			"Certificate for files.lan, ::1, valid until 2027-03-01 12:30 UTC"},
+		{x509.Certificate{DNSNames: []string{"a", "b", "c", "d", "e\x1b[2J"}},
+			"Certificate for a, b, c, d, …, valid until 2027-03-01 12:30 UTC"},
+		{x509.Certificate{DNSNames: []string{"evil\x1b[2J"}},
+			"Certificate for evil\\x1b[2J, valid until 2027-03-01 12:30 UTC"},
+	}
+	tests[2].leaf.Subject.CommonName = "ignored when there are names"
+	for _, tc := range tests {
+		tc.leaf.NotAfter = until
+		if got := certificateNote(&tc.leaf); got != tc.want {
+			t.Errorf("certificateNote = %q, want %q", got, tc.want)
+		}
+	}
+	old := x509.Certificate{NotAfter: until}
+	old.Subject.CommonName = "legacy.lan"
+	if got, want := certificateNote(&old), "Certificate for legacy.lan, valid until 2027-03-01 12:30 UTC"; got != want {
+		t.Errorf("certificateNote = %q, want %q", got, want)
 	}
 }
