@@ -54,7 +54,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
-	ln, err := listenSite(o, stdout)
+	ln, portNote, err := listenSite(o)
 	if err != nil {
 		return err
 	}
@@ -76,6 +76,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	// The banner comes once the handler is built (it opens the folder to
 	// learn its real path), so a client that has read it finds the
 	// server as it will stay.
+	if portNote != "" {
+		fmt.Fprintln(stdout, portNote)
+	}
 	printBanner(stdout, o.scheme(), ln.Addr(), ifaddrs, dir.hidden)
 	printSharing(stdout, o, ln.Addr(), ifaddrs, certNote)
 	if o.upload {

@@ -16,23 +16,22 @@ const portFallbacks = 10
 
 // listenSite opens the listening socket. When no port was given and the
 // default one is taken (another server on 8000 is common), it tries the
-// next few, then any free port, and says so on stdout; a port the user
-// asked for is theirs or an error.
-func listenSite(o *options, stdout io.Writer) (net.Listener, error) {
-	ln, err := net.Listen("tcp", listenAddress(o.bind, o.port))
-	if err == nil || o.portGiven || !isAddrInUse(err) {
-		if err != nil {
-			return nil, listenError(o.bind, o.port, err)
-		}
-		return ln, nil
+// next few, then any free port, and returns a note saying so for the
+// banner; a port the user asked for is theirs or an error.
+func listenSite(o *options) (ln net.Listener, note string, err error) {
+	ln, err = net.Listen("tcp", listenAddress(o.bind, o.port))
+	if err == nil {
+		return ln, "", nil
 	}
-	for _, p := range fallbackPorts(o.port) {
-		if ln, err := net.Listen("tcp", listenAddress(o.bind, p)); err == nil {
-			fmt.Fprintf(stdout, "Port %d is in use; using port %d instead\n", o.port, ln.Addr().(*net.TCPAddr).Port)
-			return ln, nil
+	if !o.portGiven && isAddrInUse(err) {
+		for _, p := range fallbackPorts(o.port) {
+			if other, otherErr := net.Listen("tcp", listenAddress(o.bind, p)); otherErr == nil {
+				note = fmt.Sprintf("Port %d is in use; using port %d instead", o.port, other.Addr().(*net.TCPAddr).Port)
+				return other, note, nil
+			}
 		}
 	}
-	return nil, listenError(o.bind, o.port, err)
+	return nil, "", listenError(o.bind, o.port, err)
 }
 
 // fallbackPorts are the ports tried, in order, when port is taken: the

@@ -70,6 +70,17 @@ func TestBinaryDefaultPortBusy(t *testing.T) {
 	}
 }
 
+// TestDefaultPortBusyBadCertificate: a start that fails says nothing
+// about the port it would have used.
+func TestDefaultPortBusyBadCertificate(t *testing.T) {
+	occupy8000(t)
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	code, stdout, stderr := runArgs(t, "-b", "127.0.0.1", "-d", t.TempDir(), "--tls-cert", missing, "--tls-key", missing)
+	if want := `simplehttp: certificate "` + missing + "\" does not exist\n"; code != exitFailure || stdout != "" || stderr != want {
+		t.Errorf("got %d, stdout %q, stderr %q; want %d, nothing, %q", code, stdout, stderr, exitFailure, want)
+	}
+}
+
 // TestBusyPortGiven: a port the user asked for that is taken stays an
 // error, one line and exit status 1.
 func TestBusyPortGiven(t *testing.T) {
