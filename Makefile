@@ -5,7 +5,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 SOAKTIME    ?= 60s
 PORT        ?= 8000
-BENCH       ?= ../shared/bench
+RUNS        ?= 3
 
 .PHONY: help build run test lint fuzz bench bench-peers soak golden clean
 
@@ -35,9 +35,11 @@ fuzz: ## run every fuzz test for $(FUZZTIME) each
 bench: ## Go benchmarks (listing rendering, handler paths)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.out
 
-bench-peers: build ## side-by-side load comparison with nginx, Go's FileServer, Python (../shared/bench)
-	$(BENCH)/setup.sh
-	$(BENCH)/peers.sh --runs 3 './bin/simplehttp --bind 127.0.0.1 --directory {root} {port}'
+bench-peers: build ## simplehttp beside nginx and Go's http.FileServer under load (RUNS=3; installs wrk, nginx)
+	bench/install.sh
+	$(GO) build -o bin/stdfs ./bench/stdfs
+	$(GO) build -o bin/peers ./bench/peers
+	bin/peers --runs $(RUNS) --ours bin/simplehttp --stdfs bin/stdfs
 
 soak: ## bounded mixed load against the real binary for $(SOAKTIME)
 	SIMPLEHTTP_SOAK=$(SOAKTIME) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./cmd/simplehttp

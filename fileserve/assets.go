@@ -16,7 +16,8 @@ import (
 // public are served. It begins with ".", so it cannot shadow a user's file
 // unless dotfiles are served, and it carries a hash of the assets, so even
 // then only a folder of that exact name could be shadowed, and a new build's
-// assets never meet an old build's cached ones.
+// assets never meet an old build's cached ones. Listings link to them
+// with a query, which mirroring clients skip and serveAsset ignores.
 var assetPrefix = "/.simplehttp/" + assetsVersion(public.FS) + "/"
 
 // assetsVersion is a short hash of every file in fsys.

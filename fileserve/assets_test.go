@@ -73,7 +73,7 @@ func TestIconSprite(t *testing.T) {
 
 	// Served from the versioned prefix the listing links to.
 	page := body(t, serve(t, newHandler(), http.MethodGet, "/"))
-	m := regexp.MustCompile(`href="([^"]*/)style\.css"`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`href="([^"?]*/)style\.css\?asset"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no style sheet link in the listing:\n%s", page)
 	}

@@ -201,7 +201,7 @@ func checkStyled(t *testing.T, ctx context.Context) {
 	if collapse != "collapse" {
 		t.Errorf("style sheet not applied (border-collapse %q)", collapse)
 	}
-	loaded := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(e => e.name.split("/").pop().split("#")[0])`)
+	loaded := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(e => e.name.split("/").pop().split(/[?#]/)[0])`)
 	for _, asset := range []string{"style.css", "listing.js", "icons.svg"} {
 		if !slices.Contains(loaded, asset) {
 			t.Errorf("%s not loaded; loaded %q", asset, loaded)

@@ -20,6 +20,9 @@
 //   - ServeHTTP dispatches on the method (do_GET, do_HEAD). GET and HEAD
 //     share one path, sendHead; only the body write differs. OPTIONS
 //     answers 204 with Allow; any other method gets 405 with Allow.
+//   - A raw "#" in the request target, which clients strip before they
+//     send a URL, starts a fragment, dropped as nginx and Python drop it:
+//     GET /a.txt#top serves /a.txt. An escaped "%23" is part of the name.
 //   - translatePath decodes nothing more (net/http already did), cleans the
 //     path and rejects NUL bytes and hidden names. No "..", encoded dot-dot
 //     or backslash can climb above the root.

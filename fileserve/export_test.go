@@ -15,3 +15,6 @@ const ErrPathEscapes = errPathEscapes
 
 // TranslatePath exposes (*Handler).translatePath.
 func (h *Handler) TranslatePath(urlPath string) (string, bool) { return h.translatePath(urlPath) }
+
+// WithoutFragment exposes withoutFragment.
+var WithoutFragment = withoutFragment

@@ -296,7 +296,7 @@ func checkContentRange(t *testing.T, cr, part string) {
 func TestAssetErrors(t *testing.T) {
 	h := newHandler()
 	page := body(t, serve(t, h, http.MethodGet, "/"))
-	m := regexp.MustCompile(`href="([^"]*style\.css)"`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`href="([^"?]*style\.css)\?asset"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no style sheet in the listing: %q", page)
 	}

@@ -100,7 +100,7 @@ const allowedMethods = "GET, HEAD, OPTIONS"
 // ServeHTTP dispatches on the request method, as Python's handler does with
 // its do_GET and do_HEAD methods.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r = withRootPath(r)
+	r = withRootPath(withoutFragment(r))
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		// GET and HEAD share sendHead: both answer the same status and

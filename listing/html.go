@@ -68,6 +68,17 @@ type column struct {
 
 type param struct{ Name, Value string }
 
+// assetQuery ends every link to an asset. The server ignores it; it is
+// there for mirroring clients, which take the links of a listing for the
+// folder's files unless they carry a query: lftp and rclone skip every
+// link with one, and wget does with --reject-regex '\?', as it must to
+// skip the sort links. Without it, lftp's mirror took .simplehttp/ for a
+// folder and failed listing it.
+const assetQuery = "?asset"
+
+// Asset is the link to the file name of package public.
+func (p *htmlPage) Asset(name string) string { return p.AssetPrefix + name + assetQuery }
+
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}

@@ -14,7 +14,7 @@ func TestHTMLUploadArea(t *testing.T) {
 	l, err := Read(context.Background(), goldenFS(), ".", "/x/", Options{})
 	must(t, err)
 	area := []string{
-		`<script src="/.a/upload.js" defer></script>`,
+		`<script src="/.a/upload.js?asset" defer></script>`,
 		`<form id="upload-form" class="upload-form" method="post" action="./" enctype="multipart/form-data">`,
 		`<input id="upload-files" type="file" name="file" multiple>`,
 		`<input id="mkdir-name" name="mkdir" required`,

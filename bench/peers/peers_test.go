@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 5s test @ http://127.0.0.1:8000/small.txt
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.10ms    1.01ms  30.00ms   90.00%
+  100000 requests in 5.00s, 117.00MB read
+Requests/sec:  19990.12
+Transfer/sec:     23.40MB
+WRK requests=100000 bytes=122683392 duration_us=5002500 socket_errors=3 status_errors=7
+`
+	r, err := parseWrk(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wrkResult{requests: 100000, bytes: 122683392, seconds: 5.0025, socketErrs: 3, statusErrs: 7}
+	if r != want {
+		t.Errorf("parseWrk = %+v, want %+v", r, want)
+	}
+	for _, bad := range []string{"", "unable to connect to 127.0.0.1:1 Connection refused\n", "WRK requests=1 bytes=1 duration_us=0 socket_errors=0 status_errors=0\n"} {
+		if r, err := parseWrk(bad); err == nil {
+			t.Errorf("parseWrk(%q) = %+v, want an error", bad, r)
+		}
+	}
+}
+
+func TestMedianAndSpread(t *testing.T) {
+	for _, tc := range []struct {
+		v            []float64
+		median, sprd float64
+		ok, sprdOK   bool
+	}{
+		{nil, 0, 0, false, false},
+		{[]float64{5}, 5, 0, true, false},
+		{[]float64{30, 10, 20}, 20, 100, true, true},
+		{[]float64{4, 1, 3, 2}, 2.5, 120, true, true},
+	} {
+		m, ok := median(tc.v)
+		if m != tc.median || ok != tc.ok {
+			t.Errorf("median(%v) = %v, %v; want %v, %v", tc.v, m, ok, tc.median, tc.ok)
+		}
+		s, ok := spread(tc.v)
+		if s != tc.sprd || ok != tc.sprdOK {
+			t.Errorf("spread(%v) = %v, %v; want %v, %v", tc.v, s, ok, tc.sprd, tc.sprdOK)
+		}
+	}
+}
+
+// TestTable checks the medians, the ratios to nginx and to stdfs, and
+// "-" where a server measured nothing.
+func TestTable(t *testing.T) {
+	res := results{}
+	res.add("simplehttp", map[string]float64{smallRPS: 9000, peakRSS: 30})
+	res.add("simplehttp", map[string]float64{smallRPS: 11000, peakRSS: 20})
+	res.add("simplehttp", map[string]float64{smallRPS: 10000, peakRSS: 40})
+	res.add("nginx", map[string]float64{smallRPS: 40000, peakRSS: 15})
+	res.add("stdfs", map[string]float64{smallRPS: 20000})
+	cfg := config{largeMiB: 256, many: 10000, idle: 1000, downloaders: 50}
+	got := res.table(rows(cfg), []string{"simplehttp", "nginx", "stdfs"}, 3)
+	for _, want := range []string{
+		`(?m)^scenario +simplehttp +nginx +stdfs +ours÷nginx +ours÷stdfs$`,
+		`(?m)^1 KiB file, req/s ↑ +10,000 +40,000 +20,000 +0\.25 +0\.50$`,
+		`(?m)^peak RSS over the loads above, MiB ↓ +30\.0 +15\.0 +- +2\.00 +-$`,
+		`(?m)^10,000-entry listing, req/s ↑ +- +- +- +- +-$`,
+		`(?m)^spread between the 3 runs`,
+		`(?m)^1 KiB file, req/s +20% +- +-$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(got) {
+			t.Errorf("the table lacks %s:\n%s", want, got)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.runs != 3 || cfg.duration != 5*time.Second || cfg.largeMiB != 256 || cfg.many != 10000 ||
+		cfg.idle != 1000 || cfg.downloaders != 50 || cfg.serverCPU == cfg.clientCPU {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	for _, bad := range [][]string{
+		{"--runs", "0"}, {"--duration", "100ms"}, {"--server-cpu", "0"}, {"--large-mib", "-1"}, {"extra"}, {"--nope"},
+	} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%q): no error", bad)
+		}
+	}
+}
+
+// TestSmoke runs the harness for real, as small and short as it goes,
+// against simplehttp and stdfs (and nginx where it is installed): every
+// scenario gives a number and no server answers wrongly.
+func TestSmoke(t *testing.T) {
+	for _, tool := range []string{"wrk", "taskset"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("skipping: %s is not installed (make bench-peers installs it)", tool)
+		}
+	}
+	bin := t.TempDir()
+	for pkg, name := range map[string]string{"../../cmd/simplehttp": "simplehttp", "../stdfs": "stdfs"} {
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, name), pkg).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	cfg, err := parseFlags([]string{
+		"--ours", filepath.Join(bin, "simplehttp"), "--stdfs", filepath.Join(bin, "stdfs"),
+		"--servers", "simplehttp,nginx,stdfs", "--runs", "1", "--duration", "1s", "--warmup", "0",
+		"--large-mib", "4", "--many", "100", "--idle", "20", "--downloaders", "4", "--scratch", t.TempDir(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(cfg, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	report := out.String()
+	for _, r := range rows(cfg) {
+		line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(r.label) + `.*$`).FindString(report)
+		if line == "" || strings.Contains(line, " -") {
+			t.Errorf("no measurement for %q:\n%s", r.label, report)
+		}
+	}
+	for _, problem := range []string{"did not answer", "exited", "GET ", "wrk:", "socket errors", "idle connections:"} {
+		if strings.Contains(report, problem) {
+			t.Errorf("the report notes a failure (%q):\n%s", problem, report)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(bin, "simplehttp")); err != nil {
+		t.Fatal(err)
+	}
+}

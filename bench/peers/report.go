@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+)
+
+// results holds every run's value, by server and measurement.
+type results map[string]map[string][]float64
+
+func (res results) add(server string, got map[string]float64) {
+	if res[server] == nil {
+		res[server] = map[string][]float64{}
+	}
+	for k, v := range got {
+		res[server][k] = append(res[server][k], v)
+	}
+}
+
+// row is one line of the table.
+type row struct {
+	key, label string
+	lower      bool // lower is better
+}
+
+// rows are the table's lines for cfg's sizes.
+func rows(cfg config) []row {
+	large := fmt.Sprintf("%d MiB file", cfg.largeMiB)
+	return []row{
+		{smallRPS, "1 KiB file, req/s", false},
+		{missingRPS, "404, req/s", false},
+		{listingRPS, humanize.Comma(int64(cfg.many)) + "-entry listing, req/s", false},
+		{largeCPU, large + ", server CPU ms/GB", true},
+		{largeMBps, large + ", MB/s (client-bound)", false},
+		{peakRSS, "peak RSS over the loads above, MiB", true},
+		{idleRSS, fmt.Sprintf("RSS with %s idle keep-alive connections, MiB", humanize.Comma(int64(cfg.idle))), true},
+		{downRSS, fmt.Sprintf("peak RSS, %d clients downloading the %s, MiB", cfg.downloaders, large), true},
+	}
+}
+
+// median of the values; NaN-free: false when there are none.
+func median(v []float64) (float64, bool) {
+	if len(v) == 0 {
+		return 0, false
+	}
+	s := slices.Sorted(slices.Values(v))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2, true
+	}
+	return s[len(s)/2], true
+}
+
+// spread is (max − min) ÷ median, in percent.
+func spread(v []float64) (float64, bool) {
+	m, ok := median(v)
+	if !ok || len(v) < 2 || m == 0 {
+		return 0, false
+	}
+	return (slices.Max(v) - slices.Min(v)) / m * 100, true
+}
+
+// format writes a measured value: thousands apart, MiB to a tenth.
+func format(v float64, key string) string {
+	switch key {
+	case peakRSS, idleRSS, downRSS:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return humanize.Comma(int64(v + 0.5))
+}
+
+// table renders the medians, the ratios of ours to nginx and to stdfs,
+// and, for more than one run, the spread between runs.
+func (res results) table(rows []row, servers []string, runs int) string {
+	head := append([]string{"scenario"}, servers...)
+	var ratioTo []string
+	for _, peer := range []string{"nginx", "stdfs"} {
+		if slices.Contains(servers, peer) {
+			ratioTo = append(ratioTo, peer)
+			head = append(head, "ours÷"+peer)
+		}
+	}
+	lines := [][]string{head}
+	for _, r := range rows {
+		arrow := " ↑"
+		if r.lower {
+			arrow = " ↓"
+		}
+		line := []string{r.label + arrow}
+		for _, s := range servers {
+			line = append(line, cell(res[s][r.key], func(m float64) string { return format(m, r.key) }))
+		}
+		ours, okOurs := median(res[servers[0]][r.key])
+		for _, peer := range ratioTo {
+			theirs, ok := median(res[peer][r.key])
+			if okOurs && ok && theirs != 0 {
+				line = append(line, fmt.Sprintf("%.2f", ours/theirs))
+			} else {
+				line = append(line, "-")
+			}
+		}
+		lines = append(lines, line)
+	}
+	out := align(lines)
+	if runs > 1 {
+		out += fmt.Sprintf("\nspread between the %d runs, (max − min) ÷ median:\n", runs)
+		spreadLines := [][]string{append([]string{"scenario"}, servers...)}
+		for _, r := range rows {
+			line := []string{r.label}
+			for _, s := range servers {
+				sp, ok := spread(res[s][r.key])
+				line = append(line, map[bool]string{true: fmt.Sprintf("%.0f%%", sp), false: "-"}[ok])
+			}
+			spreadLines = append(spreadLines, line)
+		}
+		out += align(spreadLines)
+	}
+	return out
+}
+
+// cell is the median of v, formatted, or "-" when nothing was measured.
+func cell(v []float64, f func(float64) string) string {
+	if m, ok := median(v); ok {
+		return f(m)
+	}
+	return "-"
+}
+
+// align pads the columns: the first to the left, the others to the right.
+func align(lines [][]string) string {
+	width := map[int]int{}
+	for _, l := range lines {
+		for i, c := range l {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		for i, c := range l {
+			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
+			if i == 0 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString("  " + pad + c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// header describes the run: when, on what, with which versions.
+func header(cfg config, servers []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "bench-peers %s: medians of %d runs, %s per load after %s of warm-up\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), cfg.runs, cfg.duration, cfg.warmup)
+	fmt.Fprintf(&b, "machine: %s, %d cores, Linux %s; servers on core %d, wrk on core %d\n",
+		cpuModel(), cpuCount(), strings.TrimSpace(readString("/proc/sys/kernel/osrelease")), cfg.serverCPU, cfg.clientCPU)
+	versions := []string{"simplehttp " + firstLine(exec.Command(cfg.ours, "--version")), "Go " + strings.TrimPrefix(runtime.Version(), "go")}
+	if slices.Contains(servers, "nginx") {
+		versions = append(versions, strings.TrimPrefix(firstLine(exec.Command("nginx", "-v")), "nginx version: "))
+	}
+	if slices.Contains(servers, "python") {
+		versions = append(versions, firstLine(exec.Command("python3", "--version")))
+	}
+	versions = append(versions, firstLine(exec.Command("wrk", "-v")))
+	fmt.Fprintf(&b, "versions: %s\n\n", strings.Join(versions, ", "))
+	return b.String()
+}
+
+func firstLine(cmd *exec.Cmd) string {
+	out, _ := cmd.CombinedOutput()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return line
+}
+
+func readString(name string) string {
+	b, _ := os.ReadFile(name)
+	return string(b)
+}
+
+func cpuModel() string {
+	for line := range strings.Lines(readString("/proc/cpuinfo")) {
+		if rest, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimLeft(rest, " \t:"))
+		}
+	}
+	return "unknown CPU"
+}
+
+// cpuCount counts the machine's cores, not this program's (it is pinned).
+func cpuCount() int {
+	n := 0
+	for line := range strings.Lines(readString("/proc/cpuinfo")) {
+		if strings.HasPrefix(line, "processor") {
+			n++
+		}
+	}
+	return n
+}
