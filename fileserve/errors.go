@@ -53,15 +53,27 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "2")
 	}
+	if code == http.StatusNotFound {
+		dropSuccessHeaders(w)
+		if h.sendNotFoundPage(w, r) {
+			return
+		}
+	}
 	writeErrorPage(w, r, code)
 }
 
 // writeErrorPage answers with the error page for code, after dropping the
 // headers set for a successful answer (validators, caching, encoding).
 func writeErrorPage(w http.ResponseWriter, r *http.Request, code int) {
+	dropSuccessHeaders(w)
+	writeStatusPage(w, r, code)
+}
+
+// dropSuccessHeaders deletes the headers set for a successful answer
+// (validators, caching, encoding) before an error answer.
+func dropSuccessHeaders(w http.ResponseWriter) {
 	hdr := w.Header()
 	for _, k := range []string{"Cache-Control", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified"} {
 		hdr.Del(k)
 	}
-	writeStatusPage(w, r, code)
 }

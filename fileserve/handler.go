@@ -45,6 +45,26 @@ type Options struct {
 	// to the folder's URL: a handler in front must accept the writes
 	// (package upload does); the Handler itself never writes.
 	UploadForm bool
+
+	// CacheControl, when set, is the Cache-Control header of files,
+	// listings and redirects, e.g. "no-cache" (a browser revalidates
+	// every time, so an edit shows on reload; the validators make that a
+	// 304) or "public, max-age=600". Error pages never carry it; the
+	// listing's own assets keep their year-long immutable caching.
+	CacheControl string
+
+	// SPA, when true, answers a GET or HEAD of a name that does not exist
+	// with the first of IndexNames at the root and 200, for single-page
+	// apps that route on the client. Files and listings that exist still
+	// win; a hidden name, or a site without the index file, still gets
+	// 404.
+	SPA bool
+
+	// NotFoundPage names a file (e.g. "404.html", at the root) sent with
+	// status 404 in place of the built-in page to a GET or HEAD that
+	// finds nothing, when it exists. It is opened as any file is: hidden,
+	// linked out of the root or special, it is not used.
+	NotFoundPage string
 }
 
 // Handler serves the files and directory listings of one file system.
@@ -58,7 +78,10 @@ type Handler struct {
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
 
-	precompressed bool // Options.Precompressed
+	precompressed bool   // Options.Precompressed
+	cacheControl  string // Options.CacheControl
+	spa           bool   // Options.SPA
+	notFoundPage  string // Options.NotFoundPage
 }
 
 // nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
@@ -90,6 +113,9 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		h.log = slog.Default()
 	}
 	h.precompressed = opt.Precompressed
+	h.cacheControl = opt.CacheControl
+	h.spa = opt.SPA
+	h.notFoundPage = opt.NotFoundPage
 	h.rootDir = realDir(fsys)
 	return h
 }
@@ -123,6 +149,7 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r, asset)
 		return
 	}
+	h.setCacheControl(w)
 	name, ok := h.translatePath(r.URL.Path)
 	if !ok {
 		h.fail(w, r, statusError(http.StatusNotFound))
@@ -130,7 +157,9 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 	}
 	info, err := fs.Stat(h.fsys, name)
 	if err != nil {
-		h.fail(w, r, err)
+		if !h.serveSPA(w, r, err) {
+			h.fail(w, r, err)
+		}
 		return
 	}
 	switch {
