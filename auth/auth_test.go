@@ -1,0 +1,161 @@
+package auth_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/simplehttp/simplehttp/auth"
+)
+
+// ok is the handler behind: it answers 200 "ok".
+var ok = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+
+// users has ann:secret in the clear and bob:hunter2 as a bcrypt hash.
+func users(t *testing.T) *auth.Users {
+	t.Helper()
+	var u auth.Users
+	u.AddPassword("ann", "secret")
+	hash, err := bcrypt.GenerateFromPassword([]byte("hunter2"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.ReadFile(strings.NewReader("# accounts\n\nbob:"+string(hash)+"\n"), "users"); err != nil {
+		t.Fatal(err)
+	}
+	return &u
+}
+
+func TestHandler(t *testing.T) {
+	var log bytes.Buffer
+	h := auth.New(ok, users(t), &auth.Options{FailureDelay: -1, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	for _, tc := range []struct {
+		name, user, password string
+		basic                bool
+		code                 int
+	}{
+		{name: "no credentials", code: 401},
+		{name: "plain, right", user: "ann", password: "secret", basic: true, code: 200},
+		{name: "plain, wrong password", user: "ann", password: "Secret", basic: true, code: 401},
+		{name: "plain, password of another", user: "ann", password: "hunter2", basic: true, code: 401},
+		{name: "hashed, right", user: "bob", password: "hunter2", basic: true, code: 200},
+		{name: "hashed, right again (cached)", user: "bob", password: "hunter2", basic: true, code: 200},
+		{name: "hashed, wrong", user: "bob", password: "hunter3", basic: true, code: 401},
+		{name: "unknown user", user: "eve", password: "secret", basic: true, code: 401},
+		{name: "empty", basic: true, code: 401},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		if tc.basic {
+			r.SetBasicAuth(tc.user, tc.password)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != tc.code {
+			t.Errorf("%s: %d, want %d", tc.name, w.Code, tc.code)
+		}
+		if tc.code == 401 {
+			if got := w.Header().Get("WWW-Authenticate"); got != `Basic realm="simplehttp", charset="UTF-8"` {
+				t.Errorf("%s: WWW-Authenticate %q", tc.name, got)
+			}
+			if strings.Contains(w.Body.String(), "ok") || !strings.Contains(w.Body.String(), "401") {
+				t.Errorf("%s: body %q", tc.name, w.Body)
+			}
+		}
+	}
+	if strings.Contains(log.String(), "Secret") || strings.Contains(log.String(), "hunter3") {
+		t.Errorf("a password was logged:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "user=eve") || strings.Count(log.String(), "wrong user name or password") != 5 {
+		t.Errorf("failed attempts not logged one line each:\n%s", log.String())
+	}
+}
+
+// TestProtects: with a Protects function only the requests it names need
+// credentials (the command's --auth-upload-only).
+func TestProtects(t *testing.T) {
+	writes := func(r *http.Request) bool { return r.Method != "GET" && r.Method != "HEAD" && r.Method != "OPTIONS" }
+	h := auth.New(ok, users(t), &auth.Options{Protects: writes, FailureDelay: -1})
+	for method, want := range map[string]int{"GET": 200, "HEAD": 200, "OPTIONS": 200, "PUT": 401, "POST": 401, "DELETE": 401} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(method, "/x", nil))
+		if w.Code != want {
+			t.Errorf("%s: %d, want %d", method, w.Code, want)
+		}
+	}
+	r := httptest.NewRequest("PUT", "/x", nil)
+	r.SetBasicAuth("ann", "secret")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Errorf("PUT with credentials: %d", w.Code)
+	}
+}
+
+// TestFailureDelay: a failure is answered after the delay, and beyond
+// MaxDelayed failures waiting at once the next get 429 at once.
+func TestFailureDelay(t *testing.T) {
+	delay := time.Second
+	var plain auth.Users // no bcrypt: every check is quick, the failures overlap
+	plain.AddPassword("ann", "secret")
+	h := auth.New(ok, &plain, &auth.Options{FailureDelay: delay, Logger: slog.New(slog.DiscardHandler)})
+	wrong := func() *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.SetBasicAuth("ann", "wrong")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	start := time.Now()
+	if w := wrong(); w.Code != 401 || time.Since(start) < delay {
+		t.Fatalf("one failure: %d after %s, want 401 after %s", w.Code, time.Since(start), delay)
+	}
+	var wg sync.WaitGroup
+	codes := make(chan int, auth.MaxDelayed+10)
+	for range auth.MaxDelayed + 10 {
+		wg.Go(func() { codes <- wrong().Code })
+	}
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[401] > auth.MaxDelayed || count[429] < 10 || count[401]+count[429] != auth.MaxDelayed+10 {
+		t.Errorf("%d concurrent failures: %v, want at most %d 401s and the rest 429", auth.MaxDelayed+10, count, auth.MaxDelayed)
+	}
+}
+
+func TestReadFileErrors(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"ann\n", "users, line 1: want user:bcrypt-hash"},
+		{"# c\n:x\n", "users, line 2: want user:bcrypt-hash"},
+		{"ann:plaintext-password\n", `users, line 1: the password of "ann" is not a bcrypt hash`},
+	} {
+		var u auth.Users
+		err := u.ReadFile(strings.NewReader(tc.file), "users")
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "plaintext-password") {
+			t.Errorf("%q: %v, want %q", tc.file, err, tc.want)
+		}
+	}
+}
+
+// FuzzReadFile: no file content panics the parser, and an accepted file
+// gives accounts only for lines with a bcrypt hash.
+func FuzzReadFile(f *testing.F) {
+	f.Add("ann:$2y$05$abcdefghijklmnopqrstuuWm5bV1sVnW8OMI8ZqHk1ZKLhG.lBm6W\n")
+	f.Add("# comment\n\n:\n")
+	f.Add("a:b:c")
+	f.Fuzz(func(t *testing.T, file string) {
+		var u auth.Users
+		if err := u.ReadFile(strings.NewReader(file), "f"); err == nil && u.Len() > strings.Count(file, ":") {
+			t.Errorf("%d accounts from %q", u.Len(), file)
+		}
+	})
+}
