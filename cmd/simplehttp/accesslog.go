@@ -6,11 +6,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/simplehttp/simplehttp/internal/termsafe"
 
 	"github.com/simplehttp/simplehttp/upload"
 )
@@ -81,7 +80,7 @@ func (d *frontDoor) recovered(p any, rec *recorder, r *http.Request) (abort bool
 	if p == http.ErrAbortHandler {
 		return true
 	}
-	d.printf(d.errs, "simplehttp: panic serving %s: %s\n", escapeLog(r.Method+" "+r.RequestURI), escapeLog(fmt.Sprint(p)))
+	d.printf(d.errs, "simplehttp: panic serving %s: %s\n", termsafe.String(r.Method+" "+r.RequestURI), termsafe.String(fmt.Sprint(p)))
 	if rec.started() {
 		return true
 	}
@@ -102,8 +101,8 @@ func (d *frontDoor) line(rec *recorder, r *http.Request) string {
 		size = strconv.FormatInt(rec.bytes, 10)
 	}
 	return fmt.Sprintf("%s - - [%s] \"%s\" %d %s",
-		escapeLog(host), d.now().Format("02/Jan/2006 15:04:05"),
-		escapeLog(r.Method+" "+r.RequestURI+" "+r.Proto), rec.code(), size)
+		termsafe.String(host), d.now().Format("02/Jan/2006 15:04:05"),
+		termsafe.String(r.Method+" "+r.RequestURI+" "+r.Proto), rec.code(), size)
 }
 
 // printf writes one line at a time, so concurrent requests never
@@ -112,29 +111,6 @@ func (d *frontDoor) printf(w io.Writer, format string, args ...any) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	fmt.Fprintf(w, format, args...)
-}
-
-// escapeLog makes s safe to print on a terminal or in a log file: control
-// characters, invalid UTF-8, non-printing runes (such as the bidirectional
-// overrides), the quote and the backslash are escaped as \xHH or \u{HHHH},
-// so no request can forge a log line or move the cursor.
-func escapeLog(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '"' || r == '\\' || r < 0x80 && !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\u{%04x}`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
 }
 
 // recorder remembers the status and the body size of an answer. It keeps

@@ -12,26 +12,6 @@ import (
 	"time"
 )
 
-func TestEscapeLog(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"GET / HTTP/1.1", "GET / HTTP/1.1"},
-		{"GET /caf\u00e9 HTTP/1.1", "GET /caf\u00e9 HTTP/1.1"},
-		{"a\nb\rc\td", `a\x0ab\x0dc\x09d`},
-		{"\x1b[31mred", `\x1b[31mred`},
-		{"\x7f\x00", `\x7f\x00`},
-		{`quote " and \ backslash`, `quote \x22 and \x5c backslash`},
-		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
-		{"bidi \u202e override", `bidi \u{202e} override`},
-		{"c1 \u0085 control", `c1 \u{0085} control`},
-		{"zero\u200bwidth", `zero\u{200b}width`},
-	}
-	for _, tc := range tests {
-		if got := escapeLog(tc.in); got != tc.want {
-			t.Errorf("escapeLog(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 // fixedNow is the clock of the access log tests.
 func fixedNow() time.Time { return time.Date(2026, time.November, 21, 10, 0, 0, 0, time.Local) }
 

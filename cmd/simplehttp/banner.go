@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/termsafe"
 )
 
 // printBanner tells where the server listens, as Python's http.server
@@ -93,11 +95,11 @@ func hiddenNote(names []string) string {
 	case 0:
 		return ""
 	case 1:
-		return fmt.Sprintf("Hiding 1 dotfile (%s); --dotfiles serves it", escapeLog(names[0]))
+		return fmt.Sprintf("Hiding 1 dotfile (%s); --dotfiles serves it", termsafe.String(names[0]))
 	}
 	shown := make([]string, 0, maxNamedDotfiles+1)
 	for _, n := range names[:min(len(names), maxNamedDotfiles)] {
-		shown = append(shown, escapeLog(n))
+		shown = append(shown, termsafe.String(n))
 	}
 	if len(names) > maxNamedDotfiles {
 		shown = append(shown, "…")

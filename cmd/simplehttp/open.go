@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/termsafe"
 )
 
 // browserCommands are the commands that may open url, to be tried in
@@ -59,6 +61,6 @@ func openBrowser(url string, errs io.Writer) {
 			}
 			last = fmt.Errorf("%s: %v", argv[0], last)
 		}
-		fmt.Fprintf(errs, "simplehttp: warning: could not open a browser (%s); open %s yourself\n", escapeLog(last.Error()), url)
+		fmt.Fprintf(errs, "simplehttp: warning: could not open a browser (%s); open %s yourself\n", termsafe.String(last.Error()), url)
 	}()
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/termsafe"
+
 	"github.com/simplehttp/simplehttp/tlsconfig"
 )
 
@@ -89,7 +91,7 @@ func certificateNote(leaf *x509.Certificate) string {
 		names = append(names, leaf.Subject.CommonName)
 	}
 	for i, n := range names {
-		names[i] = escapeLog(n)
+		names[i] = termsafe.String(n)
 	}
 	if len(names) > maxCertificateNames {
 		names = append(names[:maxCertificateNames], "…")
