@@ -21,3 +21,15 @@ func TestString(t *testing.T) {
 		}
 	}
 }
+
+func TestText(t *testing.T) {
+	for in, want := range map[string]string{
+		`W/"abc"`:          `W/"abc"`,
+		"a\r\nInjected: 1": `a\x0d\x0aInjected: 1`,
+		`back\slash`:       `back\x5cslash`,
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
