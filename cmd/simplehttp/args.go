@@ -27,6 +27,7 @@ type options struct {
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
+	access               // auth, CORS, caching, site mode, -v (access.go)
 	help           bool
 	version        bool
 }
@@ -63,6 +64,13 @@ var flagSpecs = []flagSpec{
 	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
 	{long: "qr", set: func(o *options, _ string) error { o.qr = true; return nil }},
 	{long: "open", set: func(o *options, _ string) error { o.open = true; return nil }},
+	{long: "auth", hasValue: true, set: addAuth},
+	{long: "auth-file", hasValue: true, set: func(o *options, v string) error { o.authFile = v; return nil }},
+	{long: "auth-upload-only", set: func(o *options, _ string) error { o.authUploadOnly = true; return nil }},
+	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil }},
+	{long: "cache-control", hasValue: true, set: setCacheControl},
+	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil }},
+	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
 }
@@ -116,6 +124,24 @@ Options:
       --open             open the URL in the web browser: $BROWSER if set
                          (a ":"-separated list, as Python's webbrowser
                          reads it), else the system's default
+      --auth USER:PASSWORD
+                         ask for this user name and password (HTTP Basic;
+                         repeatable). Other local users can see a command
+                         line: prefer --auth-file
+      --auth-file FILE   ask for the users in FILE, one "user:hash" per
+                         line with a bcrypt hash (htpasswd -nBC 10 USER)
+      --auth-upload-only with --upload: ask for a password only to upload
+                         (reads stay open)
+      --cors             let pages of any site read the files (CORS)
+      --cache-control VALUE
+                         the Cache-Control of files and listings (default
+                         "no-cache": browsers revalidate, so edits show on
+                         reload); e.g. "public, max-age=600"
+      --spa              answer paths that do not exist with /index.html
+                         (single-page apps); a 404.html at the top of DIR
+                         is always the 404 page
+  -v, --verbose          print each request's headers and the answer's
+                         (credentials and cookies redacted)
       --version          print the version and exit
   -h, --help             print this help and exit
 
@@ -131,6 +157,7 @@ Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
 // "-bvalue" and may be bundled ("-qb ::"), and "--" ends the options.
 func parseArgs(args []string) (*options, error) {
 	o := &options{port: 8000, dir: "."}
+	o.cacheControl = defaultCacheControl
 	var positional []string
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
@@ -157,6 +184,9 @@ func parseArgs(args []string) (*options, error) {
 		return nil, err
 	}
 	if err := checkTLSFlags(o); err != nil {
+		return nil, err
+	}
+	if err := checkAccessFlags(o); err != nil {
 		return nil, err
 	}
 	return o, setPort(o, positional)

@@ -9,6 +9,7 @@ import (
 
 func TestParseArgs(t *testing.T) {
 	def := options{port: 8000, dir: "."}
+	def.cacheControl = "no-cache"
 	with := func(f func(o *options)) options {
 		o := def
 		f(&o)
@@ -46,7 +47,9 @@ func TestParseArgs(t *testing.T) {
 		{"value that looks like a flag", []string{"-d", "-q"}, with(func(o *options) { o.dir = "-q" })},
 		{"double dash ends flags", []string{"-q", "--", "8080"}, with(func(o *options) { o.quiet, o.port, o.portGiven = true, 8080, true })},
 		{"everything", []string{"-q", "9000", "--dotfiles", "-b", "127.0.0.1", "--directory=www", "--follow-symlinks", "--max-conns", "5"},
-			options{port: 9000, portGiven: true, bind: "127.0.0.1", dir: "www", quiet: true, dotfiles: true, followSymlinks: true, maxConns: 5}},
+			with(func(o *options) {
+				o.port, o.portGiven, o.bind, o.dir, o.quiet, o.dotfiles, o.followSymlinks, o.maxConns = 9000, true, "127.0.0.1", "www", true, true, true, 5
+			})},
 		{"upload", []string{"--upload"}, with(func(o *options) { o.upload = true })},
 		{"upload options", []string{"--upload", "--overwrite", "--max-upload-size", "1M"},
 			with(func(o *options) { o.upload, o.overwrite, o.maxUploadSize = true, true, 1000000 })},
@@ -58,6 +61,13 @@ func TestParseArgs(t *testing.T) {
 		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
 		{"version", []string{"--version"}, with(func(o *options) { o.version = true })},
 		{"self-signed", []string{"--tls-self-signed"}, with(func(o *options) { o.tlsSelfSigned = true })},
+		{"auth twice", []string{"--auth", "ann:pw:with:colons", "--auth=bob:"}, with(func(o *options) { o.authPasswords = []string{"ann:pw:with:colons", "bob:"} })},
+		{"auth file", []string{"--auth-file", "users"}, with(func(o *options) { o.authFile = "users" })},
+		{"auth upload only", []string{"--upload", "--auth-file=users", "--auth-upload-only"},
+			with(func(o *options) { o.upload, o.authFile, o.authUploadOnly = true, "users", true })},
+		{"cors, spa, verbose", []string{"--cors", "--spa", "-v"}, with(func(o *options) { o.cors, o.spa, o.verbose = true, true, true })},
+		{"verbose long", []string{"--verbose"}, with(func(o *options) { o.verbose = true })},
+		{"cache control", []string{"--cache-control", "public, max-age=600"}, with(func(o *options) { o.cacheControl = "public, max-age=600" })},
 		{"certificate and key", []string{"--tls-cert", "c.pem", "--tls-key=k.pem"}, with(func(o *options) { o.tlsCert, o.tlsKey = "c.pem", "k.pem" })},
 	}
 	for _, tc := range tests {
@@ -109,6 +119,12 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"--upload", "--max-upload-size=20EB"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "20EB"`},
 		{[]string{"--upload", "--max-upload-size"}, "simplehttp: option --max-upload-size needs a value"},
 		{[]string{"--max", "1"}, "simplehttp: ambiguous option --max (--max-conns, --max-upload-size)"},
+		{[]string{"--auth", "annpw"}, "simplehttp: option --auth wants user:password"},
+		{[]string{"--auth", ":pw"}, "simplehttp: option --auth wants user:password"},
+		{[]string{"--auth-upload-only", "--upload"}, "simplehttp: option --auth-upload-only needs --auth or --auth-file"},
+		{[]string{"--auth-upload-only", "--auth", "a:b"}, "simplehttp: option --auth-upload-only needs --upload"},
+		{[]string{"--cache-control", ""}, `simplehttp: option --cache-control wants a Cache-Control value such as "public, max-age=600"`},
+		{[]string{"--cache-control", "a\r\nX: y"}, `simplehttp: option --cache-control wants a Cache-Control value such as "public, max-age=600"`},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

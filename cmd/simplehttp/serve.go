@@ -54,6 +54,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
+	if err := o.loadUsers(); err != nil {
+		return err
+	}
 	ln, portNote, err := listenSite(o)
 	if err != nil {
 		return err
@@ -81,6 +84,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	printBanner(stdout, o.scheme(), ln.Addr(), ifaddrs, dir.hidden)
 	printSharing(stdout, o, ln.Addr(), ifaddrs, certNote)
+	if note := authNote(&o.access, o.tlsOn()); note != "" {
+		fmt.Fprintln(stdout, note)
+	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
@@ -104,6 +110,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 }
 
 // newFrontDoor is the handler chain: the access log and its guards, then
+// the dump, CORS and authentication (withAccess), then uploads and
 // compression, around the file server.
 func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoor {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
@@ -112,8 +119,12 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		Precompressed: !o.noCompress,
 		Logger:        logger,
 		UploadForm:    o.upload,
+		CacheControl:  o.cacheControl,
+		SPA:           o.spa,
+		NotFoundPage:  "404.html",
 	})
 	next, uploads := withUploads(compress(files, o), dir, o, logger)
+	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
 		uploads: uploads, uploadIdleTimeout: lim.uploadIdleTimeout}
 	if !o.quiet {

@@ -265,7 +265,7 @@ func TestBinaryHTTPSChromium(t *testing.T) {
 		t.Errorf("the pinned browser did not show the listing:\n%s", dom)
 	}
 	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), 5*time.Second)
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css HTTP/2.0" 200 `), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css\?asset HTTP/2.0" 200 `), 5*time.Second)
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", ""); strings.Contains(dom, "nested.bin") {
 		t.Error("a browser that does not trust the certificate showed the listing")
 	}

@@ -451,6 +451,8 @@ func TestUploadNote(t *testing.T) {
 		{options{upload: true}, "Uploads on: anyone who can reach the port can add files (any size; existing files are kept)"},
 		{options{upload: true, overwrite: true, maxUploadSize: 5 << 20},
 			"Uploads on: anyone who can reach the port can add files (up to 5.0 MiB each; existing files may be replaced)"},
+		{options{upload: true, access: access{authFile: "users"}},
+			"Uploads on: anyone with a user name and password can add files (any size; existing files are kept)"},
 		{options{upload: true, maxUploadSize: 1_000_000},
 			"Uploads on: anyone who can reach the port can add files (up to 1.0 MB each; existing files are kept)"},
 	} {

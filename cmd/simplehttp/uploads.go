@@ -37,7 +37,11 @@ func uploadNote(o *options) string {
 	if o.overwrite {
 		existing = "existing files may be replaced"
 	}
-	return fmt.Sprintf("Uploads on: anyone who can reach the port can add files (%s; %s)", size, existing)
+	who := "anyone who can reach the port"
+	if o.authOn() {
+		who = "anyone with a user name and password"
+	}
+	return fmt.Sprintf("Uploads on: %s can add files (%s; %s)", who, size, existing)
 }
 
 // uploadsExitWait bounds the wait at exit for uploads whose connections
