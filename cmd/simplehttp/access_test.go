@@ -113,8 +113,8 @@ func TestBinaryAuthFileErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for file, want := range map[string]string{
-		bad:                            `simplehttp: ` + bad + `, line 1: the password of "ann" is not a bcrypt hash (make one with: htpasswd -nBC 10 ann)`,
-		empty:                          `simplehttp: --auth-file "` + empty + `" holds no user`,
+		bad:                           `simplehttp: ` + bad + `, line 1: the password of "ann" is not a bcrypt hash (make one with: htpasswd -nBC 10 ann)`,
+		empty:                         `simplehttp: --auth-file "` + empty + `" holds no user`,
 		filepath.Join(dir, "missing"): `simplehttp: cannot read --auth-file "` + filepath.Join(dir, "missing") + `": no such file`,
 	} {
 		code, stdout, stderr := runArgs(t, "-d", dir, "--auth-file", file, "0")
