@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -50,14 +51,25 @@ func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
 	return f, info, nil
 }
 
-// sendFile sends the open regular file f, named name. http.ServeContent
-// does Range, conditional requests, HEAD and Content-Length, and its
-// io.Copy reaches the kernel's sendfile when f is an *os.File.
+// sendFile sends the open regular file f, named name. A small file asked
+// for whole is read and sent with one write (sendWhole). Else
+// http.ServeContent does Range, conditional requests, HEAD and
+// Content-Length, and its io.Copy reaches the kernel's sendfile when f
+// is an *os.File.
 func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	content, ok := f.(io.ReadSeeker)
 	if !ok {
 		h.fail(w, r, errors.New("fileserve: file does not implement io.Seeker"))
 		return
+	}
+	if info.Size() <= maxInMemory && h.wantsWhole(r, w.Header()) {
+		sent, err := sendRead(w, r, name, content, info)
+		if err != nil {
+			h.fail(w, r, err)
+		}
+		if sent || err != nil {
+			return
+		}
 	}
 	ctype, err := contentType(name, content)
 	if err != nil {
@@ -67,15 +79,86 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 	if h.sendPrecompressed(w, r, name, info, ctype) {
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", ctype)
-	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
-	hdr.Set("X-Content-Type-Options", "nosniff")
+	setFileHeaders(w.Header(), ctype, info)
 	cw := &contentWriter{ResponseWriter: w, r: r}
 	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), withKnownSize(content, info.Size()))
 	if short := cw.shortBy(); short > 0 && shrank(f, info.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
 			"path", r.URL.Path, "sent", cw.written, "missing", short)
+	}
+}
+
+// setFileHeaders sets the headers that every answer with the content of
+// a file carries, besides those http.ServeContent sets: its type, its
+// validator, and that the type is not to be second-guessed.
+func setFileHeaders(hdr http.Header, ctype string, info fs.FileInfo) {
+	hdr.Set("Content-Type", ctype)
+	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+}
+
+// maxInMemory is the largest file sent from memory, with one write of
+// headers and body together; a larger one goes out with sendfile.
+const maxInMemory = 16 << 10
+
+// bodyBufs recycles the buffers small files are read into.
+var bodyBufs = sync.Pool{New: func() any { return new([maxInMemory]byte) }}
+
+// getBodyBuf returns a buffer of maxInMemory bytes; putBodyBuf takes it
+// back once the answer is written.
+func getBodyBuf() *[maxInMemory]byte    { return bodyBufs.Get().(*[maxInMemory]byte) }
+func putBodyBuf(buf *[maxInMemory]byte) { bodyBufs.Put(buf) }
+
+// wantsWhole reports whether r asks for the whole file with no Range and
+// no precondition, so that the answer is 200 with every byte and
+// http.ServeContent would have nothing to decide; whether hdr leaves the
+// Content-Length to the file (a wrapper that set Content-Encoding changes
+// the bytes); and whether no precompressed sibling may be wanted instead.
+func (h *Handler) wantsWhole(r *http.Request, hdr http.Header) bool {
+	for _, k := range [...]string{"Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
+		if v := r.Header[k]; len(v) > 0 && v[0] != "" {
+			return false
+		}
+	}
+	if h.precompressed && len(r.Header["Accept-Encoding"]) > 0 {
+		return false
+	}
+	return len(hdr["Content-Encoding"]) == 0
+}
+
+// sendRead reads the whole of the small file content, which holds
+// info.Size() bytes, and sends it with sendWhole. It reports false,
+// having sent nothing, when the file is not as long as info says (it
+// changed: the general sending then notices and logs) or cannot be read;
+// content is then back at its start, or the error says why it is not.
+func sendRead(w http.ResponseWriter, r *http.Request, name string, content io.ReadSeeker, info fs.FileInfo) (sent bool, err error) {
+	buf := getBodyBuf()
+	defer putBodyBuf(buf)
+	body := buf[:info.Size()]
+	if _, err := io.ReadFull(content, body); err != nil {
+		_, err = content.Seek(0, io.SeekStart)
+		return false, err
+	}
+	sendWhole(w, r, contentTypeOf(name, body), info, body)
+	return true, nil
+}
+
+// sendWhole answers 200 with body, the whole content of a file described
+// by info, as http.ServeContent answers a request with no Range and no
+// precondition (the same headers), but from memory: net/http then sends
+// headers and body with one write, where ServeContent's sendfile makes
+// it two writes and two packets.
+func sendWhole(w http.ResponseWriter, r *http.Request, ctype string, info fs.FileInfo, body []byte) {
+	hdr := w.Header()
+	setFileHeaders(hdr, ctype, info)
+	if t := info.ModTime(); !t.IsZero() && !t.Equal(time.Unix(0, 0)) {
+		hdr.Set("Last-Modified", t.UTC().Format(http.TimeFormat))
+	}
+	hdr.Set("Accept-Ranges", "bytes")
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body) //nolint:errcheck // a failed write means the client left
 	}
 }
 

@@ -13,7 +13,9 @@ import (
 // every fs.FS must, refuses such names. Every open still goes through
 // root, so nothing outside it is reachable, symbolic links included.
 func NewRoot(root *os.Root, opt *Options) *Handler {
-	return New(rootFS{root}, opt)
+	h := New(rootFS{root}, opt)
+	h.direct = newDirectRoot(root)
+	return h
 }
 
 // rootFS is the file system of an os.Root that takes names as the kernel

@@ -77,6 +77,7 @@ type Handler struct {
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
+	direct     *directRoot // nil: every name goes through fsys
 
 	precompressed bool   // Options.Precompressed
 	cacheControl  string // Options.CacheControl
@@ -155,11 +156,12 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, statusError(http.StatusNotFound))
 		return
 	}
+	if h.direct != nil && h.serveDirect(w, r, name) {
+		return
+	}
 	info, err := fs.Stat(h.fsys, name)
 	if err != nil {
-		if !h.serveSPA(w, r, err) {
-			h.fail(w, r, err)
-		}
+		h.notFound(w, r, err)
 		return
 	}
 	switch {

@@ -30,6 +30,15 @@ func contentType(name string, r io.ReadSeeker) (string, error) {
 	return sniffedType(mt), nil
 }
 
+// contentTypeOf is the Content-Type of the file name whose content (or
+// its start) is b: from its extension, else from sniffing b.
+func contentTypeOf(name string, b []byte) string {
+	if t, ok := typeByExtension(path.Ext(name)); ok {
+		return t
+	}
+	return sniffedType(mimetype.Detect(b))
+}
+
 // sniffedType turns a detected type into the type to send. Anything
 // textual, HTML, SVG, XML and scripts included, is sent as plain text: a
 // file that did not say by its name that it is a page is shown, never run.

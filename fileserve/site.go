@@ -21,6 +21,14 @@ func (h *Handler) setCacheControl(w http.ResponseWriter) {
 	}
 }
 
+// notFound answers a GET or HEAD of a name that does not exist (err
+// says why): the index page in SPA mode, else the 404 page.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, err error) {
+	if !h.serveSPA(w, r, err) {
+		h.fail(w, r, err)
+	}
+}
+
 // serveSPA answers a GET or HEAD of a path that does not exist with the
 // site's index page and 200, as a single-page app routing on the client
 // needs. It reports whether it answered: not when SPA is off, the error is

@@ -1,0 +1,18 @@
+//go:build !linux
+
+package fileserve
+
+import (
+	"net/http"
+	"os"
+)
+
+// directRoot is Linux's one-system-call open (openat2); elsewhere every
+// open goes through the os.Root.
+type directRoot struct{}
+
+// newDirectRoot returns nil: there is no direct path here.
+func newDirectRoot(*os.Root) *directRoot { return nil }
+
+// serveDirect leaves every request to the general path.
+func (h *Handler) serveDirect(http.ResponseWriter, *http.Request, string) bool { return false }
