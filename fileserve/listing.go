@@ -1,26 +1,14 @@
 package fileserve
 
 import (
-	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/simplehttp/simplehttp/listing"
 )
-
-// bufPool recycles the buffers listings are rendered into: a 10,000-entry
-// page is a few megabytes, and growing a fresh buffer to that size for
-// every request was most of the garbage. A buffer that grew past
-// maxPooledBuf (a page of a huge limit) is left to the collector.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-const maxPooledBuf = 16 << 20
-
-// rowBytes is about the size of one row of a listing, in any format.
-const rowBytes = 400
 
 // listingTypes are the Content-Types of the listing formats.
 var listingTypes = [...]string{
@@ -64,27 +52,25 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 			return
 		}
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(buf)
-	buf.Reset()
-	buf.Grow(8<<10 + rowBytes*len(l.Entries))
-	if err := render(buf, l, format, r.URL.Path, h.uploadForm); err != nil {
+	pw := newPageWriter(w, r, listingTypes[format])
+	defer pw.release()
+	err = render(pw, l, format, r.URL.Path, h.uploadForm)
+	switch {
+	case err == nil:
+		pw.finish()
+	case !pw.streaming:
 		h.fail(w, r, err)
-		return
-	}
-	writeGenerated(w, r, http.StatusOK, listingTypes[format], buf.Bytes())
-}
-
-// putBuf returns buf to the pool, unless it grew too big to keep.
-func putBuf(buf *bytes.Buffer) {
-	if buf.Cap() <= maxPooledBuf {
-		bufPool.Put(buf)
+	case pw.err == nil:
+		// Not the client's leaving: the page broke half-way. End the
+		// connection, so the client sees a cut answer, not a short one.
+		h.log.Error("fileserve: listing failed half-way", "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
 	}
 }
 
 // render writes l in format into buf; upload shows the upload area on an
 // HTML page.
-func render(buf *bytes.Buffer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)

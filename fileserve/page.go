@@ -62,14 +62,19 @@ func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 // page) with its length and the security headers such pages carry. HEAD
 // gets the same headers and no body.
 func writeGenerated(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) {
-	hdr := w.Header()
-	hdr.Set("Content-Type", contentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	hdr.Set("Content-Security-Policy", contentSecurityPolicy)
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	setGeneratedHeaders(w.Header(), contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(body) //nolint:errcheck // a failed write means the client left
 	}
+}
+
+// setGeneratedHeaders sets the type and the security headers of a page
+// simplehttp generated.
+func setGeneratedHeaders(hdr http.Header, contentType string) {
+	hdr.Set("Content-Type", contentType)
+	hdr.Set("Content-Security-Policy", contentSecurityPolicy)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
 }
