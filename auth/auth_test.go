@@ -189,3 +189,25 @@ func TestUnknownUserTakesAsLong(t *testing.T) {
 		t.Errorf("unknown user checked in %v, a known one with a wrong password in %v", unknown, known)
 	}
 }
+
+// BenchmarkCheckHash measures a browser's every request under --auth-file:
+// the first check of a cost-10 hash, then the remembered ones.
+func BenchmarkCheckHash(b *testing.B) {
+	hash, err := bcrypt.GenerateFromPassword([]byte("hunter2"), bcrypt.DefaultCost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var u auth.Users
+	if err := u.AddHash("bob", hash); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if !u.Check("bob", "hunter2") {
+		b.Fatal("bob:hunter2 refused")
+	}
+	first := time.Since(start)
+	for b.Loop() {
+		u.Check("bob", "hunter2")
+	}
+	b.ReportMetric(float64(first.Milliseconds()), "ms-first")
+}
