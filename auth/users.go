@@ -20,6 +20,7 @@ import (
 type Users struct {
 	plain  []plainUser
 	hashed map[string][]byte // user → bcrypt hash
+	dummy  []byte            // compared with for unknown users; see AddHash
 
 	mu       sync.Mutex
 	verified map[[sha256.Size]byte]bool // bcrypt checks that passed
@@ -36,10 +37,6 @@ type plainUser struct {
 // bcrypt verification (about 50 ms of CPU at the default cost).
 const maxVerified = 1024
 
-// dummyHash is compared with when the user is unknown, so that a wrong
-// name takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("simplehttp: no such user"), bcrypt.MinCost)
-
 // AddPassword accepts user with password.
 func (u *Users) AddPassword(user, password string) {
 	u.plain = append(u.plain, plainUser{sha256.Sum256([]byte(user)), sha256.Sum256([]byte(password))})
@@ -48,8 +45,17 @@ func (u *Users) AddPassword(user, password string) {
 // AddHash accepts user with the password whose bcrypt hash is hash
 // ($2a$, $2b$ or $2y$, as htpasswd -B writes it).
 func (u *Users) AddHash(user string, hash []byte) error {
-	if _, err := bcrypt.Cost(hash); err != nil {
+	cost, err := bcrypt.Cost(hash)
+	if err != nil {
 		return errors.New("not a bcrypt hash")
+	}
+	// An unknown user is checked against a dummy hash of the highest cost
+	// seen, so that a wrong name takes as long as a wrong password and
+	// does not tell which names exist.
+	if dummyCost, _ := bcrypt.Cost(u.dummy); u.dummy == nil || cost > dummyCost {
+		if u.dummy, err = bcrypt.GenerateFromPassword([]byte("simplehttp: no such user"), cost); err != nil {
+			return err
+		}
 	}
 	if u.hashed == nil {
 		u.hashed = make(map[string][]byte)
@@ -91,7 +97,7 @@ func (u *Users) checkHash(user, password string) bool {
 	}
 	hash, known := u.hashed[user]
 	if !known {
-		hash = dummyHash
+		hash = u.dummy
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !known {
 		return false
