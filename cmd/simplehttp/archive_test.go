@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,10 +20,7 @@ import (
 // saveAs saves the answer to GET path in file.
 func saveAs(t *testing.T, s *server, path, file string) *http.Response {
 	t.Helper()
-	resp, err := s.client.Get(s.url + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
+	resp := longGet(t, s.url+path)
 	defer resp.Body.Close()
 	f, err := os.Create(file)
 	if err != nil {
@@ -31,6 +29,25 @@ func saveAs(t *testing.T, s *server, path, file string) *http.Response {
 	defer f.Close()
 	if _, err := io.Copy(f, resp.Body); err != nil {
 		t.Fatalf("GET %s: %v", path, err)
+	}
+	return resp
+}
+
+// longGet starts a download that may take minutes on a loaded machine
+// (a 1 GiB archive read under -race): the server's client gives a whole
+// request 30 s, body included, and cut such downloads short. It is bounded
+// by five minutes instead.
+func longGet(t *testing.T, url string) *http.Response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 	return resp
 }
@@ -163,10 +180,7 @@ func TestBinaryArchive1GiB(t *testing.T) {
 	}
 
 	start = time.Now()
-	resp, err := s.client.Get(s.url + "/?download=tar.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := longGet(t, s.url+"/?download=tar.gz")
 	defer resp.Body.Close()
 	gz, err := gzip.NewReader(resp.Body)
 	if err != nil {
