@@ -10,9 +10,11 @@
 // Passwords are compared in constant time (see [Users.Check]). A failed
 // attempt is logged, with the user name and never the password, and its
 // answer is held back for [Options].FailureDelay, so that guessing is
-// slow; at most [MaxDelayed] answers are held back at once, and a failure
-// beyond them gets 429 Too Many Requests at once, so that an attacker
-// cannot tie up the server's goroutines and sockets with failures.
+// slow; at most [MaxDelayed] answers are held back at once. While they
+// are, any request with credentials not recently accepted gets 429 Too
+// Many Requests at once, without being checked: an attacker can neither
+// tie up the server's goroutines and sockets with failures nor learn from
+// the quick answers, and users already logged in keep working.
 //
 // Basic authentication sends the password readable by anyone on the path
 // unless the connection is HTTPS.
@@ -98,6 +100,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, password, ok := r.BasicAuth()
+	if ok && h.flooded() && !h.users.Remembered(user, password) {
+		// MaxDelayed failures are waiting: answer without checking, so
+		// that a flood learns nothing from how fast it is answered.
+		w.Header().Set("Retry-After", "1")
+		fileserve.Error(w, r, http.StatusTooManyRequests)
+		return
+	}
 	if ok && h.users.Check(user, password) {
 		h.next.ServeHTTP(w, r)
 		return
@@ -113,6 +122,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("WWW-Authenticate", h.challenge)
 	fileserve.Error(w, r, http.StatusUnauthorized)
 }
+
+// flooded reports whether MaxDelayed failures are being held back.
+func (h *Handler) flooded() bool { return h.delay >= 0 && len(h.delayed) == cap(h.delayed) }
 
 // holdBack waits out the failure delay, or the client's leaving. It
 // reports false, without waiting, when MaxDelayed failures are waiting

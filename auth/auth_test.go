@@ -211,3 +211,48 @@ func BenchmarkCheckHash(b *testing.B) {
 	}
 	b.ReportMetric(float64(first.Milliseconds()), "ms-first")
 }
+
+// TestFlood: while MaxDelayed failures wait, credentials not accepted
+// lately get 429 unchecked, right or wrong, so a flood learns nothing;
+// a user already let in keeps working.
+func TestFlood(t *testing.T) {
+	var u auth.Users
+	u.AddPassword("ann", "secret")
+	u.AddPassword("bob", "hunter2")
+	h := auth.New(ok, &u, &auth.Options{FailureDelay: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	get := func(user, password string) int {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.SetBasicAuth(user, password)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	if code := get("ann", "secret"); code != 200 {
+		t.Fatalf("ann before the flood: %d", code)
+	}
+	var wg sync.WaitGroup
+	for range auth.MaxDelayed {
+		wg.Go(func() { get("eve", "guess") })
+	}
+	defer wg.Wait()
+	time.Sleep(500 * time.Millisecond) // the guesses are checked and waiting
+	if code := get("bob", "hunter2"); code != 429 {
+		t.Errorf("a right password, not let in lately, during the flood: %d, want 429", code)
+	}
+	if code := get("bob", "wrong"); code != 429 {
+		t.Errorf("a wrong password during the flood: %d, want 429", code)
+	}
+	if code := get("ann", "secret"); code != 200 {
+		t.Errorf("ann, let in before the flood: %d, want 200", code)
+	}
+}
+
+func TestCostLimit(t *testing.T) {
+	var u auth.Users
+	// A well-formed hash of cost 31 (a check would take days).
+	hash := "$2a$31$" + strings.Repeat("a", 53)
+	err := u.ReadFile(strings.NewReader("ann:"+hash+"\n"), "users")
+	if err == nil || !strings.Contains(err.Error(), "cost 31, over 15") {
+		t.Errorf("cost 31: %v", err)
+	}
+}

@@ -32,6 +32,10 @@ type plainUser struct {
 	user, password [sha256.Size]byte
 }
 
+// MaxCost is the highest bcrypt cost accepted: a check at cost 15 takes
+// about two seconds of CPU; htpasswd -B uses 5 and -C allows up to 17.
+const MaxCost = 15
+
 // maxVerified bounds the cache of passed bcrypt checks. Browsers send the
 // credentials with every request; without the cache each would cost a
 // bcrypt verification (about 50 ms of CPU at the default cost).
@@ -48,6 +52,9 @@ func (u *Users) AddHash(user string, hash []byte) error {
 	cost, err := bcrypt.Cost(hash)
 	if err != nil {
 		return errors.New("not a bcrypt hash")
+	}
+	if cost > MaxCost {
+		return fmt.Errorf("a bcrypt hash of cost %d, over %d: each check would take seconds", cost, MaxCost)
 	}
 	// An unknown user is checked against a dummy hash of the highest cost
 	// seen, so that a wrong name takes as long as a wrong password and
@@ -71,44 +78,59 @@ func (u *Users) Len() int { return len(u.plain) + len(u.hashed) }
 // given in the clear are all compared, in constant time, whichever
 // matches; a bcrypt hash is verified once and the success remembered.
 func (u *Users) Check(user, password string) bool {
+	key := verifiedKey(user, password)
+	if u.remembered(key) {
+		return true
+	}
 	uh, ph := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(password))
 	match := 0
 	for _, p := range u.plain {
 		match |= subtle.ConstantTimeCompare(uh[:], p.user[:]) & subtle.ConstantTimeCompare(ph[:], p.password[:])
 	}
-	if match == 1 {
-		return true
-	}
-	if len(u.hashed) == 0 {
+	if match == 0 && (len(u.hashed) == 0 || !u.checkHash(user, password)) {
 		return false
 	}
-	return u.checkHash(user, password)
+	u.remember(key)
+	return true
 }
 
-// checkHash verifies password against user's bcrypt hash, or against a
-// dummy one when user has none.
-func (u *Users) checkHash(user, password string) bool {
-	key := sha256.Sum256([]byte(user + "\x00" + password))
+// Remembered reports whether user and password passed Check lately, at no
+// cost: a Handler under a flood of failures still lets them in.
+func (u *Users) Remembered(user, password string) bool {
+	return u.remembered(verifiedKey(user, password))
+}
+
+// verifiedKey is the key of a pair in the cache of passed checks.
+func verifiedKey(user, password string) [sha256.Size]byte {
+	return sha256.Sum256([]byte(user + "\x00" + password))
+}
+
+// remembered reports whether the pair with key passed Check lately.
+func (u *Users) remembered(key [sha256.Size]byte) bool {
 	u.mu.Lock()
-	ok := u.verified[key]
-	u.mu.Unlock()
-	if ok {
-		return true
-	}
-	hash, known := u.hashed[user]
-	if !known {
-		hash = u.dummy
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !known {
-		return false
-	}
+	defer u.mu.Unlock()
+	return u.verified[key]
+}
+
+// remember notes that the pair with key passed Check; the cache starts
+// over when full.
+func (u *Users) remember(key [sha256.Size]byte) {
 	u.mu.Lock()
+	defer u.mu.Unlock()
 	if u.verified == nil || len(u.verified) >= maxVerified {
 		u.verified = make(map[[sha256.Size]byte]bool)
 	}
 	u.verified[key] = true
-	u.mu.Unlock()
-	return true
+}
+
+// checkHash verifies password against user's bcrypt hash, or against a
+// dummy one of the same cost when user has none.
+func (u *Users) checkHash(user, password string) bool {
+	hash, known := u.hashed[user]
+	if !known {
+		hash = u.dummy
+	}
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && known
 }
 
 // ReadFile adds the accounts of an htpasswd-style file: one "user:hash"
@@ -126,8 +148,9 @@ func (u *Users) ReadFile(r io.Reader, name string) error {
 		switch {
 		case !ok || user == "":
 			return fmt.Errorf("%s, line %d: want user:bcrypt-hash", name, n)
-		case u.AddHash(user, []byte(hash)) != nil:
-			return fmt.Errorf("%s, line %d: the password of %q is not a bcrypt hash (make one with: htpasswd -nBC 10 %s)", name, n, user, user)
+		}
+		if err := u.AddHash(user, []byte(hash)); err != nil {
+			return fmt.Errorf("%s, line %d: the password of %q is %v (make one with: htpasswd -nBC 10 %s)", name, n, user, err, user)
 		}
 	}
 	if err := sc.Err(); err != nil {
