@@ -16,7 +16,8 @@ import (
 )
 
 // TestIconSprite checks that the style sheet draws every icon from the
-// one sprite, icons.svg#<name>, that the sprite frames each such name with
+// one sprite, icons.svg?asset#<name> (the query keeps wget -r from
+// saving it as a file of the tree), that the sprite frames each such name with
 // a <view> of its own, and that the handler serves the sprite as an SVG
 // image.
 func TestIconSprite(t *testing.T) {
@@ -36,9 +37,9 @@ func TestIconSprite(t *testing.T) {
 		t.Fatal("style.css has no url()")
 	}
 	for _, m := range urls {
-		name, ok := strings.CutPrefix(m[1], "icons.svg#")
+		name, ok := strings.CutPrefix(m[1], "icons.svg?asset#")
 		if !ok {
-			t.Errorf("style.css draws url(%s), want url(icons.svg#<name>)", m[1])
+			t.Errorf("style.css draws url(%s), want url(icons.svg?asset#<name>)", m[1])
 			continue
 		}
 		if _, ok := views[name]; !ok {

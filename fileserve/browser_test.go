@@ -208,7 +208,7 @@ func checkStyled(t *testing.T, ctx context.Context) {
 		}
 	}
 	mask := eval[string](t, ctx, `getComputedStyle(document.querySelector("td.name a.folder"), "::before").maskImage`)
-	if !strings.HasSuffix(mask, `/icons.svg#folder")`) {
+	if !strings.HasSuffix(mask, `/icons.svg?asset#folder")`) {
 		t.Errorf("a folder's icon is drawn with mask-image %s, want the sprite's #folder", mask)
 	}
 	checkNoCSPViolations(t, ctx)

@@ -20,7 +20,9 @@ func TestHTMLUploadArea(t *testing.T) {
 		`<input id="mkdir-name" name="mkdir" required`,
 		`<ul id="upload-list" class="upload-list" aria-live="polite"></ul>`,
 	}
-	downloads := []string{`<a href="?download=zip" rel="nofollow" download>.zip</a>`, `<a href="?download=tar.gz" rel="nofollow" download>.tar.gz</a>`}
+	// Buttons of a GET form, not links: mirroring clients follow links
+	// but submit no form, so wget -r does not archive every folder.
+	downloads := []string{`<form class="downloads" method="get" action="./">`, `<button name="download" value="zip">.zip</button>`, `<button name="download" value="tar.gz">.tar.gz</button>`}
 	for _, upload := range []bool{false, true} {
 		var buf bytes.Buffer
 		must(t, l.WriteHTML(&buf, HTMLOptions{AssetPrefix: "/.a/", Upload: upload}))

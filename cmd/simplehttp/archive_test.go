@@ -71,7 +71,7 @@ func unpack(t *testing.T, dir string, tool string, args ...string) string {
 func TestBinaryArchives(t *testing.T) {
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
-	if _, page := s.get(t, "/"); strings.Contains(page, "upload") || !strings.Contains(page, `href="?download=zip"`) {
+	if _, page := s.get(t, "/"); strings.Contains(page, "upload") || !strings.Contains(page, `<button name="download" value="zip">`) {
 		t.Errorf("without --upload the listing must offer downloads and no upload area:\n%s", shorten(page))
 	}
 	for _, tc := range []struct {

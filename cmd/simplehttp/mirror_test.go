@@ -47,6 +47,39 @@ func TestBinaryMirror(t *testing.T) {
 		want["withindex/index.html"] = f.files["withindex/index.html"] // saved as the folder's page
 		sameTree(t, got, want)
 	})
+	t.Run("wget without --reject-regex", func(t *testing.T) {
+		// wget then also saves each sorted view of each listing and the
+		// page's style and script, as README says, but never a folder's
+		// archive: the downloads are form buttons, which no mirror submits.
+		wget := requireTool(t, "wget")
+		out := t.TempDir()
+		mirror(t, wget, "-r", "-np", "-nH", "-q", "-e", "robots=off",
+			"--tries=1", "--timeout=10", "-P", out, s.url+"/")
+		got := readTree(t, out)
+		views := 0
+		for name := range got {
+			page, query, ok := strings.Cut(name, "?")
+			if _, inTree := tree[name]; inTree || !ok {
+				continue
+			}
+			view := slices.Contains(listed, page) && (strings.HasPrefix(query, "sort=") || strings.HasPrefix(query, "dirs="))
+			asset := strings.HasPrefix(page, ".simplehttp/") && query == "asset"
+			if !view && !asset {
+				t.Errorf("wget saved %q, neither the tree nor a sorted view or asset of a listing", name)
+			}
+			delete(got, name)
+			views++
+		}
+		if views == 0 {
+			t.Error("wget saved no sorted view: the test proves nothing")
+		}
+		for _, name := range listed {
+			delete(got, name)
+		}
+		want := maps.Clone(tree)
+		want["withindex/index.html"] = f.files["withindex/index.html"]
+		sameTree(t, got, want)
+	})
 	t.Run("lftp", func(t *testing.T) {
 		lftp := requireTool(t, "lftp")
 		out := filepath.Join(t.TempDir(), "copy")
