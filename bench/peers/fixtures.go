@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"golang.org/x/sys/unix"
 )
 
 // The fixture tree, with no index.html anywhere.
@@ -26,7 +28,11 @@ func writeFixtures(root string, largeMiB, many int) error {
 	if err := os.WriteFile(filepath.Join(root, smallPath), small, 0o644); err != nil {
 		return err
 	}
-	if err := writeRandom(filepath.Join(root, largePath), int64(largeMiB)<<20); err != nil {
+	large := filepath.Join(root, largePath)
+	if err := writeRandom(large, int64(largeMiB)<<20); err != nil {
+		return err
+	}
+	if err := reread(large); err != nil {
 		return err
 	}
 	dir := filepath.Join(root, manyPath)
@@ -40,6 +46,29 @@ func writeFixtures(root string, largeMiB, many int) error {
 		}
 	}
 	return nil
+}
+
+// reread drops name from the page cache and reads it back, so that its
+// pages are there as a file read from disk has them, whatever wrote it.
+// The kernel caches a file in pieces (folios) whose size follows how it
+// came in: written 8 KiB at a time, or read ahead in big runs. Sending
+// a 256 MiB file from small pieces cost simplehttp and nginx about 1.5
+// times the CPU per GB it costs from read-ahead ones.
+func reread(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	if err := unix.Fdatasync(fd); err != nil {
+		return err
+	}
+	if err := unix.Fadvise(fd, 0, 0, unix.FADV_DONTNEED); err != nil {
+		return err
+	}
+	_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{f}, make([]byte, 1<<20))
+	return err
 }
 
 // writeRandom writes size random bytes to name: a file no server can
