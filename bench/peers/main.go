@@ -7,9 +7,10 @@
 // wrk and this program's own clients run on the other. The loads: a 1 KiB
 // file and a 404 over 50 keep-alive connections, a 10,000-entry listing
 // over 10, a 256 MiB file over 4 (with the server's CPU time per GB sent);
-// then the peak RSS of the server's process tree over those (VmHWM), its
-// RSS holding 1,000 idle keep-alive connections, and its highest RSS while
-// 50 clients download the 256 MiB file at once.
+// then, on a server started afresh, the RSS of the server's process tree
+// holding 1,000 idle keep-alive connections and its highest RSS (VmHWM)
+// while 50 clients download the 256 MiB file at once; and the peak RSS
+// over the whole run.
 //
 // Usage: peers [flags]; peers -h lists them.
 package main

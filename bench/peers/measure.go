@@ -43,6 +43,11 @@ type measurer struct {
 	notes             []string
 }
 
+// peak raises the peak RSS over the whole run to mib, if it is higher.
+func (m *measurer) peak(mib float64) {
+	m.got[peakRSS] = max(m.got[peakRSS], mib)
+}
+
 func (m *measurer) note(format string, args ...any) {
 	n := m.p.name + ": " + fmt.Sprintf(format, args...)
 	m.notes = append(m.notes, n)
@@ -107,7 +112,7 @@ func (m *measurer) wrkLoads(s *running) {
 		}
 		waitIdle(s.pid)
 	}
-	m.got[peakRSS] = treeMemory(s.pid, "VmHWM")
+	m.peak(treeMemory(s.pid, "VmHWM"))
 }
 
 // connections measures the RSS while the server holds idle keep-alive
@@ -131,11 +136,13 @@ func (m *measurer) connections(s *running) {
 	time.Sleep(500 * time.Millisecond) // the server notices the closed connections
 	waitIdle(s.pid)
 
+	m.peak(treeMemory(s.pid, "VmHWM")) // before the downloads reset it
 	if err := resetPeak(s.pid); err != nil {
 		m.note("downloads: cannot reset the peak RSS: %v", err)
 		return
 	}
 	mbps := downloads(s.base+largePath, m.cfg.downloaders, m.cfg.duration)
 	m.got[downRSS] = treeMemory(s.pid, "VmHWM")
+	m.peak(m.got[downRSS])
 	logf("  %d downloads: %.0f MB/s, RSS at most %.1f MiB", m.cfg.downloaders, mbps, m.got[downRSS])
 }

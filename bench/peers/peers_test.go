@@ -72,7 +72,7 @@ func TestTable(t *testing.T) {
 	for _, want := range []string{
 		`(?m)^scenario +simplehttp +nginx +stdfs +ours÷nginx +ours÷stdfs$`,
 		`(?m)^1 KiB file, req/s ↑ +10,000 +40,000 +20,000 +0\.25 +0\.50$`,
-		`(?m)^peak RSS over the loads above, MiB ↓ +30\.0 +15\.0 +- +2\.00 +-$`,
+		`(?m)^peak RSS over the whole run, MiB ↓ +30\.0 +15\.0 +- +2\.00 +-$`,
 		`(?m)^10,000-entry listing, req/s ↑ +- +- +- +- +-$`,
 		`(?m)^spread between the 3 runs`,
 		`(?m)^1 KiB file, req/s +20% +- +-$`,

@@ -39,7 +39,7 @@ func rows(cfg config) []row {
 		{listingRPS, humanize.Comma(int64(cfg.many)) + "-entry listing, req/s", false},
 		{largeCPU, large + ", server CPU ms/GB", true},
 		{largeMBps, large + ", MB/s (client-bound)", false},
-		{peakRSS, "peak RSS over the loads above, MiB", true},
+		{peakRSS, "peak RSS over the whole run, MiB", true},
 		{idleRSS, fmt.Sprintf("RSS with %s idle keep-alive connections, MiB", humanize.Comma(int64(cfg.idle))), true},
 		{downRSS, fmt.Sprintf("peak RSS, %d clients downloading the %s, MiB", cfg.downloaders, large), true},
 	}
