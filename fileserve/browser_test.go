@@ -184,6 +184,17 @@ func TestBrowserListing(t *testing.T) {
 	if title := eval[string](t, ctx, "document.title"); title != "Directory listing for /docs/inner/" {
 		t.Errorf("after two folder links the title is %q", title)
 	}
+	// The archive downloads are buttons of a GET form (mirrors submit no
+	// form); what the .zip button asks for, as the browser would send it.
+	const zipRequest = `(() => {
+		const b = document.querySelector(".downloads button[value=zip]");
+		const u = new URL(b.form.action);
+		u.search = new URLSearchParams(new FormData(b.form, b)).toString();
+		return u.pathname + u.search + " " + b.form.method + " " + getComputedStyle(b).cursor;
+	})()`
+	if got := eval[string](t, ctx, zipRequest); got != "/docs/inner/?download=zip get pointer" {
+		t.Errorf("the .zip button submits %q, want /docs/inner/?download=zip get pointer", got)
+	}
 	do(t, ctx, "follow a breadcrumb",
 		chromedp.Click(chromedp.CSS(`.crumbs a[href="../../"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="./docs/"]`)))
