@@ -397,3 +397,24 @@ func unreadableSite(t *testing.T) (wrap []string, dir string) {
 	}
 	return wrap, dir
 }
+
+// readSlowly reads body 64 KiB at a time with a pause after each, as a
+// slow but steady client does, and checks that it is data whole and that
+// reading it took several write time-outs (else the test proves nothing).
+func readSlowly(t *testing.T, body io.Reader, data []byte) {
+	t.Helper()
+	start := time.Now()
+	var got bytes.Buffer
+	for {
+		if _, err := io.CopyN(&got, body, 64<<10); err != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Fatalf("got %d bytes, want the %d of the file", got.Len(), len(data))
+	}
+	if d := time.Since(start); d < 4*testLimits.write.timeout {
+		t.Errorf("download took %s only; the test proves nothing", d)
+	}
+}
