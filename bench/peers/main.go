@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command peers measures simplehttp beside nginx and Go's http.FileServer
 // (and Python's http.server, where python3 is installed) under the same
 // loads, and prints the medians of the runs and the ratios ours ÷ nginx
