@@ -53,13 +53,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "2")
 	}
-	if code == http.StatusNotFound {
-		dropSuccessHeaders(w)
-		if h.sendNotFoundPage(w, r) {
-			return
-		}
+	dropSuccessHeaders(w)
+	if code == http.StatusNotFound && h.sendNotFoundPage(w, r) {
+		return
 	}
-	writeErrorPage(w, r, code)
+	writeStatusPage(w, r, code)
 }
 
 // writeErrorPage answers with the error page for code, after dropping the

@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -134,14 +135,7 @@ func (dw *dumpWriter) dump(code int) {
 
 // writeHeader writes hdr's fields, sorted by name, one line per value.
 func writeHeader(b *bytes.Buffer, prefix string, hdr http.Header) {
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range hdr {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(hdr)) {
 		for _, v := range hdr[k] {
 			if redacted[http.CanonicalHeaderKey(k)] {
 				v = redact(v)
