@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -125,18 +123,4 @@ func authNote(a *access, tlsOn bool) string {
 		note += " (sent readable over plain HTTP: add --tls-self-signed or --tls-cert)"
 	}
 	return note
-}
-
-// fileError says why a file could not be opened, without its path.
-func fileError(err error) string {
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	case errors.As(err, &pe):
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

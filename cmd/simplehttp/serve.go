@@ -205,11 +205,21 @@ func dirError(dir string, err error) error {
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("cannot open directory %q: permission denied", dir)
 	}
+	return fmt.Errorf("cannot open directory %q: %s", dir, fileError(err))
+}
+
+// fileError says why a file could not be opened, without its path.
+func fileError(err error) string {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.As(err, &pe):
+		return pe.Err.Error()
 	}
-	return fmt.Errorf("cannot open directory %q: %v", dir, err)
+	return err.Error()
 }
 
 // topDotfiles lists the names beginning with "." at the top of root, which
