@@ -80,6 +80,7 @@ func BenchmarkServe(b *testing.B) {
 	}
 	b.Cleanup(func() { root.Close() })
 	h := fileserve.NewRoot(root, nil)
+	h.WithoutHotFiles() // BenchmarkServeHot measures its hits
 	for _, tc := range []struct {
 		name, target string
 		code         int

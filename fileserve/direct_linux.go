@@ -17,12 +17,18 @@ import (
 // serveDirect answers for name through h.direct when it can: a regular
 // file reached without a symbolic link (stat, open, stat of what was
 // opened, read and close: five system calls where os.Root and the /proc
-// check take a dozen for a file three folders down), or a name that does
-// not exist (one). It reports false, having sent nothing, for anything
-// else (a directory, a link or a path through one, a special file, an
-// error other than "not there"), which the general path then answers.
+// check take a dozen for a file three folders down; one, when the file
+// is hot), or a name that does not exist (one). It reports false, having
+// sent nothing, for anything else (a directory, a link or a path through
+// one, a special file, an error other than "not there"), which the
+// general path then answers.
 func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request, name string) bool {
-	st, err := h.direct.lstat(name)
+	var raw unix.Stat_t
+	err := h.direct.fstatat(name, &raw)
+	if h.serveHot(w, r, name, &raw, err) {
+		return true
+	}
+	st := statOf(&raw)
 	switch {
 	case missing(err):
 		h.notFound(w, r, err)
@@ -30,6 +36,7 @@ func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request, name strin
 	case err != nil || !st.mode.IsRegular() || strings.HasSuffix(r.URL.Path, "/"):
 		return false
 	}
+	opened := h.hot.clock()
 	fd, st, err := h.direct.open(name)
 	if err != nil {
 		return false // a link on the way (ELOOP), or an error to report as usual
@@ -40,13 +47,16 @@ func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request, name strin
 		return true
 	}
 	info := st.info(name)
-	if st.size <= maxInMemory && h.wantsWhole(r, w.Header()) {
+	if st.size <= maxInMemory && h.wantsWhole(r, w.Header(), true) {
 		buf := getBodyBuf()
 		defer putBodyBuf(buf)
 		n, err := readAt(fd, buf[:st.size])
 		if err == nil && n == int(st.size) {
 			unix.Close(fd)
-			sendWhole(w, r, contentTypeOf(name, buf[:n]), info, buf[:n])
+			body := buf[:n]
+			ctype := contentTypeOf(name, body)
+			h.hot.put(name, st.id, opened, ctype, body)
+			h.sendWhole(w, r, ctype, info, body)
 			return true
 		}
 		// It shrank, or failed: the general sending notices and logs.
@@ -94,18 +104,14 @@ func newDirectRoot(root *os.Root) *directRoot {
 	return d
 }
 
-// lstat describes name without following a final symbolic link. Links
-// before it are followed, even out of the root, so its answer only says
-// what kind of file to expect: open confines.
-func (d *directRoot) lstat(name string) (fileStat, error) {
-	var st unix.Stat_t
+// fstatat describes name into st without following a final symbolic
+// link. Links before it are followed, even out of the root, so its
+// answer only says what kind of file to expect: open confines.
+func (d *directRoot) fstatat(name string, st *unix.Stat_t) error {
 	for {
-		err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-		if err == nil {
-			return statOf(&st), nil
-		}
+		err := unix.Fstatat(d.fd, name, st, unix.AT_SYMLINK_NOFOLLOW)
 		if err != unix.EINTR {
-			return fileStat{}, err
+			return err
 		}
 	}
 }
@@ -165,6 +171,7 @@ type fileStat struct {
 	mode    fs.FileMode
 	size    int64
 	modTime time.Time
+	id      fileID
 }
 
 // info is st as the fs.FileInfo of the file name.
@@ -197,5 +204,5 @@ func statOf(st *unix.Stat_t) fileStat {
 	default:
 		mode |= fs.ModeIrregular
 	}
-	return fileStat{mode: mode, size: st.Size, modTime: time.Unix(st.Mtim.Unix())}
+	return fileStat{mode: mode, size: st.Size, modTime: time.Unix(st.Mtim.Unix()), id: idOf(st)}
 }

@@ -11,6 +11,12 @@ import (
 // open goes through the os.Root.
 type directRoot struct{}
 
+// hotFiles is Linux's cache of small files, which needs the direct path.
+type hotFiles struct{}
+
+// newHotFiles is never called here: there is no direct path.
+func newHotFiles() *hotFiles { return nil }
+
 // newDirectRoot returns nil: there is no direct path here.
 func newDirectRoot(*os.Root) *directRoot { return nil }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/coding"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -62,8 +64,8 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 		h.fail(w, r, errors.New("fileserve: file does not implement io.Seeker"))
 		return
 	}
-	if info.Size() <= maxInMemory && h.wantsWhole(r, w.Header()) {
-		sent, err := sendRead(w, r, name, content, info)
+	if info.Size() <= maxInMemory && h.wantsWhole(r, w.Header(), true) {
+		sent, err := h.sendRead(w, r, name, content, info)
 		if err != nil {
 			h.fail(w, r, err)
 		}
@@ -113,14 +115,16 @@ func putBodyBuf(buf *[maxInMemory]byte) { bodyBufs.Put(buf) }
 // no precondition, so that the answer is 200 with every byte and
 // http.ServeContent would have nothing to decide; whether hdr leaves the
 // Content-Length to the file (a wrapper that set Content-Encoding changes
-// the bytes); and whether no precompressed sibling may be wanted instead.
-func (h *Handler) wantsWhole(r *http.Request, hdr http.Header) bool {
+// the bytes); and whether no precompressed sibling may be wanted instead
+// (only of a file that mayHaveSibling: of a type that compresses, and
+// large enough to be looked for).
+func (h *Handler) wantsWhole(r *http.Request, hdr http.Header, mayHaveSibling bool) bool {
 	for _, k := range [...]string{"Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
 		if v := r.Header[k]; len(v) > 0 && v[0] != "" {
 			return false
 		}
 	}
-	if h.precompressed && len(r.Header["Accept-Encoding"]) > 0 {
+	if mayHaveSibling && h.precompressed && len(r.Header["Accept-Encoding"]) > 0 {
 		return false
 	}
 	return len(hdr["Content-Encoding"]) == 0
@@ -131,7 +135,7 @@ func (h *Handler) wantsWhole(r *http.Request, hdr http.Header) bool {
 // having sent nothing, when the file is not as long as info says (it
 // changed: the general sending then notices and logs) or cannot be read;
 // content is then back at its start, or the error says why it is not.
-func sendRead(w http.ResponseWriter, r *http.Request, name string, content io.ReadSeeker, info fs.FileInfo) (sent bool, err error) {
+func (h *Handler) sendRead(w http.ResponseWriter, r *http.Request, name string, content io.ReadSeeker, info fs.FileInfo) (sent bool, err error) {
 	buf := getBodyBuf()
 	defer putBodyBuf(buf)
 	body := buf[:info.Size()]
@@ -139,7 +143,7 @@ func sendRead(w http.ResponseWriter, r *http.Request, name string, content io.Re
 		_, err = content.Seek(0, io.SeekStart)
 		return false, err
 	}
-	sendWhole(w, r, contentTypeOf(name, body), info, body)
+	h.sendWhole(w, r, contentTypeOf(name, body), info, body)
 	return true, nil
 }
 
@@ -147,10 +151,15 @@ func sendRead(w http.ResponseWriter, r *http.Request, name string, content io.Re
 // by info, as http.ServeContent answers a request with no Range and no
 // precondition (the same headers), but from memory: net/http then sends
 // headers and body with one write, where ServeContent's sendfile makes
-// it two writes and two packets.
-func sendWhole(w http.ResponseWriter, r *http.Request, ctype string, info fs.FileInfo, body []byte) {
+// it two writes and two packets. A type that could have had a
+// precompressed sibling says Vary: Accept-Encoding, as sendPrecompressed's
+// answers do.
+func (h *Handler) sendWhole(w http.ResponseWriter, r *http.Request, ctype string, info fs.FileInfo, body []byte) {
 	hdr := w.Header()
 	setFileHeaders(hdr, ctype, info)
+	if h.precompressed && coding.Compressible(ctype) {
+		coding.AddVary(hdr)
+	}
 	if t := info.ModTime(); !t.IsZero() && !t.Equal(time.Unix(0, 0)) {
 		hdr.Set("Last-Modified", t.UTC().Format(http.TimeFormat))
 	}

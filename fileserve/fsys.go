@@ -15,6 +15,9 @@ import (
 func NewRoot(root *os.Root, opt *Options) *Handler {
 	h := New(rootFS{root}, opt)
 	h.direct = newDirectRoot(root)
+	if h.direct != nil {
+		h.hot = newHotFiles()
+	}
 	return h
 }
 

@@ -78,6 +78,7 @@ type Handler struct {
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
 	direct     *directRoot // nil: every name goes through fsys
+	hot        *hotFiles   // small files lately sent; nil when direct is
 
 	precompressed bool   // Options.Precompressed
 	cacheControl  string // Options.CacheControl

@@ -89,7 +89,7 @@ func newHandler() *fileserve.Handler { return fileserve.New(testFS(), nil) }
 // tempRoot creates files (name → content; a name ending in "/" is a
 // directory) in a new directory inside a fresh temporary parent, and opens
 // it as an os.Root. The parent holds secret.txt, outside the root.
-func tempRoot(t *testing.T, files map[string]string) (root *os.Root, dir string) {
+func tempRoot(t testing.TB, files map[string]string) (root *os.Root, dir string) {
 	t.Helper()
 	parent := t.TempDir()
 	if err := os.WriteFile(filepath.Join(parent, "secret.txt"), []byte("TOP-SECRET"), 0o644); err != nil {

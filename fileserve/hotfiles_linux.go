@@ -1,0 +1,225 @@
+//go:build linux
+
+package fileserve
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/simplehttp/simplehttp/internal/coding"
+)
+
+// hotFiles holds the content of small files lately sent whole, with the
+// headers of their answer, so that the next request for one costs a
+// single fstatat (one more per folder on the way) and one write, where
+// opening and reading it costs five system calls.
+//
+// An entry is never served stale. Each hit compares the file's identity
+// now (device, inode, type, permissions, size, mtime and ctime, by an
+// fstatat that does not follow a final link) with the identity it had
+// when it was read, and each folder on the way must still be a folder,
+// not a link. A file rewritten in place changes its ctime, whatever its
+// size and mtime; a file replaced by a rename is another inode; a
+// deleted one is not found; a link in its place or in place of a folder
+// on the way fails the check. Any change sends the request down the
+// general path, which confines and hides as ever.
+//
+// A ctime is only as fine as the kernel's clock tick, so a file written
+// twice within one tick keeps one ctime. A file is therefore taken in
+// only once its ctime is settled: older, by hotSettle, than the moment
+// before it was opened. A write after that moment gets a later ctime.
+type hotFiles struct {
+	mu    sync.RWMutex
+	files map[string]*hotFile // by the name under the root
+	bytes int                 // the content held, at most hotBytes
+	now   func() time.Time    // time.Now, but for tests
+}
+
+const (
+	// hotBytes bounds the content held: 256 files of the largest size
+	// sent from memory, or thousands of small pages and scripts.
+	hotBytes = 4 << 20
+
+	// hotSettle is how long a file's ctime must lie behind the moment
+	// before it was opened for its content to be held: longer than a
+	// clock tick, and than the 2 s timestamps of FAT.
+	hotSettle = 3 * time.Second
+)
+
+// hotFile is one file's content and the answer's headers, built once.
+// Nothing in it changes once it is in hotFiles.
+type hotFile struct {
+	id   fileID
+	body []byte
+
+	// The header values, each a one-element slice assigned to the answer's
+	// header map as it is: net/http only reads them, and an append
+	// copies (their capacity is 1).
+	contentType, etag, lastModified, contentLength []string
+
+	// compressible: the type compresses, so with Options.Precompressed
+	// the answer varies on Accept-Encoding; mayHaveSibling: besides,
+	// the file is large enough for a precompressed sibling to be sent
+	// in its place to a client that accepts one.
+	compressible, mayHaveSibling bool
+}
+
+// fileID is what tells one version of a file from another.
+type fileID struct {
+	dev, ino     uint64
+	mode         uint32
+	size         int64
+	mtime, ctime unix.Timespec
+}
+
+// idOf is the identity of the file st describes.
+func idOf(st *unix.Stat_t) fileID {
+	return fileID{dev: st.Dev, ino: st.Ino, mode: st.Mode, size: st.Size, mtime: st.Mtim, ctime: st.Ctim}
+}
+
+// newHotFiles returns an empty hotFiles.
+func newHotFiles() *hotFiles {
+	return &hotFiles{files: make(map[string]*hotFile), now: time.Now}
+}
+
+// get returns the entry of name, or nil. A nil hotFiles holds nothing.
+func (c *hotFiles) get(name string) *hotFile {
+	if c == nil {
+		return nil
+	}
+	c.mu.RLock()
+	f := c.files[name]
+	c.mu.RUnlock()
+	return f
+}
+
+// drop forgets the entry of name if it is still old.
+func (c *hotFiles) drop(name string, old *hotFile) {
+	c.mu.Lock()
+	if c.files[name] == old {
+		delete(c.files, name)
+		c.bytes -= len(old.body)
+	}
+	c.mu.Unlock()
+}
+
+// clock is the time now, as put wants it for opened.
+func (c *hotFiles) clock() time.Time {
+	if c == nil {
+		return time.Time{}
+	}
+	return c.now()
+}
+
+// settled reports whether a file whose ctime is ctime, opened after
+// opened, may be held: no write after opened can leave it the same ctime.
+func settled(ctime unix.Timespec, opened time.Time) bool {
+	return time.Unix(ctime.Unix()).Before(opened.Add(-hotSettle))
+}
+
+// put holds a copy of body, the whole content of the file name whose
+// identity id was taken after opened, when its ctime is settled. To make
+// room it forgets entries at random (a map's order).
+func (c *hotFiles) put(name string, id fileID, opened time.Time, ctype string, body []byte) {
+	if c == nil || !settled(id.ctime, opened) || len(body) > hotBytes {
+		return
+	}
+	f := newHotFile(id, ctype, body)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.files[name]; old != nil {
+		delete(c.files, name)
+		c.bytes -= len(old.body)
+	}
+	for k, old := range c.files {
+		if c.bytes+len(body) <= hotBytes {
+			break
+		}
+		delete(c.files, k)
+		c.bytes -= len(old.body)
+	}
+	c.files[name] = f
+	c.bytes += len(body)
+}
+
+// newHotFile builds the entry of a file: a copy of its content and the
+// headers sendWhole would set.
+func newHotFile(id fileID, ctype string, body []byte) *hotFile {
+	mtime := time.Unix(id.mtime.Unix())
+	f := &hotFile{
+		id:            id,
+		body:          append([]byte(nil), body...),
+		contentType:   []string{ctype},
+		etag:          []string{etag(mtime, id.size)},
+		contentLength: []string{strconv.Itoa(len(body))},
+		compressible:  coding.Compressible(ctype),
+	}
+	f.mayHaveSibling = f.compressible && id.size >= minSiblingSize
+	if !mtime.IsZero() && !mtime.Equal(time.Unix(0, 0)) {
+		f.lastModified = []string{mtime.UTC().Format(http.TimeFormat)}
+	}
+	return f
+}
+
+// serveHot answers r from the hot entry of name, if it has one that is
+// still the file st describes (name's fstatat, which failed with err)
+// and r is a request that sendWhole would answer. It reports whether it
+// answered; an entry found out of date is forgotten.
+func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, st *unix.Stat_t, err error) bool {
+	f := h.hot.get(name)
+	if f == nil {
+		return false
+	}
+	if err != nil || idOf(st) != f.id || !h.direct.foldersPlain(name) {
+		h.hot.drop(name, f)
+		return false
+	}
+	hdr := w.Header()
+	if !h.wantsWhole(r, hdr, f.mayHaveSibling) || strings.HasSuffix(r.URL.Path, "/") {
+		return false
+	}
+	hdr["Content-Type"] = f.contentType
+	hdr["Etag"] = f.etag
+	hdr["X-Content-Type-Options"] = nosniff
+	if f.lastModified != nil {
+		hdr["Last-Modified"] = f.lastModified
+	}
+	hdr["Accept-Ranges"] = acceptRanges
+	hdr["Content-Length"] = f.contentLength
+	if h.precompressed && f.compressible {
+		coding.AddVary(hdr)
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(f.body) //nolint:errcheck // a failed write means the client left
+	}
+	return true
+}
+
+// The header values every hot answer shares, as hotFile's are.
+var (
+	nosniff      = []string{"nosniff"}
+	acceptRanges = []string{"bytes"}
+)
+
+// foldersPlain reports whether every folder on the way to name is still
+// a folder under the root, not a link (fstatat each, not following it).
+func (d *directRoot) foldersPlain(name string) bool {
+	var st unix.Stat_t
+	for i := strings.IndexByte(name, '/'); i >= 0; {
+		if err := d.fstatat(name[:i], &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			return false
+		}
+		j := strings.IndexByte(name[i+1:], '/')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return true
+}

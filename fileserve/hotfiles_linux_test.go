@@ -1,0 +1,263 @@
+package fileserve_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simplehttp/simplehttp/fileserve"
+)
+
+// hotRoot is a served folder whose Handler holds hot files, beside a
+// Handler of the general path (no openat2, no cache) over the same
+// folder: whatever the folder becomes, both must answer alike.
+type hotRoot struct {
+	dir          string
+	hot, general *fileserve.Handler
+}
+
+// newHotRoot serves files (as tempRoot takes them) with every file
+// settled at once, so the first GET of a small file takes it in.
+func newHotRoot(t *testing.T, files map[string]string, opt *fileserve.Options) *hotRoot {
+	t.Helper()
+	root, dir := tempRoot(t, files)
+	hot := fileserve.NewRoot(root, opt)
+	if !hasDirect(hot) {
+		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so there is no hot cache")
+	}
+	hot.SettleAll()
+	return &hotRoot{dir: dir, hot: hot, general: fileserve.New(root.FS(), opt)}
+}
+
+// hasDirect reports whether h answers through openat2, which the hot
+// cache needs: TestServeDirectTaken checks the same from inside.
+func hasDirect(h *fileserve.Handler) bool { return fileserve.HasDirect(h) }
+
+// same asks both Handlers for target and fails unless the answers are
+// equal in status, headers and body. It returns the body.
+func (hr *hotRoot) same(t *testing.T, method, target string, header ...string) string {
+	t.Helper()
+	want, got := serve(t, hr.general, method, target, header...), serve(t, hr.hot, method, target, header...)
+	wantBody, gotBody := body(t, want), body(t, got)
+	want.Header.Del("Date")
+	got.Header.Del("Date")
+	if got.StatusCode != want.StatusCode || !reflect.DeepEqual(got.Header, want.Header) || gotBody != wantBody {
+		t.Errorf("%s %s:\n got %d %v %q\nwant %d %v %q", method, target,
+			got.StatusCode, got.Header, gotBody, want.StatusCode, want.Header, wantBody)
+	}
+	return gotBody
+}
+
+// path is the file name under the served folder.
+func (hr *hotRoot) path(name string) string { return filepath.Join(hr.dir, filepath.FromSlash(name)) }
+
+// TestHotFileNeverStale: once a file is held, every way of changing it
+// or the folders on its way is seen by the next request, which answers
+// as the general path does. Each change comes 20 ms after the file was
+// written, past a tick of the kernel's clock, so that it gets a ctime of
+// its own (within one tick it would not: that is what the settling
+// window of the real clock is for, and TestHotFileUnsettled checks).
+func TestHotFileNeverStale(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		target string
+		change func(t *testing.T, hr *hotRoot)
+		same   bool // the general path may still answer as before
+	}{
+		{"rewritten in place, same size and mtime", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			p := hr.path("a.txt")
+			info, err := os.Stat(p)
+			must(t, err)
+			must(t, os.WriteFile(p, []byte("AAAAA\n"), 0o644))
+			must(t, os.Chtimes(p, info.ModTime(), info.ModTime()))
+		}, false},
+		{"replaced by rename", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.WriteFile(hr.path("new.tmp"), []byte("renamed\n"), 0o644))
+			must(t, os.Rename(hr.path("new.tmp"), hr.path("a.txt")))
+		}, false},
+		{"truncated", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Truncate(hr.path("a.txt"), 2))
+		}, false},
+		{"deleted", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("a.txt")))
+		}, false},
+		{"made unreadable", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Chmod(hr.path("a.txt"), 0o200))
+		}, os.Geteuid() == 0}, // root reads it still
+		{"turned into a link to a dotfile", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("a.txt")))
+			symlink(t, hr.dir, ".env", "a.txt")
+		}, false},
+		{"turned into a link out of the root", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("a.txt")))
+			symlink(t, hr.dir, "../secret.txt", "a.txt")
+		}, false},
+		{"turned into a folder", "/a.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("a.txt")))
+			must(t, os.Mkdir(hr.path("a.txt"), 0o755))
+		}, false},
+		{"its folder swapped for another", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Rename(hr.path("sub"), hr.path("sub.old")))
+			must(t, os.Mkdir(hr.path("sub"), 0o755))
+			must(t, os.WriteFile(hr.path("sub/b.txt"), []byte("other\n"), 0o644))
+		}, false},
+		{"its folder swapped for a link out of the root", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
+			out := filepath.Join(filepath.Dir(hr.dir), "sub")
+			must(t, os.Rename(hr.path("sub"), out))
+			symlink(t, hr.dir, out, "sub")
+		}, false},
+		{"its folder swapped for a link to a dot-folder", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Rename(hr.path("sub"), hr.path(".hidden")))
+			symlink(t, hr.dir, ".hidden", "sub")
+		}, false},
+		{"a folder higher up swapped for a link", "/deep/er/c.txt", func(t *testing.T, hr *hotRoot) {
+			out := filepath.Join(filepath.Dir(hr.dir), "deep")
+			must(t, os.Rename(hr.path("deep"), out))
+			symlink(t, hr.dir, out, "deep")
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hr := newHotRoot(t, map[string]string{
+				"a.txt": "hello\n", ".env": "SECRET=1\n", "sub/b.txt": "bbbbb\n", "deep/er/c.txt": "ccc\n",
+			}, nil)
+			name := strings.TrimPrefix(tc.target, "/")
+			before := hr.same(t, "GET", tc.target)
+			if !hr.hot.HoldsHot(name) {
+				t.Fatalf("GET %s did not take the file in: this test would prove nothing", tc.target)
+			}
+			if again := hr.same(t, "GET", tc.target); again != before {
+				t.Fatalf("a hit answered %q, want %q", again, before)
+			}
+			time.Sleep(20 * time.Millisecond)
+			tc.change(t, hr)
+			if after := hr.same(t, "GET", tc.target); after == before && !tc.same {
+				t.Errorf("after the change GET %s still answered %q", tc.target, after)
+			}
+			hr.same(t, "HEAD", tc.target)
+		})
+	}
+}
+
+// TestHotFileAnswers: a hit answers as the general path does, for GET and
+// HEAD, at the root and deep down; requests that are not for the whole
+// file (ranges, preconditions) are answered by the general path, right.
+func TestHotFileAnswers(t *testing.T) {
+	hr := newHotRoot(t, map[string]string{
+		"a.txt": "hello\n", "page.html": "<!doctype html><p>hi</p>", "noext": "%PDF-1.4 sniffed",
+		"deep/er/x.css": "body{}", "empty.txt": "",
+	}, &fileserve.Options{CacheControl: "no-cache"})
+	for _, target := range []string{"/a.txt", "/page.html", "/noext", "/deep/er/x.css", "/empty.txt"} {
+		hr.same(t, "GET", target) // takes it in
+		if !hr.hot.HoldsHot(strings.TrimPrefix(target, "/")) {
+			t.Errorf("GET %s did not take the file in", target)
+		}
+		hr.same(t, "GET", target)
+		hr.same(t, "HEAD", target)
+		hr.same(t, "GET", target+"/")
+		hr.same(t, "GET", target, "Range", "bytes=1-2")
+		etag := serve(t, hr.general, "GET", target).Header.Get("ETag")
+		hr.same(t, "GET", target, "If-None-Match", etag)
+		hr.same(t, "GET", target, "If-Match", `"other"`)
+	}
+}
+
+// TestHotFilePrecompressed: a held file still gives way to its
+// precompressed sibling when the client accepts the sibling's coding.
+func TestHotFilePrecompressed(t *testing.T) {
+	js := strings.Repeat("console.log('hello');\n", 100)
+	hr := newHotRoot(t, map[string]string{"app.js": js, "tiny.js": "x()"}, &fileserve.Options{Precompressed: true})
+	gz := []byte("the bytes of app.js.gz") // sent as they are
+	must(t, os.WriteFile(hr.path("app.js.gz"), gz, 0o644))
+	later := time.Now().Add(time.Minute)
+	must(t, os.Chtimes(hr.path("app.js.gz"), later, later))
+	for _, target := range []string{"/app.js", "/tiny.js"} {
+		hr.same(t, "GET", target)
+		if !hr.hot.HoldsHot(strings.TrimPrefix(target, "/")) {
+			t.Fatalf("GET %s did not take the file in", target)
+		}
+		hr.same(t, "GET", target, "Accept-Encoding", "gzip")
+	}
+	resp := serve(t, hr.hot, "GET", "/app.js", "Accept-Encoding", "gzip")
+	if got := resp.Header.Get("Content-Encoding"); got != "gzip" || body(t, resp) != string(gz) {
+		t.Errorf("GET /app.js with Accept-Encoding: gzip: Content-Encoding %q, want the .gz sibling", got)
+	}
+}
+
+// TestHotFileUnsettled: with the real clock, a file written a moment ago
+// is not taken in, since a second write within the same clock tick would
+// leave it the same ctime, size and mtime.
+func TestHotFileUnsettled(t *testing.T) {
+	root, _ := tempRoot(t, map[string]string{"a.txt": "hello\n"})
+	h := fileserve.NewRoot(root, nil)
+	if !hasDirect(h) {
+		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so there is no hot cache")
+	}
+	if got := body(t, serve(t, h, "GET", "/a.txt")); got != "hello\n" {
+		t.Fatalf("GET /a.txt = %q", got)
+	}
+	if h.HoldsHot("a.txt") {
+		t.Error("a file written a moment ago was taken in")
+	}
+}
+
+// TestHotFileBounded: the cache holds at most MaxHotBytes of content,
+// however many small files are asked for.
+func TestHotFileBounded(t *testing.T) {
+	files := map[string]string{}
+	big := strings.Repeat("x", 16<<10)
+	n := fileserve.MaxHotBytes/len(big) + 20
+	for i := range n {
+		files[fmt.Sprintf("f%03d.txt", i)] = big
+	}
+	hr := newHotRoot(t, files, nil)
+	for i := range n {
+		serve(t, hr.hot, "GET", fmt.Sprintf("/f%03d.txt", i))
+	}
+	if got := hr.hot.HotBytes(); got > fileserve.MaxHotBytes || got < fileserve.MaxHotBytes/2 {
+		t.Errorf("after %d files of 16 KiB the cache holds %d bytes, want at most %d and near it", n, got, fileserve.MaxHotBytes)
+	}
+}
+
+// must fails the test on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkServeHot is BenchmarkServe's small file once it is held, at
+// the root and three folders down (one fstatat more per folder).
+func BenchmarkServeHot(b *testing.B) {
+	small := strings.Repeat("x", 1024)
+	root, _ := tempRoot(b, map[string]string{"small.txt": small, "a/b/c/small.txt": small})
+	h := fileserve.NewRoot(root, nil)
+	if !hasDirect(h) {
+		b.Skip("skipping: no openat2, no hot cache")
+	}
+	h.SettleAll()
+	for _, target := range []string{"/small.txt", "/a/b/c/small.txt"} {
+		b.Run(fmt.Sprintf("depth=%d", strings.Count(target, "/")-1), func(b *testing.B) {
+			r := httptest.NewRequest(http.MethodGet, target, nil)
+			w := &statusWriter{header: http.Header{}}
+			h.ServeHTTP(w, r) // takes it in
+			if !h.HoldsHot(strings.TrimPrefix(target, "/")) {
+				b.Fatalf("GET %s did not take the file in", target)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w.reset()
+				h.ServeHTTP(w, r)
+				if w.code != http.StatusOK {
+					b.Fatalf("status %d, want 200", w.code)
+				}
+			}
+		})
+	}
+}
