@@ -19,7 +19,12 @@ func (h *Handler) translatePath(urlPath string) (name string, ok bool) {
 	if strings.IndexByte(urlPath, 0) >= 0 {
 		return "", false
 	}
-	name = strings.TrimPrefix(path.Clean("/"+urlPath), "/")
+	if !strings.HasPrefix(urlPath, "/") {
+		urlPath = "/" + urlPath
+	}
+	// Clean allocates only when it changes something: a path that is
+	// already clean, as most are, costs no copy.
+	name = strings.TrimPrefix(path.Clean(urlPath), "/")
 	if name == "" {
 		name = "."
 	}
