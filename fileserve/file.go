@@ -113,17 +113,36 @@ func putBodyBuf(buf *[maxInMemory]byte) { bodyBufs.Put(buf) }
 
 // wantsWhole reports whether r asks for the whole file with no Range and
 // no precondition, so that the answer is 200 with every byte and
-// http.ServeContent would have nothing to decide; whether hdr leaves the
-// Content-Length to the file (a wrapper that set Content-Encoding changes
-// the bytes); and whether no precompressed sibling may be wanted instead
-// (only of a file that mayHaveSibling: of a type that compresses, and
-// large enough to be looked for).
+// http.ServeContent would have nothing to decide, and whether the
+// answer may be the file's own bytes (identityAllowed).
 func (h *Handler) wantsWhole(r *http.Request, hdr http.Header, mayHaveSibling bool) bool {
-	for _, k := range [...]string{"Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
-		if v := r.Header[k]; len(v) > 0 && v[0] != "" {
-			return false
+	return !hasAny(r.Header, "If-None-Match", "If-Modified-Since") && asksWhole(r) &&
+		h.identityAllowed(r, hdr, mayHaveSibling)
+}
+
+// asksWhole reports whether r has no Range and none of the preconditions
+// evaluated before If-None-Match (If-Match, If-Unmodified-Since).
+func asksWhole(r *http.Request) bool {
+	return !hasAny(r.Header, "Range", "If-Match", "If-Unmodified-Since")
+}
+
+// hasAny reports whether hdr holds a non-empty value of one of keys
+// (canonical names), as http.ServeContent reads them: the first value.
+func hasAny(hdr http.Header, keys ...string) bool {
+	for _, k := range keys {
+		if v := hdr[k]; len(v) > 0 && v[0] != "" {
+			return true
 		}
 	}
+	return false
+}
+
+// identityAllowed reports whether hdr leaves the Content-Length to the
+// file (a wrapper that set Content-Encoding changes the bytes), and
+// whether no precompressed sibling may be wanted instead of the file
+// (only of a file that mayHaveSibling: of a type that compresses, and
+// large enough to be looked for).
+func (h *Handler) identityAllowed(r *http.Request, hdr http.Header, mayHaveSibling bool) bool {
 	if mayHaveSibling && h.precompressed && len(r.Header["Accept-Encoding"]) > 0 {
 		return false
 	}

@@ -167,8 +167,9 @@ func newHotFile(id fileID, ctype string, body []byte) *hotFile {
 }
 
 // serveHot answers r from the hot entry of name, if it has one that is
-// still the file st describes (name's fstatat, which failed with err)
-// and r is a request that sendWhole would answer. It reports whether it
+// still the file st describes (name's fstatat, which failed with err),
+// when r asks for the whole file: 200, or 304 when its If-None-Match
+// names the file (a browser's revalidation). It reports whether it
 // answered; an entry found out of date is forgotten.
 func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, st *unix.Stat_t, err error) bool {
 	f := h.hot.get(name)
@@ -180,9 +181,26 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 		return false
 	}
 	hdr := w.Header()
-	if !h.wantsWhole(r, hdr, f.mayHaveSibling) || strings.HasSuffix(r.URL.Path, "/") {
+	if strings.HasSuffix(r.URL.Path, "/") || !asksWhole(r) || !h.identityAllowed(r, hdr, f.mayHaveSibling) {
 		return false
 	}
+	inm := r.Header["If-None-Match"]
+	switch {
+	case len(inm) > 0 && inm[0] != "":
+		if noneMatch(inm[0], f.etag[0]) {
+			f.sendNotModified(w, h.precompressed)
+			return true
+		}
+	case hasAny(r.Header, "If-Modified-Since"):
+		return false
+	}
+	f.send(w, r, h.precompressed)
+	return true
+}
+
+// send answers 200 with the whole file, as sendWhole does.
+func (f *hotFile) send(w http.ResponseWriter, r *http.Request, precompressed bool) {
+	hdr := w.Header()
 	hdr["Content-Type"] = f.contentType
 	hdr["Etag"] = f.etag
 	hdr["X-Content-Type-Options"] = nosniff
@@ -191,14 +209,26 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	hdr["Accept-Ranges"] = acceptRanges
 	hdr["Content-Length"] = f.contentLength
-	if h.precompressed && f.compressible {
+	if precompressed && f.compressible {
 		coding.AddVary(hdr)
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(f.body) //nolint:errcheck // a failed write means the client left
 	}
-	return true
+}
+
+// sendNotModified answers 304 to a request whose If-None-Match names the
+// file, with the headers http.ServeContent's 304 keeps: the validator,
+// and neither the type nor the length of a body it does not send.
+func (f *hotFile) sendNotModified(w http.ResponseWriter, precompressed bool) {
+	hdr := w.Header()
+	hdr["Etag"] = f.etag
+	hdr["X-Content-Type-Options"] = nosniff
+	if precompressed && f.compressible {
+		coding.AddVary(hdr)
+	}
+	w.WriteHeader(http.StatusNotModified)
 }
 
 // The header values every hot answer shares, as hotFile's are.

@@ -162,8 +162,15 @@ func TestHotFileAnswers(t *testing.T) {
 		hr.same(t, "GET", target+"/")
 		hr.same(t, "GET", target, "Range", "bytes=1-2")
 		etag := serve(t, hr.general, "GET", target).Header.Get("ETag")
-		hr.same(t, "GET", target, "If-None-Match", etag)
+		lastModified := serve(t, hr.general, "GET", target).Header.Get("Last-Modified")
+		for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*", `"other"`} {
+			hr.same(t, "GET", target, "If-None-Match", inm)
+			hr.same(t, "HEAD", target, "If-None-Match", inm)
+			hr.same(t, "GET", target, "If-None-Match", inm, "If-Modified-Since", lastModified)
+		}
+		hr.same(t, "GET", target, "If-Modified-Since", lastModified)
 		hr.same(t, "GET", target, "If-Match", `"other"`)
+		hr.same(t, "GET", target, "If-Match", etag, "If-None-Match", etag)
 	}
 }
 
@@ -182,6 +189,9 @@ func TestHotFilePrecompressed(t *testing.T) {
 			t.Fatalf("GET %s did not take the file in", target)
 		}
 		hr.same(t, "GET", target, "Accept-Encoding", "gzip")
+		etag := serve(t, hr.general, "GET", target).Header.Get("ETag")
+		hr.same(t, "GET", target, "If-None-Match", etag)
+		hr.same(t, "GET", target, "If-None-Match", etag, "Accept-Encoding", "gzip")
 	}
 	resp := serve(t, hr.hot, "GET", "/app.js", "Accept-Encoding", "gzip")
 	if got := resp.Header.Get("Content-Encoding"); got != "gzip" || body(t, resp) != string(gz) {
