@@ -34,6 +34,11 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 // serveIndex serves the index file p, if it is one: a regular file, not
 // hidden behind a symbolic link. It reports whether it answered.
 func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request, p string) bool {
+	if h.direct != nil {
+		if answered, absent := h.serveDirectIndex(w, r, p); answered || absent {
+			return answered
+		}
+	}
 	if info, err := fs.Stat(h.fsys, p); err != nil || !info.Mode().IsRegular() {
 		return false
 	}

@@ -15,36 +15,52 @@ import (
 )
 
 // serveDirect answers for name through h.direct when it can: a regular
-// file reached without a symbolic link (stat, open, stat of what was
-// opened, read and close: five system calls where os.Root and the /proc
-// check take a dozen for a file three folders down; one, when the file
-// is hot), or a name that does not exist (one). It reports false, having
-// sent nothing, for anything else (a directory, a link or a path through
-// one, a special file, an error other than "not there"), which the
-// general path then answers.
+// file reached without a symbolic link (see sendDirect), or a name that
+// does not exist (one fstatat). It reports false, having sent nothing,
+// for anything else (a directory, a link or a path through one, a special
+// file, an error other than "not there"), which the general path then
+// answers.
 func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request, name string) bool {
-	var raw unix.Stat_t
-	err := h.direct.fstatat(name, &raw)
-	if h.serveHot(w, r, name, &raw, err) {
-		return true
-	}
-	st := statOf(&raw)
-	switch {
-	case missing(err):
+	// A file asked for as a folder is left to the general path's 404.
+	answered, err := h.sendDirect(w, r, name, !strings.HasSuffix(r.URL.Path, "/"))
+	if !answered && missing(err) {
 		h.notFound(w, r, err)
 		return true
-	case err != nil || !st.mode.IsRegular() || strings.HasSuffix(r.URL.Path, "/"):
-		return false
+	}
+	return answered
+}
+
+// serveDirectIndex is serveIndex's direct path: it sends the index file
+// p as sendDirect does. It reports whether it answered, and whether p
+// surely is no index because it does not exist.
+func (h *Handler) serveDirectIndex(w http.ResponseWriter, r *http.Request, p string) (answered, absent bool) {
+	answered, err := h.sendDirect(w, r, p, true)
+	return answered, !answered && missing(err)
+}
+
+// sendDirect sends name when it is a regular file reached without a
+// symbolic link and asFile (the URL may name a file): from the hot cache
+// (one fstatat, one more per folder on the way), or opened with openat2
+// (fstatat, openat2, fstat, pread and close, where os.Root and the /proc
+// check take a dozen system calls for a file three folders down). It
+// reports whether it answered; when it did not, err is the fstatat's.
+func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string, asFile bool) (answered bool, err error) {
+	var raw unix.Stat_t
+	err = h.direct.fstatat(name, &raw)
+	if asFile && h.serveHot(w, r, name, &raw, err) {
+		return true, nil
+	}
+	if st := statOf(&raw); err != nil || !st.mode.IsRegular() || !asFile {
+		return false, err
 	}
 	opened := h.hot.clock()
 	fd, st, err := h.direct.open(name)
 	if err != nil {
-		return false // a link on the way (ELOOP), or an error to report as usual
+		return false, nil // a link on the way (ELOOP), or an error to report as usual
 	}
-	if !st.mode.IsRegular() { // replaced since the lstat
+	if !st.mode.IsRegular() { // replaced since the fstatat
 		unix.Close(fd)
-		h.fail(w, r, statusError(http.StatusNotFound))
-		return true
+		return false, nil
 	}
 	info := st.info(name)
 	if st.size <= maxInMemory && h.wantsWhole(r, w.Header(), true) {
@@ -57,14 +73,14 @@ func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request, name strin
 			ctype := contentTypeOf(name, body)
 			h.hot.put(name, st.id, opened, ctype, body)
 			h.sendWhole(w, r, ctype, info, body)
-			return true
+			return true, nil
 		}
 		// It shrank, or failed: the general sending notices and logs.
 	}
 	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
 	h.sendFile(w, r, name, f, info)
-	return true
+	return true, nil
 }
 
 // directRoot opens the files of an os.Root with one system call each,

@@ -38,3 +38,37 @@ func TestServeDirectTaken(t *testing.T) {
 		}
 	}
 }
+
+// TestServeDirectIndexTaken: an index file is sent through openat2 when
+// it is a plain file, reported absent when it is missing, and left to the
+// general path when it is a link (which may be allowed, or hidden).
+func TestServeDirectIndexTaken(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"plain", "none", "linked"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "plain", "index.html"), []byte("<p>hi</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../plain/index.html", filepath.Join(dir, "linked", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	h := NewRoot(root, nil)
+	if h.direct == nil {
+		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so every name takes the general path")
+	}
+	for name, want := range map[string][2]bool{"plain": {true, false}, "none": {false, true}, "linked": {false, false}} {
+		w := httptest.NewRecorder()
+		answered, absent := h.serveDirectIndex(w, httptest.NewRequest("GET", "/"+name+"/", nil), name+"/index.html")
+		if got := [2]bool{answered, absent}; got != want {
+			t.Errorf("serveDirectIndex(%s/index.html) = %v, want %v", name, got, want)
+		}
+	}
+}

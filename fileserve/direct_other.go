@@ -22,3 +22,8 @@ func newDirectRoot(*os.Root) *directRoot { return nil }
 
 // serveDirect leaves every request to the general path.
 func (h *Handler) serveDirect(http.ResponseWriter, *http.Request, string) bool { return false }
+
+// serveDirectIndex leaves every index file to the general path.
+func (h *Handler) serveDirectIndex(http.ResponseWriter, *http.Request, string) (answered, absent bool) {
+	return false, false
+}

@@ -181,7 +181,7 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 		return false
 	}
 	hdr := w.Header()
-	if strings.HasSuffix(r.URL.Path, "/") || !asksWhole(r) || !h.identityAllowed(r, hdr, f.mayHaveSibling) {
+	if !asksWhole(r) || !h.identityAllowed(r, hdr, f.mayHaveSibling) {
 		return false
 	}
 	inm := r.Header["If-None-Match"]

@@ -70,6 +70,21 @@ func TestHotFileNeverStale(t *testing.T) {
 		change func(t *testing.T, hr *hotRoot)
 		same   bool // the general path may still answer as before
 	}{
+		{"index rewritten", "/site/", func(t *testing.T, hr *hotRoot) {
+			must(t, os.WriteFile(hr.path("site/index.html"), []byte("<p>two</p>"), 0o644))
+		}, false},
+		{"index deleted", "/site/", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("site/index.html")))
+		}, false},
+		{"index turned into a link to a dotfile", "/site/", func(t *testing.T, hr *hotRoot) {
+			must(t, os.Remove(hr.path("site/index.html")))
+			symlink(t, hr.dir, "../.env", "site/index.html")
+		}, false},
+		{"index folder swapped for a link out of the root", "/site/", func(t *testing.T, hr *hotRoot) {
+			out := filepath.Join(filepath.Dir(hr.dir), "site")
+			must(t, os.Rename(hr.path("site"), out))
+			symlink(t, hr.dir, out, "site")
+		}, false},
 		{"rewritten in place, same size and mtime", "/a.txt", func(t *testing.T, hr *hotRoot) {
 			p := hr.path("a.txt")
 			info, err := os.Stat(p)
@@ -125,8 +140,12 @@ func TestHotFileNeverStale(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			hr := newHotRoot(t, map[string]string{
 				"a.txt": "hello\n", ".env": "SECRET=1\n", "sub/b.txt": "bbbbb\n", "deep/er/c.txt": "ccc\n",
+				"site/index.html": "<p>one</p>", "site/x.txt": "x",
 			}, nil)
 			name := strings.TrimPrefix(tc.target, "/")
+			if strings.HasSuffix(name, "/") {
+				name += "index.html"
+			}
 			before := hr.same(t, "GET", tc.target)
 			if !hr.hot.HoldsHot(name) {
 				t.Fatalf("GET %s did not take the file in: this test would prove nothing", tc.target)
@@ -150,16 +169,21 @@ func TestHotFileNeverStale(t *testing.T) {
 func TestHotFileAnswers(t *testing.T) {
 	hr := newHotRoot(t, map[string]string{
 		"a.txt": "hello\n", "page.html": "<!doctype html><p>hi</p>", "noext": "%PDF-1.4 sniffed",
-		"deep/er/x.css": "body{}", "empty.txt": "",
+		"deep/er/x.css": "body{}", "empty.txt": "", "deep/index.html": "<p>deep</p>", "index.html": "<p>top</p>",
 	}, &fileserve.Options{CacheControl: "no-cache"})
-	for _, target := range []string{"/a.txt", "/page.html", "/noext", "/deep/er/x.css", "/empty.txt"} {
+	for _, target := range []string{"/a.txt", "/page.html", "/noext", "/deep/er/x.css", "/empty.txt", "/deep/", "/"} {
 		hr.same(t, "GET", target) // takes it in
-		if !hr.hot.HoldsHot(strings.TrimPrefix(target, "/")) {
-			t.Errorf("GET %s did not take the file in", target)
+		name := strings.TrimPrefix(target, "/")
+		if strings.HasSuffix(target, "/") {
+			name += "index.html"
+		} else {
+			hr.same(t, "GET", target+"/")
+		}
+		if !hr.hot.HoldsHot(name) {
+			t.Errorf("GET %s did not take %s in", target, name)
 		}
 		hr.same(t, "GET", target)
 		hr.same(t, "HEAD", target)
-		hr.same(t, "GET", target+"/")
 		hr.same(t, "GET", target, "Range", "bytes=1-2")
 		etag := serve(t, hr.general, "GET", target).Header.Get("ETag")
 		lastModified := serve(t, hr.general, "GET", target).Header.Get("Last-Modified")
