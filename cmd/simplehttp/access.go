@@ -81,10 +81,11 @@ func (a *access) loadUsers() error {
 		return fmt.Errorf("cannot read --auth-file %q: %v", a.authFile, fileError(err))
 	}
 	defer f.Close()
+	before := a.users.Len()
 	if err := a.users.ReadFile(f, a.authFile); err != nil {
 		return err
 	}
-	if a.users.Len() == 0 {
+	if a.users.Len() == before { // a typo'd path to an empty file, even beside --auth
 		return fmt.Errorf("--auth-file %q holds no user", a.authFile)
 	}
 	return nil

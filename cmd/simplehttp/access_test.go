@@ -101,7 +101,8 @@ func TestBinaryAuthUploadOnly(t *testing.T) {
 	}
 }
 
-// TestBinaryAuthFileErrors: a bad --auth-file is one line and exit 1.
+// TestBinaryAuthFileErrors: a bad --auth-file is one line and exit 1,
+// alone or beside --auth.
 func TestBinaryAuthFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "users")
@@ -117,9 +118,12 @@ func TestBinaryAuthFileErrors(t *testing.T) {
 		empty:                         `simplehttp: --auth-file "` + empty + `" holds no user`,
 		filepath.Join(dir, "missing"): `simplehttp: cannot read --auth-file "` + filepath.Join(dir, "missing") + `": no such file`,
 	} {
-		code, stdout, stderr := runArgs(t, "-d", dir, "--auth-file", file, "0")
-		if code != exitFailure || stderr != want+"\n" || stdout != "" || strings.Contains(stderr, "plain-password") {
-			t.Errorf("%s: exit %d, stderr %q, want %d and %q", file, code, stderr, exitFailure, want)
+		for _, more := range [][]string{nil, {"--auth", "bob:pw"}} {
+			args := append([]string{"-d", dir, "--auth-file", file, "0"}, more...)
+			code, stdout, stderr := runArgs(t, args...)
+			if code != exitFailure || stderr != want+"\n" || stdout != "" || strings.Contains(stderr, "plain-password") {
+				t.Errorf("%v: exit %d, stderr %q, want %d and %q", args, code, stderr, exitFailure, want)
+			}
 		}
 	}
 }
