@@ -22,15 +22,7 @@ func TestServeDirectTaken(t *testing.T) {
 	if err := os.Symlink("a.txt", filepath.Join(dir, "link.txt")); err != nil {
 		t.Fatal(err)
 	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	h := NewRoot(root, nil)
-	if h.direct == nil {
-		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so every name takes the general path")
-	}
+	h := directHandler(t, dir)
 	for name, want := range map[string]bool{"a.txt": true, "missing.txt": true, "link.txt": false, "sub": false} {
 		w := httptest.NewRecorder()
 		if got := h.serveDirect(w, httptest.NewRequest("GET", "/"+name, nil), name); got != want {
@@ -55,15 +47,7 @@ func TestServeDirectIndexTaken(t *testing.T) {
 	if err := os.Symlink("../plain/index.html", filepath.Join(dir, "linked", "index.html")); err != nil {
 		t.Fatal(err)
 	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	h := NewRoot(root, nil)
-	if h.direct == nil {
-		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so every name takes the general path")
-	}
+	h := directHandler(t, dir)
 	for name, want := range map[string][2]bool{"plain": {true, false}, "none": {false, true}, "linked": {false, false}} {
 		w := httptest.NewRecorder()
 		answered, absent := h.serveDirectIndex(w, httptest.NewRequest("GET", "/"+name+"/", nil), name+"/index.html")
@@ -71,4 +55,21 @@ func TestServeDirectIndexTaken(t *testing.T) {
 			t.Errorf("serveDirectIndex(%s/index.html) = %v, want %v", name, got, want)
 		}
 	}
+}
+
+// directHandler serves dir with NewRoot, skipping the test where the
+// kernel has no openat2 (Linux before 5.6): every name would then take
+// the general path.
+func directHandler(t *testing.T, dir string) *Handler {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	h := NewRoot(root, nil)
+	if h.direct == nil {
+		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so every name takes the general path")
+	}
+	return h
 }

@@ -1,7 +1,6 @@
 package fileserve_test
 
 import (
-	"reflect"
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
@@ -29,14 +28,7 @@ func TestDirectSameAnswers(t *testing.T) {
 	general := fileserve.New(root.FS(), &fileserve.Options{CacheControl: "no-cache"})
 	for _, method := range []string{"GET", "HEAD"} {
 		for _, target := range []string{"/a.txt", "/page.html", "/noext", "/deep/er/x.css", "/empty.txt", "/link.txt", "/missing", "/a.txt/x", "/idx/", "/lidx/", "/hidx/", "/deep/"} {
-			want, got := serve(t, general, method, target), serve(t, direct, method, target)
-			wantBody, gotBody := body(t, want), body(t, got)
-			want.Header.Del("Date")
-			got.Header.Del("Date")
-			if got.StatusCode != want.StatusCode || !reflect.DeepEqual(got.Header, want.Header) || gotBody != wantBody {
-				t.Errorf("%s %s:\n got %d %v %q\nwant %d %v %q", method, target,
-					got.StatusCode, got.Header, gotBody, want.StatusCode, want.Header, wantBody)
-			}
+			sameAnswers(t, general, direct, method, target)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +71,22 @@ func serve(t *testing.T, h http.Handler, method, target string, header ...string
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Result()
+}
+
+// sameAnswers asks the Handlers want and got for target and fails unless
+// the answers are equal in status, headers (but Date) and body. It
+// returns the body.
+func sameAnswers(t *testing.T, want, got http.Handler, method, target string, header ...string) string {
+	t.Helper()
+	wantResp, gotResp := serve(t, want, method, target, header...), serve(t, got, method, target, header...)
+	wantBody, gotBody := body(t, wantResp), body(t, gotResp)
+	wantResp.Header.Del("Date")
+	gotResp.Header.Del("Date")
+	if gotResp.StatusCode != wantResp.StatusCode || !reflect.DeepEqual(gotResp.Header, wantResp.Header) || gotBody != wantBody {
+		t.Errorf("%s %s %q:\n got %d %v %q\nwant %d %v %q", method, target, header,
+			gotResp.StatusCode, gotResp.Header, gotBody, wantResp.StatusCode, wantResp.Header, wantBody)
+	}
+	return gotBody
 }
 
 // body reads and closes resp's body.

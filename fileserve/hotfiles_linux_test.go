@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -40,18 +39,10 @@ func newHotRoot(t *testing.T, files map[string]string, opt *fileserve.Options) *
 func hasDirect(h *fileserve.Handler) bool { return fileserve.HasDirect(h) }
 
 // same asks both Handlers for target and fails unless the answers are
-// equal in status, headers and body. It returns the body.
+// equal (sameAnswers). It returns the body.
 func (hr *hotRoot) same(t *testing.T, method, target string, header ...string) string {
 	t.Helper()
-	want, got := serve(t, hr.general, method, target, header...), serve(t, hr.hot, method, target, header...)
-	wantBody, gotBody := body(t, want), body(t, got)
-	want.Header.Del("Date")
-	got.Header.Del("Date")
-	if got.StatusCode != want.StatusCode || !reflect.DeepEqual(got.Header, want.Header) || gotBody != wantBody {
-		t.Errorf("%s %s:\n got %d %v %q\nwant %d %v %q", method, target,
-			got.StatusCode, got.Header, gotBody, want.StatusCode, want.Header, wantBody)
-	}
-	return gotBody
+	return sameAnswers(t, hr.general, hr.hot, method, target, header...)
 }
 
 // path is the file name under the served folder.
