@@ -49,7 +49,7 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 	if h.notFoundPage == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
 	}
-	if info, err := fs.Stat(h.fsys, h.notFoundPage); err != nil || !info.Mode().IsRegular() {
+	if !h.notFoundPageIsFile() {
 		return false
 	}
 	f, info, err := h.openFile(h.notFoundPage)
@@ -75,4 +75,14 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 		io.CopyN(w, content, info.Size()) //nolint:errcheck // a failed write means the client left
 	}
 	return true
+}
+
+// notFoundPageIsFile reports whether Options.NotFoundPage names a regular
+// file (through links that stay inside the root), asked anew every time.
+func (h *Handler) notFoundPageIsFile() bool {
+	if regular, known := h.lookNotFoundPage(); known {
+		return regular
+	}
+	info, err := fs.Stat(h.fsys, h.notFoundPage)
+	return err == nil && info.Mode().IsRegular()
 }
