@@ -71,7 +71,11 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, code int) {
 // (validators, caching, encoding) before an error answer.
 func dropSuccessHeaders(w http.ResponseWriter) {
 	hdr := w.Header()
-	for _, k := range []string{"Cache-Control", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified"} {
-		hdr.Del(k)
+	for _, k := range successHeaders {
+		delete(hdr, k) // as hdr.Del, less canonicalising a canonical key
 	}
 }
+
+// successHeaders are the headers, in canonical form, that only a
+// successful answer carries.
+var successHeaders = [...]string{"Cache-Control", "Content-Encoding", "Content-Disposition", "Etag", "Last-Modified"}
