@@ -14,10 +14,11 @@ import (
 
 // setCacheControl gives a file, listing or redirect answer the
 // configured Cache-Control. Error pages drop it again (writeErrorPage),
-// and the listing's assets carry their own.
+// and the listing's assets carry their own. The value is made once and
+// shared by every answer (see htmlTypeValue).
 func (h *Handler) setCacheControl(w http.ResponseWriter) {
-	if h.cacheControl != "" {
-		w.Header().Set("Cache-Control", h.cacheControl)
+	if h.cacheControl != nil {
+		w.Header()["Cache-Control"] = h.cacheControl
 	}
 }
 
