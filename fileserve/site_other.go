@@ -2,6 +2,10 @@
 
 package fileserve
 
-// lookNotFoundPage leaves the question of Options.NotFoundPage to fsys:
+import "net/http"
+
+// sendNotFoundPageDirect leaves Options.NotFoundPage to the general path:
 // there is no direct root here.
-func (h *Handler) lookNotFoundPage() (regular, known bool) { return false, false }
+func (h *Handler) sendNotFoundPageDirect(http.ResponseWriter, *http.Request) (answered, known bool) {
+	return false, false
+}

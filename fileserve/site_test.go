@@ -126,6 +126,15 @@ func TestNotFoundPage(t *testing.T) {
 	if got := body(t, resp); resp.StatusCode != 404 || strings.Contains(got, "TOP-SECRET") {
 		t.Errorf("404.html linked out of the root: %d %q", resp.StatusCode, got)
 	}
+
+	// A hidden page is not sent either, but with Dotfiles.
+	hidden, _ := tempRoot(t, map[string]string{".lost.html": "HIDDEN"})
+	for dotfiles, want := range map[bool]bool{false: false, true: true} {
+		resp := serve(t, fileserve.NewRoot(hidden, &fileserve.Options{NotFoundPage: ".lost.html", Dotfiles: dotfiles}), "GET", "/missing")
+		if got := body(t, resp); resp.StatusCode != 404 || (got == "HIDDEN") != want {
+			t.Errorf("hidden 404 page, Dotfiles %v: %d %q", dotfiles, resp.StatusCode, got)
+		}
+	}
 }
 
 // TestNotFoundPageChanges: the 404 page is looked for on every 404, so
