@@ -19,10 +19,10 @@ const errPathEscapes = "path escapes from parent"
 // statusFor maps an error to the status the client gets. It never looks at
 // more than the error's kind: the client must not learn a filesystem path.
 func statusFor(err error) int {
-	var se statusError
-	switch {
-	case errors.As(err, &se):
+	if se, ok := errors.AsType[statusError](err); ok {
 		return int(se)
+	}
+	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrInvalid),
 		errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ELOOP),
 		errors.Is(err, syscall.ENAMETOOLONG), escapesRoot(err):
@@ -38,8 +38,8 @@ func statusFor(err error) int {
 // escapesRoot reports whether err is os.Root's refusal of a path that leads
 // outside it: to the client that is a file that does not exist.
 func escapesRoot(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) && pe.Err.Error() == errPathEscapes
+	pe, ok := errors.AsType[*fs.PathError](err)
+	return ok && pe.Err.Error() == errPathEscapes
 }
 
 // fail answers with the error page for err. The cause of a 5xx is logged;
@@ -71,7 +71,11 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, code int) {
 // (validators, caching, encoding) before an error answer.
 func dropSuccessHeaders(w http.ResponseWriter) {
 	hdr := w.Header()
-	for _, k := range []string{"Cache-Control", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified"} {
-		hdr.Del(k)
+	for _, k := range successHeaders {
+		delete(hdr, k) // as hdr.Del, less canonicalising a canonical key
 	}
 }
+
+// successHeaders are the headers, in canonical form, that only a
+// successful answer carries.
+var successHeaders = [...]string{"Cache-Control", "Content-Encoding", "Content-Disposition", "Etag", "Last-Modified"}

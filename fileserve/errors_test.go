@@ -43,6 +43,16 @@ func TestStatusFor(t *testing.T) {
 	}
 }
 
+// TestStatusForAllocs: mapping an error to its status allocates nothing,
+// as every 404 asks it.
+func TestStatusForAllocs(t *testing.T) {
+	for _, err := range []error{syscall.ENOENT, &fs.PathError{Op: "stat", Path: "x", Err: syscall.ENOENT}, fileserve.StatusError(404)} {
+		if n := testing.AllocsPerRun(100, func() { fileserve.StatusFor(err) }); n != 0 {
+			t.Errorf("statusFor(%v): %v allocations, want 0", err, n)
+		}
+	}
+}
+
 // TestRootEscapeErrorText pins the text of os.Root's unexported error for
 // a symbolic link out of the root, which statusFor recognises: if a Go
 // release changes it, such links would become 500s.

@@ -7,6 +7,9 @@ var (
 	IsHidden       = isHidden
 )
 
+// StatusError is an error that is its own HTTP status.
+type StatusError = statusError
+
 // MaxRanges is the most byte ranges one request may ask for.
 const MaxRanges = maxRanges
 

@@ -23,15 +23,28 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // its page never changes.
 var statusPages = renderStatusPages()
 
+// statusPage is the page of one status and its Content-Length, ready to
+// be put in a header map as it is.
+type statusPage struct {
+	body   []byte
+	length []string
+}
+
 // renderStatusPages renders the page of every known status.
-func renderStatusPages() map[int][]byte {
-	pages := make(map[int][]byte)
+func renderStatusPages() map[int]statusPage {
+	pages := make(map[int]statusPage)
 	for code := 100; code < 600; code++ {
 		if http.StatusText(code) != "" {
-			pages[code] = renderStatusPage(code)
+			pages[code] = newStatusPage(code)
 		}
 	}
 	return pages
+}
+
+// newStatusPage renders the page of code.
+func newStatusPage(code int) statusPage {
+	body := renderStatusPage(code)
+	return statusPage{body: body, length: []string{strconv.Itoa(len(body))}}
 }
 
 // renderStatusPage renders the short HTML page naming code.
@@ -53,9 +66,15 @@ func renderStatusPage(code int) []byte {
 func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 	page, ok := statusPages[code]
 	if !ok {
-		page = renderStatusPage(code)
+		page = newStatusPage(code)
 	}
-	writeGenerated(w, r, code, "text/html; charset=utf-8", page)
+	hdr := w.Header()
+	setGeneratedHeaders(hdr, htmlType)
+	hdr["Content-Length"] = page.length
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(page.body) //nolint:errcheck // a failed write means the client left
+	}
 }
 
 // writeGenerated sends a page simplehttp generated (a listing or an error
@@ -70,11 +89,30 @@ func writeGenerated(w http.ResponseWriter, r *http.Request, code int, contentTyp
 	}
 }
 
+// htmlType is the Content-Type of generated HTML pages.
+const htmlType = "text/html; charset=utf-8"
+
+// The values of the headers every generated page carries, made once:
+// assigning a ready []string is what http.Header.Set does, less its
+// allocation. They are shared by every answer, so nothing may change
+// their elements (nothing in net/http does; Add appends to a copy, as
+// len == cap).
+var (
+	htmlTypeValue   = []string{htmlType}
+	cspValue        = []string{contentSecurityPolicy}
+	nosniffValue    = []string{"nosniff"}
+	noReferrerValue = []string{"no-referrer"}
+)
+
 // setGeneratedHeaders sets the type and the security headers of a page
 // simplehttp generated.
 func setGeneratedHeaders(hdr http.Header, contentType string) {
-	hdr.Set("Content-Type", contentType)
-	hdr.Set("Content-Security-Policy", contentSecurityPolicy)
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	if contentType == htmlType {
+		hdr["Content-Type"] = htmlTypeValue
+	} else {
+		hdr["Content-Type"] = []string{contentType}
+	}
+	hdr["Content-Security-Policy"] = cspValue
+	hdr["X-Content-Type-Options"] = nosniffValue
+	hdr["Referrer-Policy"] = noReferrerValue
 }

@@ -14,10 +14,11 @@ import (
 
 // setCacheControl gives a file, listing or redirect answer the
 // configured Cache-Control. Error pages drop it again (writeErrorPage),
-// and the listing's assets carry their own.
+// and the listing's assets carry their own. The value is made once and
+// shared by every answer (see htmlTypeValue).
 func (h *Handler) setCacheControl(w http.ResponseWriter) {
-	if h.cacheControl != "" {
-		w.Header().Set("Cache-Control", h.cacheControl)
+	if h.cacheControl != nil {
+		w.Header()["Cache-Control"] = h.cacheControl
 	}
 }
 
@@ -44,10 +45,14 @@ func (h *Handler) serveSPA(w http.ResponseWriter, r *http.Request, err error) bo
 // sendNotFoundPage answers 404 with the site's own page (Options.
 // NotFoundPage, e.g. 404.html at the root) when there is one, opened as
 // any file is (hidden names, links out of the root and special files are
-// never sent). It reports whether it answered.
+// never sent). It reports whether it answered. It looks anew every time:
+// on Linux with one fstatat when there is no page (sendNotFoundPageDirect).
 func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool {
 	if h.notFoundPage == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
+	}
+	if answered, known := h.sendNotFoundPageDirect(w, r); known {
+		return answered
 	}
 	if info, err := fs.Stat(h.fsys, h.notFoundPage); err != nil || !info.Mode().IsRegular() {
 		return false
@@ -65,14 +70,33 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 	if err != nil {
 		return false
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", ctype)
-	hdr.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Set("X-Content-Type-Options", "nosniff")
+	setNotFoundPageHeaders(w.Header(), []string{ctype}, []string{strconv.FormatInt(info.Size(), 10)})
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {
 		io.CopyN(w, content, info.Size()) //nolint:errcheck // a failed write means the client left
 	}
 	return true
 }
+
+// writeNotFoundPage answers 404 with body, the whole of the site's own
+// page, of type ctype and length length (header values).
+func writeNotFoundPage(w http.ResponseWriter, r *http.Request, ctype, length []string, body []byte) {
+	setNotFoundPageHeaders(w.Header(), ctype, length)
+	w.WriteHeader(http.StatusNotFound)
+	if r.Method != http.MethodHead {
+		w.Write(body) //nolint:errcheck // a failed write means the client left
+	}
+}
+
+// setNotFoundPageHeaders sets the headers of the site's own 404 page: its
+// type and length, and no caching (the next request may find a page).
+func setNotFoundPageHeaders(hdr http.Header, ctype, length []string) {
+	hdr["Content-Type"] = ctype
+	hdr["Content-Length"] = length
+	hdr["Cache-Control"] = noStoreValue
+	hdr["X-Content-Type-Options"] = nosniffValue
+}
+
+// noStoreValue is the Cache-Control of the site's own 404 page, shared as
+// htmlTypeValue is.
+var noStoreValue = []string{"no-store"}

@@ -2,7 +2,11 @@ package fileserve_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
@@ -120,5 +124,108 @@ func TestNotFoundPage(t *testing.T) {
 	resp := serve(t, fileserve.NewRoot(out, &fileserve.Options{NotFoundPage: "404.html"}), "GET", "/missing")
 	if got := body(t, resp); resp.StatusCode != 404 || strings.Contains(got, "TOP-SECRET") {
 		t.Errorf("404.html linked out of the root: %d %q", resp.StatusCode, got)
+	}
+
+	// A hidden page is not sent either, but with Dotfiles.
+	hidden, _ := tempRoot(t, map[string]string{".lost.html": "HIDDEN"})
+	for dotfiles, want := range map[bool]bool{false: false, true: true} {
+		resp := serve(t, fileserve.NewRoot(hidden, &fileserve.Options{NotFoundPage: ".lost.html", Dotfiles: dotfiles}), "GET", "/missing")
+		if got := body(t, resp); resp.StatusCode != 404 || (got == "HIDDEN") != want {
+			t.Errorf("hidden 404 page, Dotfiles %v: %d %q", dotfiles, resp.StatusCode, got)
+		}
+	}
+}
+
+// TestNotFoundPageChanges: the 404 page is looked for on every 404, so
+// each change to it between two requests shows in the second: it
+// appears, changes, is replaced, goes away, becomes a link out of the
+// root, to a dotfile or to a page inside, a directory or a FIFO. Both
+// ways of looking (the direct root's lstat, and fsys alone) are tried.
+func TestNotFoundPageChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		new  func(*os.Root) *fileserve.Handler
+	}{
+		{"NewRoot", func(root *os.Root) *fileserve.Handler {
+			return fileserve.NewRoot(root, &fileserve.Options{NotFoundPage: "404.html"})
+		}},
+		{"New", func(root *os.Root) *fileserve.Handler {
+			return fileserve.New(root.FS(), &fileserve.Options{NotFoundPage: "404.html"})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, dir := tempRoot(t, map[string]string{
+				".lost.html":      "HIDDEN",
+				"pages/lost.html": "<p>inside</p>",
+			})
+			h := tc.new(root)
+			page := filepath.Join(dir, "404.html")
+			builtIn := func(step string) {
+				t.Helper()
+				resp := serve(t, h, "GET", "/missing")
+				if got := body(t, resp); resp.StatusCode != 404 || !strings.Contains(got, "<h1>404 Not Found</h1>") ||
+					resp.Header.Get("Content-Security-Policy") == "" {
+					t.Errorf("%s: %d %q %v, want the built-in 404 page", step, resp.StatusCode, got, resp.Header)
+				}
+			}
+			own := func(step, want string) {
+				t.Helper()
+				resp := serve(t, h, "GET", "/missing")
+				if got := body(t, resp); resp.StatusCode != 404 || got != want ||
+					resp.Header.Get("Content-Length") != strconv.Itoa(len(want)) {
+					t.Errorf("%s: %d %q %v, want 404 %q", step, resp.StatusCode, got, resp.Header, want)
+				}
+			}
+			remove := func() {
+				t.Helper()
+				if err := os.Remove(page); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write := func(name, data string) {
+				t.Helper()
+				if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			builtIn("no 404.html")
+			write(page, "<h1>one</h1>")
+			own("created", "<h1>one</h1>")
+			write(page, "<h1>two, longer</h1>")
+			own("rewritten", "<h1>two, longer</h1>")
+			write(page+".tmp", "<h1>3</h1>")
+			if err := os.Rename(page+".tmp", page); err != nil {
+				t.Fatal(err)
+			}
+			own("renamed over", "<h1>3</h1>")
+			remove()
+			builtIn("deleted")
+
+			symlink(t, dir, "../secret.txt", "404.html")
+			builtIn("link out of the root")
+			remove()
+			symlink(t, dir, ".lost.html", "404.html")
+			builtIn("link to a dotfile")
+			remove()
+			symlink(t, dir, "pages/lost.html", "404.html")
+			own("link inside the root", "<p>inside</p>")
+			remove()
+			symlink(t, dir, "no-such.html", "404.html")
+			builtIn("dangling link")
+			remove()
+
+			if err := os.Mkdir(page, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			builtIn("directory")
+			if err := os.Remove(page); err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Mkfifo(page, 0o644); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+			builtIn("FIFO") // answered at once: a FIFO is never opened
+		})
 	}
 }

@@ -1,0 +1,65 @@
+//go:build linux
+
+package fileserve
+
+import (
+	"net/http"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// sendNotFoundPageDirect answers with Options.NotFoundPage through the
+// direct root when that settles the matter (known), as sendDirect does a
+// file: one fstatat, which finds most folders without a 404.html, or
+// finds the page held in the hot cache and still the same file; else the
+// page opened with openat2 and read whole, then held. A symbolic link
+// (on the way or at the end), a page too large to hold in memory, or an
+// error other than "not there" leave the matter to the general path
+// (known is false), which follows links that stay inside the root.
+// Nothing is trusted without this request's fstatat, so a page that
+// appears, changes or goes away is seen by the very next request.
+func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request) (answered, known bool) {
+	name := h.notFoundPage
+	if h.direct == nil {
+		return false, false
+	}
+	var raw unix.Stat_t
+	switch err := h.direct.fstatat(name, &raw); {
+	case missing(err):
+		return false, true
+	case err != nil || raw.Mode&unix.S_IFMT == unix.S_IFLNK:
+		return false, false
+	case raw.Mode&unix.S_IFMT != unix.S_IFREG: // a folder, FIFO, device
+		return false, true
+	case !h.dotfiles && isHidden(name):
+		return false, true
+	}
+	if f := h.hot.get(name); f != nil {
+		if idOf(&raw) == f.id && h.direct.foldersPlain(name) {
+			writeNotFoundPage(w, r, f.contentType, f.contentLength, f.body)
+			return true, true
+		}
+		h.hot.drop(name, f)
+	}
+	opened := h.hot.clock()
+	fd, st, err := h.direct.open(name)
+	if err != nil {
+		return false, false // a link on the way (ELOOP), or an error
+	}
+	defer unix.Close(fd)
+	if !st.mode.IsRegular() || st.size > maxInMemory {
+		return false, false
+	}
+	buf := getBodyBuf()
+	defer putBodyBuf(buf)
+	n, err := readAt(fd, buf[:st.size])
+	if err != nil || n != int(st.size) {
+		return false, false // it shrank, or failed: the general path sees
+	}
+	body := buf[:n]
+	ctype := contentTypeOf(name, body)
+	h.hot.put(name, st.id, opened, ctype, body)
+	writeNotFoundPage(w, r, []string{ctype}, []string{strconv.Itoa(n)}, body)
+	return true, true
+}
