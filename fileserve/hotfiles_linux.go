@@ -203,11 +203,11 @@ func (f *hotFile) send(w http.ResponseWriter, r *http.Request, precompressed boo
 	hdr := w.Header()
 	hdr["Content-Type"] = f.contentType
 	hdr["Etag"] = f.etag
-	hdr["X-Content-Type-Options"] = nosniff
+	hdr["X-Content-Type-Options"] = nosniffValue
 	if f.lastModified != nil {
 		hdr["Last-Modified"] = f.lastModified
 	}
-	hdr["Accept-Ranges"] = acceptRanges
+	hdr["Accept-Ranges"] = acceptRangesValue
 	hdr["Content-Length"] = f.contentLength
 	if precompressed && f.compressible {
 		coding.AddVary(hdr)
@@ -224,18 +224,16 @@ func (f *hotFile) send(w http.ResponseWriter, r *http.Request, precompressed boo
 func (f *hotFile) sendNotModified(w http.ResponseWriter, precompressed bool) {
 	hdr := w.Header()
 	hdr["Etag"] = f.etag
-	hdr["X-Content-Type-Options"] = nosniff
+	hdr["X-Content-Type-Options"] = nosniffValue
 	if precompressed && f.compressible {
 		coding.AddVary(hdr)
 	}
 	w.WriteHeader(http.StatusNotModified)
 }
 
-// The header values every hot answer shares, as hotFile's are.
-var (
-	nosniff      = []string{"nosniff"}
-	acceptRanges = []string{"bytes"}
-)
+// acceptRangesValue is the Accept-Ranges of every hot answer, shared as
+// htmlTypeValue is.
+var acceptRangesValue = []string{"bytes"}
 
 // foldersPlain reports whether every folder on the way to name is still
 // a folder under the root, not a link (fstatat each, not following it).
