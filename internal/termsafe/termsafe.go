@@ -3,8 +3,7 @@
 package termsafe
 
 import (
-	"fmt"
-	"strings"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,22 +18,58 @@ func String(s string) string { return escape(s, true) }
 // header's value: the quote is left as it is.
 func Text(s string) string { return escape(s, false) }
 
+// AppendString appends String(s) to dst.
+func AppendString(dst []byte, s string) []byte {
+	if plain(s, true) {
+		return append(dst, s...)
+	}
+	return appendEscaped(dst, s, true)
+}
+
 // escape escapes s as String does; quotes tells whether '"' is escaped.
+// Text that needs nothing, as most does, is returned as it is.
 func escape(s string, quotes bool) string {
-	var b strings.Builder
+	if plain(s, quotes) {
+		return s
+	}
+	return string(appendEscaped(make([]byte, 0, len(s)+16), s, quotes))
+}
+
+// plain reports whether s is printable ASCII with nothing to escape.
+func plain(s string, quotes bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '\\' || (c == '"' && quotes) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendEscaped appends s to dst, escaped as escape says.
+func appendEscaped(dst []byte, s string, quotes bool) []byte {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
+			dst = appendHex(dst, `\x`, rune(s[i]), 2)
 		case r == '"' && quotes, r == '\\', r < 0x80 && !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
+			dst = appendHex(dst, `\x`, r, 2)
 		case !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\u{%04x}`, r)
+			dst = append(appendHex(dst, `\u{`, r, 4), '}')
 		default:
-			b.WriteString(s[i : i+size])
+			dst = append(dst, s[i:i+size]...)
 		}
 		i += size
 	}
-	return b.String()
+	return dst
+}
+
+// appendHex appends prefix and r in lower-case hexadecimal, zero-padded
+// to digits.
+func appendHex(dst []byte, prefix string, r rune, digits int) []byte {
+	dst = append(dst, prefix...)
+	for n := len(strconv.FormatInt(int64(r), 16)); n < digits; n++ {
+		dst = append(dst, '0')
+	}
+	return strconv.AppendInt(dst, int64(r), 16)
 }

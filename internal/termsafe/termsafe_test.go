@@ -1,6 +1,11 @@
 package termsafe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
 
 func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -31,5 +36,39 @@ func TestText(t *testing.T) {
 		if got := Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// FuzzString: whatever the input, String's output is valid UTF-8 of
+// printable runes with no quote, and AppendString appends the same; input
+// with nothing to escape comes back as it is.
+func FuzzString(f *testing.F) {
+	for _, s := range []string{"GET / HTTP/1.1", "a\nb", "\x1b[31m", "caf\u00e9", "\xff\xfe", "\u202e", `"\`, "\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := String(s)
+		if !utf8.ValidString(got) || strings.ContainsRune(got, '"') {
+			t.Fatalf("String(%q) = %q: invalid UTF-8 or a quote", s, got)
+		}
+		for _, r := range got {
+			if !unicode.IsPrint(r) {
+				t.Fatalf("String(%q) = %q holds %U", s, got, r)
+			}
+		}
+		if appended := string(AppendString([]byte("x"), s)); appended != "x"+got {
+			t.Fatalf("AppendString(%q) = %q, want %q", s, appended, "x"+got)
+		}
+		if plain(s, true) && got != s {
+			t.Fatalf("String(%q) = %q, want it unchanged", s, got)
+		}
+	})
+}
+
+// TestStringAllocs: text with nothing to escape costs no allocation.
+func TestStringAllocs(t *testing.T) {
+	s := "GET /some/file.txt HTTP/1.1"
+	if n := testing.AllocsPerRun(100, func() { _ = String(s) }); n != 0 {
+		t.Errorf("String of plain text: %v allocations, want 0", n)
 	}
 }
