@@ -132,7 +132,9 @@ type Options struct {
 // (dangling, or pointing outside an [os.Root]) is listed as a link to
 // nothing, size 0. Only the page's entries are stat'ed, unless the order
 // needs every entry's size or time. Read stops early with ctx's error when
-// ctx is done.
+// ctx is done. A local folder of more than a thousand entries waits its
+// turn: the process builds as many such listings at once as Go has
+// cores (GOMAXPROCS), however many clients ask.
 func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*Listing, error) {
 	f, err := fsys.Open(dir)
 	if err != nil {
@@ -148,6 +150,12 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	dirents, names, err := r.readDir(f)
 	if err != nil {
 		return nil, err
+	}
+	if r.local && len(dirents)+len(names) > bigFolder {
+		if err := bigBuilds.take(ctx); err != nil {
+			return nil, err
+		}
+		defer bigBuilds.release()
 	}
 	all, readme, err := r.entries(dirents, names)
 	if err != nil {

@@ -147,6 +147,8 @@ Options:
 
 Options may come before or after the port; -- ends the options.
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
+The garbage collector runs with GOGC=200 unless the environment sets GOGC
+or GOMEMLIMIT.
 `
 
 // parseArgs reads the command line; every error it returns is a usage
