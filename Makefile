@@ -12,8 +12,8 @@ RUNS        ?= 3
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## build bin/simplehttp
-	$(GO) build -o bin/simplehttp ./cmd/simplehttp
+build: ## build bin/simplehttp (static: no cgo)
+	CGO_ENABLED=0 $(GO) build -o bin/simplehttp ./cmd/simplehttp
 
 run: build ## serve the current directory on $(PORT)
 	./bin/simplehttp $(PORT)
