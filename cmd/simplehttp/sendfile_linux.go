@@ -41,7 +41,9 @@ var pageSize = int64(os.Getpagesize())
 // piece that is not wholly cached goes by an ordinary call, so that a
 // disk read never holds a P. So does every piece when the kernel will
 // not tell: before Linux 6.5 (no cachestat), and for a file the server
-// neither owns nor could write (cachestat then says EPERM).
+// neither owns nor could write (cachestat then says EPERM); and every
+// piece of a file on a network or FUSE file system, where even a cached
+// read may wait for the server to say the file has not changed.
 func (c *conn) sendFile(r io.Reader) (sent int64, handled bool, err error) {
 	remain := int64(-1) // -1: until EOF
 	lr, limited := r.(*io.LimitedReader)
@@ -92,12 +94,13 @@ func (c *conn) sendFrom(dst syscall.RawConn, src int, remain int64) (sent int64,
 		return 0, true, err
 	}
 	var progress int64 // bytes sent since the deadline last moved
+	local := localFS(src)
 	for remain != 0 {
 		size := int64(sendfilePiece)
 		if remain > 0 {
 			size = min(size, remain)
 		}
-		raw := pageCached(src, off, size)
+		raw := local && pageCached(src, off, size)
 		var n int
 		var errno syscall.Errno
 		err := dst.Write(func(fd uintptr) bool {
@@ -164,6 +167,23 @@ func pageCached(fd int, off, size int64) bool {
 	}
 	pages := (off+size+pageSize-1)/pageSize - off/pageSize
 	return st.Cache >= uint64(pages)
+}
+
+// localFS reports whether the file fd is on a local file system, one
+// that reads what is in the page cache without asking anyone. It says no
+// for file systems it does not know.
+func localFS(fd int) bool {
+	var st unix.Statfs_t
+	if unix.Fstatfs(fd, &st) != nil {
+		return false
+	}
+	switch st.Type {
+	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC,
+		unix.F2FS_SUPER_MAGIC, unix.BCACHEFS_SUPER_MAGIC, unix.TMPFS_MAGIC,
+		unix.OVERLAYFS_SUPER_MAGIC, unix.EXFAT_SUPER_MAGIC, unix.MSDOS_SUPER_MAGIC:
+		return true
+	}
+	return false
 }
 
 // unsupported reports whether errno says sendfile cannot read the source

@@ -8,6 +8,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestSendFileHandles: sendFile takes a file body longer than one chunk
@@ -67,5 +69,29 @@ func TestPageCached(t *testing.T) {
 		if got := pageCached(fd, tc.off, tc.size); got != tc.want {
 			t.Errorf("pageCached(%d, %d) = %v, want %v", tc.off, tc.size, got, tc.want)
 		}
+	}
+}
+
+// TestLocalFS: a file in the test's temporary folder (ext4, tmpfs, xfs,
+// btrfs or overlayfs, wherever tests run) is on a local file system, and
+// one in /proc, which makes up what a read returns, is not.
+func TestLocalFS(t *testing.T) {
+	f := tempFile(t, []byte("x"))
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	known := st.Type == unix.EXT4_SUPER_MAGIC || st.Type == unix.TMPFS_MAGIC || st.Type == unix.XFS_SUPER_MAGIC ||
+		st.Type == unix.BTRFS_SUPER_MAGIC || st.Type == unix.OVERLAYFS_SUPER_MAGIC
+	if local := localFS(int(f.Fd())); known && !local {
+		t.Errorf("localFS says no for a file on file system type %#x", st.Type)
+	}
+	p, err := os.Open("/proc/self/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if localFS(int(p.Fd())) {
+		t.Error("localFS says yes for /proc")
 	}
 }
