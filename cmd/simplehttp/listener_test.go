@@ -46,8 +46,9 @@ func spyConn(chunk int) (*conn, *connSpy) {
 	return &conn{Conn: spy, l: l}, spy
 }
 
-// TestConnReadFromKeepsSendfile: the file reaches the connection's own
-// ReadFrom in chunks, each a plain *io.LimitedReader around the *os.File
+// TestConnReadFromKeepsSendfile: on the general path (here a connection
+// with no file descriptor, for sendFile; any connection where sendFile
+// is not built) the file reaches the connection's own ReadFrom in chunks, each a plain *io.LimitedReader around the *os.File
 // itself (what net's sendfile unwraps), each after a fresh deadline.
 func TestConnReadFromKeepsSendfile(t *testing.T) {
 	data := randomBytes(250_000, 3)
@@ -289,5 +290,194 @@ func TestListenerCloseTwice(t *testing.T) {
 	}
 	if _, err := l.Accept(); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Accept after Close: %v, want net.ErrClosed", err)
+	}
+}
+
+// tcpPair is a loopback connection whose server side is wrapped as the
+// listener wraps it, with write limits w, and with small fixed socket
+// buffers (sndbuf and the client's rcvbuf, bytes; 0 leaves the kernel's),
+// so that the kernel holds little of what is sent and the pace of the
+// client's reading governs the server's writes.
+func tcpPair(t *testing.T, w writeLimits, sndbuf, rcvbuf int) (server *conn, client *net.TCPConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client = cc.(*net.TCPConn)
+	if rcvbuf > 0 {
+		client.SetReadBuffer(rcvbuf)
+	}
+	if sndbuf > 0 {
+		sc.(*net.TCPConn).SetWriteBuffer(sndbuf)
+	}
+	t.Cleanup(func() { sc.Close(); cc.Close() })
+	return &conn{Conn: sc, l: &listener{write: w}}, client
+}
+
+// tempFile is a file holding data, open for reading.
+func tempFile(t *testing.T, data []byte) *os.File {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestConnReadFromFile: a file body over a real connection arrives whole
+// and exact, from the file's offset, in the amount asked (or to EOF, or
+// short when the file has less), and the file's offset and the
+// io.LimitedReader's N move past what was sent, as io.Copy expects.
+func TestConnReadFromFile(t *testing.T) {
+	data := randomBytes(3<<20+12345, 5)
+	for _, tc := range []struct {
+		name        string
+		start, n    int64 // n < 0: the bare file, to EOF
+		wantN, left int64
+	}{
+		{"whole file", 0, int64(len(data)), int64(len(data)), 0},
+		{"a range", 1000, 2<<20 + 7, 2<<20 + 7, 0},
+		{"to EOF", 4096, -1, int64(len(data)) - 4096, 0},
+		{"a file shorter than said", 0, int64(len(data)) + 500, int64(len(data)), 500},
+		{"one chunk", 10, 64 << 10, 64 << 10, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tempFile(t, data)
+			if _, err := f.Seek(tc.start, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			c, client := tcpPair(t, writeLimits{timeout: 5 * time.Second, chunk: 64 << 10}, 0, 0)
+			got := make(chan []byte)
+			go func() { b, _ := io.ReadAll(client); got <- b }()
+			var src io.Reader = f
+			lr := &io.LimitedReader{R: f, N: tc.n}
+			if tc.n >= 0 {
+				src = lr
+			}
+			n, err := c.ReadFrom(src)
+			c.Close()
+			if err != nil || n != tc.wantN {
+				t.Fatalf("ReadFrom = %d, %v; want %d, nil", n, err, tc.wantN)
+			}
+			if b := <-got; !bytes.Equal(b, data[tc.start:tc.start+tc.wantN]) {
+				t.Errorf("the client got %d bytes that differ from the file's", len(b))
+			}
+			if tc.n >= 0 && lr.N != tc.left {
+				t.Errorf("LimitedReader.N = %d, want %d", lr.N, tc.left)
+			}
+			if off, _ := f.Seek(0, io.SeekCurrent); off != tc.start+tc.wantN {
+				t.Errorf("file offset %d after sending, want %d", off, tc.start+tc.wantN)
+			}
+		})
+	}
+}
+
+// paceLimits are the write limits of the pace tests: 192 KiB per 500 ms
+// at least, a floor of 384 KiB/s. The chunk is some times what the
+// kernel lets a writer add at once to the pace tests' small socket
+// buffers, so that a client below the floor still wakes the writer
+// within the time-out.
+var paceLimits = writeLimits{timeout: 500 * time.Millisecond, chunk: 192 << 10}
+
+// readPaced reads from c, piece bytes every 20 ms, until an error or
+// until d has passed, and returns how many bytes it read.
+func readPaced(c net.Conn, piece int, d time.Duration) int64 {
+	buf := make([]byte, piece)
+	var total int64
+	end := time.Now().Add(d)
+	c.SetReadDeadline(end)
+	for time.Now().Before(end) {
+		n, err := io.ReadFull(c, buf)
+		total += int64(n)
+		if err != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return total
+}
+
+// TestSteadyReaderOutlastsTimeout: a client that reads steadily above
+// the floor (32 KiB per 20 ms, at most 1.6 MB/s) gets a 4 MiB file that
+// takes many write time-outs to send. A deadline set once per response, or
+// once per sendfile piece of a few MiB, cuts it off.
+func TestSteadyReaderOutlastsTimeout(t *testing.T) {
+	const size = 4 << 20
+	f := tempFile(t, randomBytes(size, 6))
+	c, client := tcpPair(t, paceLimits, 16<<10, 16<<10)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		n, err := c.ReadFrom(&io.LimitedReader{R: f, N: size})
+		if err == nil && n != size {
+			err = fmt.Errorf("sent %d bytes of %d", n, size)
+		}
+		c.Close()
+		done <- err
+	}()
+	if got := readPaced(client, 32<<10, 30*time.Second); got != size {
+		t.Errorf("the client read %d bytes, want %d", got, size)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ReadFrom: %v", err)
+	}
+	if d := time.Since(start); d < 4*paceLimits.timeout {
+		t.Errorf("the download took %s only; the test proves nothing", d)
+	}
+}
+
+// TestTrickleReaderIsCutOff: a client that keeps reading, but below the
+// floor (6 KiB per 20 ms, at most 300 KiB/s), is cut off with a
+// time-out, as one that stops reading is. A deadline that moved with any progress at all
+// would let it hold the connection and the file for as long as it likes.
+func TestTrickleReaderIsCutOff(t *testing.T) {
+	const size = 8 << 20
+	f := tempFile(t, randomBytes(size, 7))
+	for _, tc := range []struct {
+		name  string
+		piece int // bytes read per 20 ms; 0: none
+	}{{"trickle", 6 << 10}, {"stalled", 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			c, client := tcpPair(t, paceLimits, 16<<10, 16<<10)
+			done := make(chan error, 1)
+			start := time.Now()
+			go func() {
+				n, err := c.ReadFrom(&io.LimitedReader{R: f, N: size})
+				if err == nil {
+					err = fmt.Errorf("sent all it could (%d bytes) with no error", n)
+				}
+				done <- err
+			}()
+			if tc.piece > 0 {
+				go readPaced(client, tc.piece, 10*time.Second)
+			}
+			select {
+			case err := <-done:
+				if !isTimeout(err) {
+					t.Errorf("ReadFrom ended with %v, want a time-out", err)
+				}
+				t.Logf("cut off after %s", time.Since(start))
+			case <-time.After(5 * time.Second):
+				t.Fatal("the slow client was not cut off within 5 s")
+			}
+		})
 	}
 }
