@@ -78,6 +78,8 @@ func TestTable(t *testing.T) {
 		`(?m)^10,000-entry listing, req/s ↑ +- +- +- +- +-$`,
 		`(?m)^spread between the 3 runs`,
 		`(?m)^1 KiB file, req/s +20% +- +-$`,
+		`(?m)^ours ÷ peer within each run, median of the runs:$`,
+		`(?m)^peak RSS over the whole run, MiB +- +-$`, // one nginx run for three of ours: no pairs
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("the table lacks %s:\n%s", want, got)
@@ -144,5 +146,26 @@ func TestSmoke(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(bin, "simplehttp")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPairedRatio: the ratios are taken run by run, so a run in which the
+// whole machine was slow does not skew them as it skews the medians.
+func TestPairedRatio(t *testing.T) {
+	for _, tc := range []struct {
+		ours, theirs []float64
+		want         float64
+		ok           bool
+	}{
+		{[]float64{10, 5, 12}, []float64{20, 10, 24}, 0.5, true}, // medians give 10/20 too
+		{[]float64{10, 4, 12}, []float64{20, 10, 12}, 0.5, true}, // 0.5, 0.4, 1.0; medians would give 10/12
+		{[]float64{10, 5}, []float64{20}, 0, false},
+		{nil, nil, 0, false},
+		{[]float64{1}, []float64{0}, 0, false},
+	} {
+		got, ok := pairedRatio(tc.ours, tc.theirs)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("pairedRatio(%v, %v) = %v, %v; want %v, %v", tc.ours, tc.theirs, got, ok, tc.want, tc.ok)
+		}
 	}
 }

@@ -122,8 +122,49 @@ func (res results) table(rows []row, servers []string, runs int) string {
 			spreadLines = append(spreadLines, line)
 		}
 		out += align(spreadLines)
+		out += res.pairedTable(rows, servers[0], ratioTo)
 	}
 	return out
+}
+
+// pairedTable renders, for each peer, the median of the ratios ours ÷
+// peer taken run by run: each run measures every server within minutes,
+// so these ratios shed the drift of a noisy machine between runs that
+// the ratio of medians keeps.
+func (res results) pairedTable(rows []row, ours string, peers []string) string {
+	if len(peers) == 0 {
+		return ""
+	}
+	head := []string{"scenario"}
+	for _, peer := range peers {
+		head = append(head, "ours÷"+peer)
+	}
+	lines := [][]string{head}
+	for _, r := range rows {
+		line := []string{r.label}
+		for _, peer := range peers {
+			ratio, ok := pairedRatio(res[ours][r.key], res[peer][r.key])
+			line = append(line, map[bool]string{true: fmt.Sprintf("%.2f", ratio), false: "-"}[ok])
+		}
+		lines = append(lines, line)
+	}
+	return "\nours ÷ peer within each run, median of the runs:\n" + align(lines)
+}
+
+// pairedRatio is the median of ours[i] ÷ theirs[i], when both hold a
+// value for every run (else the runs cannot be paired).
+func pairedRatio(ours, theirs []float64) (float64, bool) {
+	if len(ours) == 0 || len(ours) != len(theirs) {
+		return 0, false
+	}
+	ratios := make([]float64, 0, len(ours))
+	for i := range ours {
+		if theirs[i] == 0 {
+			return 0, false
+		}
+		ratios = append(ratios, ours[i]/theirs[i])
+	}
+	return median(ratios)
 }
 
 // cell is the median of v, formatted, or "-" when nothing was measured.
