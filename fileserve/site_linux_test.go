@@ -87,10 +87,9 @@ func TestNotFoundAllocs(t *testing.T) {
 		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6): the 404.html check goes through os.Root")
 	}
 	r := httptest.NewRequest(http.MethodGet, "/no-such-dir/no-such-file.txt", nil)
-	w := &codeWriter{header: http.Header{}}
+	w := &statusWriter{header: http.Header{}}
 	n := testing.AllocsPerRun(200, func() {
-		clear(w.header)
-		w.code = 0
+		w.reset()
 		h.ServeHTTP(w, r)
 	})
 	if w.code != http.StatusNotFound || w.header.Get("Content-Security-Policy") == "" || w.header.Get("Cache-Control") != "" {
@@ -104,23 +103,3 @@ func TestNotFoundAllocs(t *testing.T) {
 // maxNotFoundAllocs is what a 404 allocated once its page and headers
 // were made ahead (16 before).
 const maxNotFoundAllocs = 2
-
-// codeWriter is a ResponseWriter that keeps the status and the header and
-// drops the body.
-type codeWriter struct {
-	header http.Header
-	code   int
-}
-
-func (w *codeWriter) Header() http.Header { return w.header }
-
-func (w *codeWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-}
-
-func (w *codeWriter) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return len(p), nil
-}

@@ -48,19 +48,11 @@ func spyConn(chunk int) (*conn, *connSpy) {
 
 // TestConnReadFromKeepsSendfile: on the general path (here a connection
 // with no file descriptor, for sendFile; any connection where sendFile
-// is not built) the file reaches the connection's own ReadFrom in chunks, each a plain *io.LimitedReader around the *os.File
-// itself (what net's sendfile unwraps), each after a fresh deadline.
+// is not built) the file reaches the connection's own ReadFrom in
+// chunks, each a plain *io.LimitedReader around the *os.File itself (what net's sendfile unwraps), each after a fresh deadline.
 func TestConnReadFromKeepsSendfile(t *testing.T) {
 	data := randomBytes(250_000, 3)
-	name := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := tempFile(t, data)
 	if _, err := f.Seek(1000, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
