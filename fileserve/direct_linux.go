@@ -66,12 +66,8 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 	if st.size <= maxInMemory && h.wantsWhole(r, w.Header(), true) {
 		buf := getBodyBuf()
 		defer putBodyBuf(buf)
-		n, err := readAt(fd, buf[:st.size])
-		if err == nil && n == int(st.size) {
+		if body, ctype, ok := h.readWhole(name, fd, st, opened, buf); ok {
 			unix.Close(fd)
-			body := buf[:n]
-			ctype := contentTypeOf(name, body)
-			h.hot.put(name, st.id, opened, ctype, body)
 			h.sendWhole(w, r, ctype, info, body)
 			return true, nil
 		}
@@ -81,6 +77,21 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 	defer f.Close()
 	h.sendFile(w, r, name, f, info)
 	return true, nil
+}
+
+// readWhole reads the whole of the small file name, open as fd and of
+// stat st, into buf, types it, and holds it in the hot cache (when its
+// ctime is settled: opened is when it was opened). ok is false when the
+// file is not as long as st says (it changed) or cannot be read.
+func (h *Handler) readWhole(name string, fd int, st fileStat, opened time.Time, buf *[maxInMemory]byte) (body []byte, ctype string, ok bool) {
+	n, err := readAt(fd, buf[:st.size])
+	if err != nil || n != int(st.size) {
+		return nil, "", false
+	}
+	body = buf[:n]
+	ctype = contentTypeOf(name, body)
+	h.hot.put(name, st.id, opened, ctype, body)
+	return body, ctype, true
 }
 
 // directRoot opens the files of an os.Root with one system call each,

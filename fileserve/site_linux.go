@@ -53,13 +53,10 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	}
 	buf := getBodyBuf()
 	defer putBodyBuf(buf)
-	n, err := readAt(fd, buf[:st.size])
-	if err != nil || n != int(st.size) {
+	body, ctype, ok := h.readWhole(name, fd, st, opened, buf)
+	if !ok {
 		return false, false // it shrank, or failed: the general path sees
 	}
-	body := buf[:n]
-	ctype := contentTypeOf(name, body)
-	h.hot.put(name, st.id, opened, ctype, body)
-	writeNotFoundPage(w, r, []string{ctype}, []string{strconv.Itoa(n)}, body)
+	writeNotFoundPage(w, r, []string{ctype}, []string{strconv.Itoa(len(body))}, body)
 	return true, true
 }
