@@ -19,8 +19,19 @@ func (h *Handler) HotBytes() int {
 	return h.hot.bytes
 }
 
-// MaxHotBytes bounds HotBytes.
-const MaxHotBytes = hotBytes
+// HotCount is how many files h's hot cache holds.
+func (h *Handler) HotCount() int {
+	h.hot.mu.RLock()
+	defer h.hot.mu.RUnlock()
+	return len(h.hot.files)
+}
+
+// MaxHotBytes bounds HotBytes; HotOverhead is what each entry costs
+// besides its name and content.
+const (
+	MaxHotBytes = hotBytes
+	HotOverhead = hotOverhead
+)
 
 // HasDirect reports whether h answers small files through openat2.
 func HasDirect(h *Handler) bool { return h.direct != nil }

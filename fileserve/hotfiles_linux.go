@@ -36,14 +36,19 @@ import (
 type hotFiles struct {
 	mu    sync.RWMutex
 	files map[string]*hotFile // by the name under the root
-	bytes int                 // the content held, at most hotBytes
+	bytes int                 // the memory held (hotCost of each), at most hotBytes
 	now   func() time.Time    // time.Now, but for tests
 }
 
 const (
-	// hotBytes bounds the content held: 256 files of the largest size
+	// hotBytes bounds the memory held: 256 files of the largest size
 	// sent from memory, or thousands of small pages and scripts.
 	hotBytes = 4 << 20
+
+	// hotOverhead is what an entry costs besides its name and content
+	// (the entry, its header values, the map's slot), so that empty
+	// files count too: 8,192 at the most.
+	hotOverhead = 512
 
 	// hotSettle is how long a file's ctime must lie behind the moment
 	// before it was opened for its content to be held: longer than a
@@ -103,10 +108,13 @@ func (c *hotFiles) drop(name string, old *hotFile) {
 	c.mu.Lock()
 	if c.files[name] == old {
 		delete(c.files, name)
-		c.bytes -= len(old.body)
+		c.bytes -= hotCost(name, old)
 	}
 	c.mu.Unlock()
 }
+
+// hotCost is what the entry f of name counts against hotBytes.
+func hotCost(name string, f *hotFile) int { return len(name) + len(f.body) + hotOverhead }
 
 // clock is the time now, as put wants it for opened.
 func (c *hotFiles) clock() time.Time {
@@ -126,25 +134,29 @@ func settled(ctime unix.Timespec, opened time.Time) bool {
 // identity id was taken after opened, when its ctime is settled. To make
 // room it forgets entries at random (a map's order).
 func (c *hotFiles) put(name string, id fileID, opened time.Time, ctype string, body []byte) {
-	if c == nil || !settled(id.ctime, opened) || len(body) > hotBytes {
+	if c == nil || !settled(id.ctime, opened) {
 		return
 	}
 	f := newHotFile(id, ctype, body)
+	cost := hotCost(name, f)
+	if cost > hotBytes {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.files[name]; old != nil {
 		delete(c.files, name)
-		c.bytes -= len(old.body)
+		c.bytes -= hotCost(name, old)
 	}
 	for k, old := range c.files {
-		if c.bytes+len(body) <= hotBytes {
+		if c.bytes+cost <= hotBytes {
 			break
 		}
 		delete(c.files, k)
-		c.bytes -= len(old.body)
+		c.bytes -= hotCost(k, old)
 	}
 	c.files[name] = f
-	c.bytes += len(body)
+	c.bytes += cost
 }
 
 // newHotFile builds the entry of a file: a copy of its content and the

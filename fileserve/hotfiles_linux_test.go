@@ -231,21 +231,26 @@ func TestHotFileUnsettled(t *testing.T) {
 	}
 }
 
-// TestHotFileBounded: the cache holds at most MaxHotBytes of content,
-// however many small files are asked for.
+// TestHotFileBounded: the cache holds at most MaxHotBytes, however many
+// small files are asked for, empty ones included (each entry costs its
+// name and headers besides its content).
 func TestHotFileBounded(t *testing.T) {
-	files := map[string]string{}
-	big := strings.Repeat("x", 16<<10)
-	n := fileserve.MaxHotBytes/len(big) + 20
-	for i := range n {
-		files[fmt.Sprintf("f%03d.txt", i)] = big
-	}
-	hr := newHotRoot(t, files, nil)
-	for i := range n {
-		serve(t, hr.hot, "GET", fmt.Sprintf("/f%03d.txt", i))
-	}
-	if got := hr.hot.HotBytes(); got > fileserve.MaxHotBytes || got < fileserve.MaxHotBytes/2 {
-		t.Errorf("after %d files of 16 KiB the cache holds %d bytes, want at most %d and near it", n, got, fileserve.MaxHotBytes)
+	for _, size := range []int{16 << 10, 0} {
+		files := map[string]string{}
+		n := fileserve.MaxHotBytes/(size+fileserve.HotOverhead) + 20
+		for i := range n {
+			files[fmt.Sprintf("f%05d.txt", i)] = strings.Repeat("x", size)
+		}
+		hr := newHotRoot(t, files, nil)
+		for i := range n {
+			serve(t, hr.hot, "GET", fmt.Sprintf("/f%05d.txt", i))
+		}
+		if got := hr.hot.HotBytes(); got > fileserve.MaxHotBytes || got < fileserve.MaxHotBytes/2 {
+			t.Errorf("after %d files of %d bytes the cache holds %d bytes, want at most %d and near it", n, size, got, fileserve.MaxHotBytes)
+		}
+		if got, most := hr.hot.HotCount(), fileserve.MaxHotBytes/(size+fileserve.HotOverhead); got > most {
+			t.Errorf("after %d files of %d bytes the cache holds %d entries, want at most %d", n, size, got, most)
+		}
 	}
 }
 
