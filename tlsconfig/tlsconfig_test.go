@@ -1,15 +1,15 @@
 package tlsconfig
 
 import (
+	"github.com/simplehttp/simplehttp/internal/testcert"
+
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -21,43 +21,12 @@ import (
 
 var now = time.Date(2026, time.December, 4, 12, 0, 0, 0, time.UTC)
 
-// makePair writes a certificate valid from notBefore to notAfter and its
-// key as PEM files in dir, and returns their paths.
-func makePair(t *testing.T, dir, name string, notBefore, notAfter time.Time) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: notBefore, NotAfter: notAfter, DNSNames: []string{"localhost"}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile = filepath.Join(dir, name+".crt")
-	keyFile = filepath.Join(dir, name+".key")
-	writePEM(t, certFile, "CERTIFICATE", der)
-	writePEM(t, keyFile, "PRIVATE KEY", keyDER)
-	return certFile, keyFile
-}
-
-func writePEM(t *testing.T, name, kind string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(name, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
-	goodCert, goodKey := makePair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
-	_, otherKey := makePair(t, dir, "other", now.Add(-time.Hour), now.Add(time.Hour))
-	oldCert, oldKey := makePair(t, dir, "old", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
-	newCert, newKey := makePair(t, dir, "new", now.Add(24*time.Hour), now.Add(48*time.Hour))
+	goodCert, goodKey := testcert.WritePair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
+	_, otherKey := testcert.WritePair(t, dir, "other", now.Add(-time.Hour), now.Add(time.Hour))
+	oldCert, oldKey := testcert.WritePair(t, dir, "old", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	newCert, newKey := testcert.WritePair(t, dir, "new", now.Add(24*time.Hour), now.Add(48*time.Hour))
 	garbage := filepath.Join(dir, "garbage.pem")
 	if err := os.WriteFile(garbage, []byte("not PEM at all\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -98,7 +67,7 @@ func TestLoadUnreadable(t *testing.T) {
 		t.Skip("skipping: root (or Windows) reads a file of mode 0")
 	}
 	dir := t.TempDir()
-	cert, key := makePair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
+	cert, key := testcert.WritePair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
 	if err := os.Chmod(key, 0); err != nil {
 		t.Fatal(err)
 	}

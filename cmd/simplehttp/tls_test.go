@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -23,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/testcert"
 	"github.com/simplehttp/simplehttp/tlsconfig"
 )
 
@@ -36,36 +33,6 @@ func opensslPair(t *testing.T) (certFile, keyFile string) {
 	runTool(t, nil, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
 		"-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
 		"-keyout", keyFile, "-out", certFile)
-	return certFile, keyFile
-}
-
-// goPair writes a certificate valid from notBefore to notAfter and its key
-// to dir, and returns their paths.
-func goPair(t *testing.T, dir, name string, notBefore, notAfter time.Time) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: notBefore, NotAfter: notAfter,
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile = filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key")
-	for file, block := range map[string]*pem.Block{
-		certFile: {Type: "CERTIFICATE", Bytes: der},
-		keyFile:  {Type: "PRIVATE KEY", Bytes: keyDER},
-	} {
-		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return certFile, keyFile
 }
 
@@ -150,9 +117,9 @@ func TestBinaryHTTPSSelfSigned(t *testing.T) {
 func TestHTTPSStartupErrors(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
-	good, goodKey := goPair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
-	_, otherKey := goPair(t, dir, "other", now.Add(-time.Hour), now.Add(time.Hour))
-	old, oldKey := goPair(t, dir, "old", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	good, goodKey := testcert.WritePair(t, dir, "good", now.Add(-time.Hour), now.Add(time.Hour))
+	_, otherKey := testcert.WritePair(t, dir, "other", now.Add(-time.Hour), now.Add(time.Hour))
+	old, oldKey := testcert.WritePair(t, dir, "old", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
 	missing := filepath.Join(dir, "missing.pem")
 	tests := []struct {
 		name string
@@ -294,7 +261,7 @@ func TestSelfSignedNames(t *testing.T) {
 func TestBinaryUnreadableKey(t *testing.T) {
 	wrap, dir := unreadableSite(t)
 	now := time.Now()
-	cert, key := goPair(t, dir, "site", now.Add(-time.Hour), now.Add(time.Hour))
+	cert, key := testcert.WritePair(t, dir, "site", now.Add(-time.Hour), now.Add(time.Hour))
 	mustChmod(t, cert, 0o644)
 	mustChmod(t, key, 0)
 	argv := append(append(wrap, binary(t)), "-b", "127.0.0.1", "0", "-d", dir, "--tls-cert", cert, "--tls-key", key)
