@@ -37,21 +37,16 @@ type streamWriter struct {
 
 // Write writes p in chunks, each under its own deadline.
 func (s *streamWriter) Write(p []byte) (int, error) {
-	var n int
-	for len(p) > 0 {
-		k := min(len(p), s.write.chunk)
-		err := s.rc.SetWriteDeadline(time.Now().Add(s.write.timeout))
-		if err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return n, err
-		}
-		m, err := s.ResponseWriter.Write(p[:k])
-		n += m
-		if err != nil {
-			return n, err
-		}
-		p = p[k:]
+	return s.write.inChunks(p, s.setWriteDeadline, s.ResponseWriter.Write)
+}
+
+// setWriteDeadline sets the stream's write deadline, where the
+// connection can (a writer that cannot has no deadline to miss).
+func (s *streamWriter) setWriteDeadline(t time.Time) error {
+	if err := s.rc.SetWriteDeadline(t); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
 	}
-	return n, nil
+	return nil
 }
 
 // Flush sends what is buffered, for handlers that assert http.Flusher.

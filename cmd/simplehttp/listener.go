@@ -91,13 +91,20 @@ type conn struct {
 
 // Write writes p in chunks, each under its own deadline.
 func (c *conn) Write(p []byte) (int, error) {
+	return c.l.write.inChunks(p, c.SetWriteDeadline, c.Conn.Write)
+}
+
+// inChunks writes p with write in chunks of at most w.chunk bytes,
+// setting the deadline w.timeout from now before each with setDeadline:
+// the policy of conn, and of HTTP/2 streams (streamWriter).
+func (w writeLimits) inChunks(p []byte, setDeadline func(time.Time) error, write func([]byte) (int, error)) (int, error) {
 	var n int
 	for len(p) > 0 {
-		k := min(len(p), c.l.write.chunk)
-		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+		k := min(len(p), w.chunk)
+		if err := setDeadline(time.Now().Add(w.timeout)); err != nil {
 			return n, err
 		}
-		m, err := c.Conn.Write(p[:k])
+		m, err := write(p[:k])
 		n += m
 		if err != nil {
 			return n, err
