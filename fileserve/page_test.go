@@ -8,19 +8,17 @@ import (
 	"testing"
 )
 
-// TestStatusPages checks that the pages rendered once at start are the
-// template's, for every status net/http knows, and that a status it does
-// not know still gets a page.
+// TestStatusPages checks that the pages rendered on first use are the
+// template's, with their length, for every status net/http knows, that
+// each is rendered once, and that a status it does not know, or out of
+// range, still gets a page.
 func TestStatusPages(t *testing.T) {
 	for code := 100; code < 600; code++ {
 		reason := http.StatusText(code)
-		page, ok := statusPages[code]
-		if ok != (reason != "") {
-			t.Fatalf("status %d: cached = %v, want %v", code, ok, reason != "")
-		}
-		if !ok {
+		if reason == "" {
 			continue
 		}
+		page := statusPageOf(code)
 		if want := renderStatusPage(code); !bytes.Equal(page.body, want) {
 			t.Errorf("status %d: cached page differs from the template's", code)
 		}
@@ -30,9 +28,14 @@ func TestStatusPages(t *testing.T) {
 		if !bytes.Contains(page.body, []byte("<h1>"+strconv.Itoa(code)+" "+html.EscapeString(reason)+"</h1>")) {
 			t.Errorf("status %d: page lacks its heading:\n%s", code, page.body)
 		}
+		if again := statusPageOf(code); again != page {
+			t.Errorf("status %d: rendered again, not kept", code)
+		}
 	}
-	if page := renderStatusPage(599); !bytes.Contains(page, []byte("599")) {
-		t.Errorf("unknown status: page lacks its code:\n%s", page)
+	for _, code := range []int{599, 999} {
+		if page := statusPageOf(code); !bytes.Contains(page.body, []byte(strconv.Itoa(code))) {
+			t.Errorf("status %d: page lacks its code:\n%s", code, page.body)
+		}
 	}
 }
 
