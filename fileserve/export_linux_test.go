@@ -35,3 +35,11 @@ const (
 
 // HasDirect reports whether h answers small files through openat2.
 func HasDirect(h *Handler) bool { return h.direct != nil }
+
+// WithoutHotFiles makes h read every small file, as it does before a
+// file has settled: no file is ever taken in.
+func (h *Handler) WithoutHotFiles() {
+	if h.hot != nil {
+		h.hot.now = func() time.Time { return time.Time{} }
+	}
+}

@@ -21,7 +21,3 @@ func (h *Handler) TranslatePath(urlPath string) (string, bool) { return h.transl
 
 // WithoutFragment exposes withoutFragment.
 var WithoutFragment = withoutFragment
-
-// WithoutHotFiles makes h read every small file, as it does before a
-// file has been asked for (Linux's hot cache; elsewhere there is none).
-func (h *Handler) WithoutHotFiles() { h.hot = nil }

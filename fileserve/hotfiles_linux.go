@@ -92,11 +92,8 @@ func newHotFiles() *hotFiles {
 	return &hotFiles{files: make(map[string]*hotFile), now: time.Now}
 }
 
-// get returns the entry of name, or nil. A nil hotFiles holds nothing.
+// get returns the entry of name, or nil.
 func (c *hotFiles) get(name string) *hotFile {
-	if c == nil {
-		return nil
-	}
 	c.mu.RLock()
 	f := c.files[name]
 	c.mu.RUnlock()
@@ -116,14 +113,6 @@ func (c *hotFiles) drop(name string, old *hotFile) {
 // hotCost is what the entry f of name counts against hotBytes.
 func hotCost(name string, f *hotFile) int { return len(name) + len(f.body) + hotOverhead }
 
-// clock is the time now, as put wants it for opened.
-func (c *hotFiles) clock() time.Time {
-	if c == nil {
-		return time.Time{}
-	}
-	return c.now()
-}
-
 // settled reports whether a file whose ctime is ctime, opened after
 // opened, may be held: no write after opened can leave it the same ctime.
 func settled(ctime unix.Timespec, opened time.Time) bool {
@@ -134,7 +123,7 @@ func settled(ctime unix.Timespec, opened time.Time) bool {
 // identity id was taken after opened, when its ctime is settled. To make
 // room it forgets entries at random (a map's order).
 func (c *hotFiles) put(name string, id fileID, opened time.Time, ctype string, body []byte) {
-	if c == nil || !settled(id.ctime, opened) {
+	if !settled(id.ctime, opened) {
 		return
 	}
 	f := newHotFile(id, ctype, body)

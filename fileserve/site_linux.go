@@ -42,7 +42,7 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 		}
 		h.hot.drop(name, f)
 	}
-	opened := h.hot.clock()
+	opened := h.hot.now()
 	fd, st, err := h.direct.open(name)
 	if err != nil {
 		return false, false // a link on the way (ELOOP), or an error
