@@ -167,18 +167,30 @@ func newHotFile(id fileID, ctype string, body []byte) *hotFile {
 	return f
 }
 
+// validHot returns the hot entry of name if there is one and it is still
+// the file st describes (name's fstatat, which failed with err), with no
+// link in place of a folder on the way; an entry out of date is
+// forgotten.
+func (h *Handler) validHot(name string, st *unix.Stat_t, err error) *hotFile {
+	f := h.hot.get(name)
+	if f == nil {
+		return nil
+	}
+	if err != nil || idOf(st) != f.id || !h.direct.foldersPlain(name) {
+		h.hot.drop(name, f)
+		return nil
+	}
+	return f
+}
+
 // serveHot answers r from the hot entry of name, if it has one that is
 // still the file st describes (name's fstatat, which failed with err),
 // when r asks for the whole file: 200, or 304 when its If-None-Match
 // names the file (a browser's revalidation). It reports whether it
 // answered; an entry found out of date is forgotten.
 func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, st *unix.Stat_t, err error) bool {
-	f := h.hot.get(name)
+	f := h.validHot(name, st, err)
 	if f == nil {
-		return false
-	}
-	if err != nil || idOf(st) != f.id || !h.direct.foldersPlain(name) {
-		h.hot.drop(name, f)
 		return false
 	}
 	hdr := w.Header()

@@ -21,26 +21,25 @@ import (
 // appears, changes or goes away is seen by the very next request.
 func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request) (answered, known bool) {
 	name := h.notFoundPage
-	if h.direct == nil {
+	switch {
+	case h.direct == nil:
 		return false, false
+	case !h.dotfiles && isHidden(name):
+		return false, true
 	}
 	var raw unix.Stat_t
-	switch err := h.direct.fstatat(name, &raw); {
+	err := h.direct.fstatat(name, &raw)
+	if f := h.validHot(name, &raw, err); f != nil {
+		writeNotFoundPage(w, r, f.contentType, f.contentLength, f.body)
+		return true, true
+	}
+	switch {
 	case missing(err):
 		return false, true
 	case err != nil || raw.Mode&unix.S_IFMT == unix.S_IFLNK:
 		return false, false
 	case raw.Mode&unix.S_IFMT != unix.S_IFREG: // a folder, FIFO, device
 		return false, true
-	case !h.dotfiles && isHidden(name):
-		return false, true
-	}
-	if f := h.hot.get(name); f != nil {
-		if idOf(&raw) == f.id && h.direct.foldersPlain(name) {
-			writeNotFoundPage(w, r, f.contentType, f.contentLength, f.body)
-			return true, true
-		}
-		h.hot.drop(name, f)
 	}
 	opened := h.hot.now()
 	fd, st, err := h.direct.open(name)
