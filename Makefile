@@ -38,8 +38,9 @@ bench: ## Go benchmarks (listing rendering, handler paths)
 bench-peers: build ## simplehttp beside nginx and Go's http.FileServer under load (RUNS=3; installs wrk, nginx)
 	bench/install.sh
 	$(GO) build -o bin/stdfs ./bench/stdfs
+	$(GO) build -o bin/floor ./bench/floor
 	$(GO) build -o bin/peers ./bench/peers
-	bin/peers --runs $(RUNS) --ours bin/simplehttp --stdfs bin/stdfs
+	bin/peers --runs $(RUNS) --ours bin/simplehttp --stdfs bin/stdfs --floor bin/floor
 
 soak: ## bounded mixed load against the real binary for $(SOAKTIME)
 	SIMPLEHTTP_SOAK=$(SOAKTIME) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./cmd/simplehttp

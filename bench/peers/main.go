@@ -3,7 +3,10 @@
 // Command peers measures simplehttp beside nginx and Go's http.FileServer
 // (and Python's http.server, where python3 is installed) under the same
 // loads, and prints the medians of the runs and the ratios ours ÷ nginx
-// and ours ÷ Go. make bench-peers builds the servers and runs it.
+// and ours ÷ Go. Beside them it measures the floor (bench/floor), the
+// least a net/http server can do per request, on the 1 KiB file and the
+// 404: what net/http itself allows there. make bench-peers builds the
+// servers and runs it.
 //
 // Each server in turn serves a fresh fixture tree from one core (taskset);
 // wrk and this program's own clients run on the other. The loads: a 1 KiB
@@ -37,7 +40,7 @@ import (
 
 // config is the command line.
 type config struct {
-	ours, stdfs          string
+	ours, stdfs, floor   string
 	servers              []string
 	runs                 int
 	duration, warmup     time.Duration
@@ -68,7 +71,8 @@ func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("peers", flag.ContinueOnError)
 	fs.StringVar(&cfg.ours, "ours", "bin/simplehttp", "the simplehttp binary to measure")
 	fs.StringVar(&cfg.stdfs, "stdfs", "bin/stdfs", "the http.FileServer reference (bench/stdfs)")
-	servers := fs.String("servers", "simplehttp,nginx,stdfs,python", "the servers to run (simplehttp among them); missing ones are skipped")
+	fs.StringVar(&cfg.floor, "floor", "bin/floor", "the net/http floor (bench/floor), measured on the 1 KiB file and the 404")
+	servers := fs.String("servers", "simplehttp,nginx,stdfs,floor,python", "the servers to run (simplehttp among them); missing ones are skipped")
 	fs.IntVar(&cfg.runs, "runs", 3, "runs of every load; the table shows medians")
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time per load")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each (0: none)")
@@ -87,7 +91,7 @@ func parseFlags(args []string) (config, error) {
 	}
 	cfg.servers = strings.Split(*servers, ",")
 	for _, name := range cfg.servers {
-		if !slices.ContainsFunc(peers("", ""), func(p peer) bool { return p.name == name }) {
+		if !slices.ContainsFunc(peers(config{}), func(p peer) bool { return p.name == name }) {
 			return cfg, fmt.Errorf("unknown server %q in --servers", name)
 		}
 	}
@@ -151,7 +155,7 @@ func run(cfg config, out io.Writer) error {
 
 	var chosen []peer
 	var notes []string
-	for _, p := range peers(cfg.ours, cfg.stdfs) {
+	for _, p := range peers(cfg) {
 		if !slices.Contains(cfg.servers, p.name) {
 			continue
 		}
@@ -193,7 +197,7 @@ func run(cfg config, out io.Writer) error {
 
 // unavailable says why a server cannot run here, or "".
 func unavailable(name string, cfg config) string {
-	bin := map[string]string{"simplehttp": cfg.ours, "nginx": "nginx", "stdfs": cfg.stdfs, "python": "python3"}[name]
+	bin := map[string]string{"simplehttp": cfg.ours, "nginx": "nginx", "stdfs": cfg.stdfs, "floor": cfg.floor, "python": "python3"}[name]
 	if _, err := exec.LookPath(bin); err != nil {
 		return bin + " not found"
 	}

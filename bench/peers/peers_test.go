@@ -60,8 +60,8 @@ func TestMedianAndSpread(t *testing.T) {
 	}
 }
 
-// TestTable checks the medians, the ratios to nginx and to stdfs, and
-// "-" where a server measured nothing.
+// TestTable checks the medians, the ratios to nginx, stdfs and the floor
+// and of the floor to nginx, and "-" where a server measured nothing.
 func TestTable(t *testing.T) {
 	res := results{}
 	res.add("simplehttp", map[string]float64{smallRPS: 9000, peakRSS: 30})
@@ -69,17 +69,22 @@ func TestTable(t *testing.T) {
 	res.add("simplehttp", map[string]float64{smallRPS: 10000, peakRSS: 40})
 	res.add("nginx", map[string]float64{smallRPS: 40000, peakRSS: 15})
 	res.add("stdfs", map[string]float64{smallRPS: 20000})
+	for _, v := range []float64{12500, 8000, 20000} {
+		res.add("floor", map[string]float64{smallRPS: v})
+	}
 	cfg := config{largeMiB: 256, many: 10000, idle: 1000, downloaders: 50}
-	got := res.table(rows(cfg), []string{"simplehttp", "nginx", "stdfs"}, 3)
+	got := res.table(rows(cfg), []string{"simplehttp", "nginx", "stdfs", "floor"}, 3)
 	for _, want := range []string{
-		`(?m)^scenario +simplehttp +nginx +stdfs +ours÷nginx +ours÷stdfs$`,
-		`(?m)^1 KiB file, req/s ↑ +10,000 +40,000 +20,000 +0\.25 +0\.50$`,
-		`(?m)^peak RSS over the whole run, MiB ↓ +30\.0 +15\.0 +- +2\.00 +-$`,
-		`(?m)^10,000-entry listing, req/s ↑ +- +- +- +- +-$`,
+		`(?m)^scenario +simplehttp +nginx +stdfs +floor +ours÷nginx +ours÷stdfs +ours÷floor +floor÷nginx$`,
+		`(?m)^1 KiB file, req/s ↑ +10,000 +40,000 +20,000 +12,500 +0\.25 +0\.50 +0\.80 +0\.31$`,
+		`(?m)^peak RSS over the whole run, MiB ↓ +30\.0 +15\.0 +- +- +2\.00 +- +- +-$`,
+		`(?m)^10,000-entry listing, req/s ↑ +- +- +- +- +- +- +- +-$`,
 		`(?m)^spread between the 3 runs`,
-		`(?m)^1 KiB file, req/s +20% +- +-$`,
-		`(?m)^ours ÷ peer within each run, median of the runs:$`,
-		`(?m)^peak RSS over the whole run, MiB +- +-$`, // one nginx run for three of ours: no pairs
+		`(?m)^1 KiB file, req/s +20% +- +- +96%$`,
+		`(?m)^ratios within each run, median of the runs:$`,
+		// ours÷floor run by run: 9000/12500, 11000/8000, 10000/20000.
+		`(?m)^1 KiB file, req/s +- +- +0\.72 +-$`,
+		`(?m)^peak RSS over the whole run, MiB +- +- +- +-$`, // one nginx run for three of ours: no pairs
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("the table lacks %s:\n%s", want, got)
@@ -106,8 +111,9 @@ func TestParseFlags(t *testing.T) {
 }
 
 // TestSmoke runs the harness for real, as small and short as it goes,
-// against simplehttp and stdfs (and nginx where it is installed): every
-// scenario gives a number and no server answers wrongly.
+// against simplehttp, stdfs and the floor (and nginx where it is
+// installed): every scenario gives a number, the floor's only the 1 KiB
+// file and the 404, and no server answers wrongly.
 func TestSmoke(t *testing.T) {
 	for _, tool := range []string{"wrk", "taskset"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -115,14 +121,14 @@ func TestSmoke(t *testing.T) {
 		}
 	}
 	bin := t.TempDir()
-	for pkg, name := range map[string]string{"../../cmd/simplehttp": "simplehttp", "../stdfs": "stdfs"} {
+	for pkg, name := range map[string]string{"../../cmd/simplehttp": "simplehttp", "../stdfs": "stdfs", "../floor": "floor"} {
 		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, name), pkg).CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 		}
 	}
 	cfg, err := parseFlags([]string{
-		"--ours", filepath.Join(bin, "simplehttp"), "--stdfs", filepath.Join(bin, "stdfs"),
-		"--servers", "simplehttp,nginx,stdfs", "--runs", "1", "--duration", "1s", "--warmup", "0",
+		"--ours", filepath.Join(bin, "simplehttp"), "--stdfs", filepath.Join(bin, "stdfs"), "--floor", filepath.Join(bin, "floor"),
+		"--servers", "simplehttp,nginx,stdfs,floor", "--runs", "1", "--duration", "1s", "--warmup", "0",
 		"--large-mib", "4", "--many", "100", "--idle", "20", "--downloaders", "4", "--scratch", t.TempDir(),
 	})
 	if err != nil {
@@ -133,10 +139,18 @@ func TestSmoke(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	report := out.String()
+	head := strings.Fields(regexp.MustCompile(`(?m)^scenario .*$`).FindString(report))
 	for _, r := range rows(cfg) {
 		line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(r.label) + `.*$`).FindString(report)
-		if line == "" || strings.Contains(line, " -") {
-			t.Errorf("no measurement for %q:\n%s", r.label, report)
+		cells := regexp.MustCompile(`\s{2,}`).Split(line, -1)
+		if len(cells) != len(head) {
+			t.Fatalf("%d cells under %d heads in %q:\n%s", len(cells), len(head), line, report)
+		}
+		for i, c := range cells[1:] {
+			yardstickOnly := r.key != smallRPS && r.key != missingRPS && strings.Contains(head[i+1], "floor")
+			if (c == "-") != yardstickOnly {
+				t.Errorf("%q under %s in %q:\n%s", c, head[i+1], r.label, report)
+			}
 		}
 	}
 	for _, problem := range []string{"did not answer", "exited", "GET ", "wrk:", "socket errors", "idle connections:"} {

@@ -77,16 +77,32 @@ func format(v float64, key string) string {
 	return humanize.Comma(int64(v + 0.5))
 }
 
-// table renders the medians, the ratios of ours to nginx and to stdfs,
-// and, for more than one run, the spread between runs.
+// ratio is a column of ratios between two servers' values, headed
+// label.
+type ratio struct{ num, den, label string }
+
+// ratios are the columns of ratios for servers, ours (servers[0]) first:
+// ours to nginx, to stdfs and to the floor, then the floor to nginx.
+func ratios(servers []string) []ratio {
+	var out []ratio
+	for _, peer := range []string{"nginx", "stdfs", "floor"} {
+		if slices.Contains(servers, peer) {
+			out = append(out, ratio{servers[0], peer, "ours÷" + peer})
+		}
+	}
+	if slices.Contains(servers, "floor") && slices.Contains(servers, "nginx") {
+		out = append(out, ratio{"floor", "nginx", "floor÷nginx"})
+	}
+	return out
+}
+
+// table renders the medians, the ratios of their medians and, for more
+// than one run, the spread between runs and the ratios run by run.
 func (res results) table(rows []row, servers []string, runs int) string {
 	head := append([]string{"scenario"}, servers...)
-	var ratioTo []string
-	for _, peer := range []string{"nginx", "stdfs"} {
-		if slices.Contains(servers, peer) {
-			ratioTo = append(ratioTo, peer)
-			head = append(head, "ours÷"+peer)
-		}
+	cols := ratios(servers)
+	for _, c := range cols {
+		head = append(head, c.label)
 	}
 	lines := [][]string{head}
 	for _, r := range rows {
@@ -98,11 +114,11 @@ func (res results) table(rows []row, servers []string, runs int) string {
 		for _, s := range servers {
 			line = append(line, cell(res[s][r.key], func(m float64) string { return format(m, r.key) }))
 		}
-		ours, okOurs := median(res[servers[0]][r.key])
-		for _, peer := range ratioTo {
-			theirs, ok := median(res[peer][r.key])
-			if okOurs && ok && theirs != 0 {
-				line = append(line, fmt.Sprintf("%.2f", ours/theirs))
+		for _, c := range cols {
+			num, okNum := median(res[c.num][r.key])
+			den, okDen := median(res[c.den][r.key])
+			if okNum && okDen && den != 0 {
+				line = append(line, fmt.Sprintf("%.2f", num/den))
 			} else {
 				line = append(line, "-")
 			}
@@ -122,33 +138,33 @@ func (res results) table(rows []row, servers []string, runs int) string {
 			spreadLines = append(spreadLines, line)
 		}
 		out += align(spreadLines)
-		out += res.pairedTable(rows, servers[0], ratioTo)
+		out += res.pairedTable(rows, cols)
 	}
 	return out
 }
 
-// pairedTable renders, for each peer, the median of the ratios ours ÷
-// peer taken run by run: each run measures every server within minutes,
-// so these ratios shed the drift of a noisy machine between runs that
-// the ratio of medians keeps.
-func (res results) pairedTable(rows []row, ours string, peers []string) string {
-	if len(peers) == 0 {
+// pairedTable renders, for each column, the median of the ratios taken
+// run by run: each run measures every server within minutes, so these
+// ratios shed the drift of a noisy machine between runs that the ratio of
+// medians keeps.
+func (res results) pairedTable(rows []row, cols []ratio) string {
+	if len(cols) == 0 {
 		return ""
 	}
 	head := []string{"scenario"}
-	for _, peer := range peers {
-		head = append(head, "ours÷"+peer)
+	for _, c := range cols {
+		head = append(head, c.label)
 	}
 	lines := [][]string{head}
 	for _, r := range rows {
 		line := []string{r.label}
-		for _, peer := range peers {
-			ratio, ok := pairedRatio(res[ours][r.key], res[peer][r.key])
-			line = append(line, map[bool]string{true: fmt.Sprintf("%.2f", ratio), false: "-"}[ok])
+		for _, c := range cols {
+			v, ok := pairedRatio(res[c.num][r.key], res[c.den][r.key])
+			line = append(line, map[bool]string{true: fmt.Sprintf("%.2f", v), false: "-"}[ok])
 		}
 		lines = append(lines, line)
 	}
-	return "\nours ÷ peer within each run, median of the runs:\n" + align(lines)
+	return "\nratios within each run, median of the runs:\n" + align(lines)
 }
 
 // pairedRatio is the median of ours[i] ÷ theirs[i], when both hold a

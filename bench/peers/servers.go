@@ -19,28 +19,34 @@ import (
 )
 
 // peer is a server under test: how to start it on port, serving root,
-// with tmp as its scratch directory.
+// with tmp as its scratch directory. A yardstick is measured on the 1 KiB
+// file and the 404 alone.
 type peer struct {
-	name    string
-	command func(root, tmp string, port int) ([]string, error)
+	name      string
+	command   func(root, tmp string, port int) ([]string, error)
+	yardstick bool
 }
 
 // peers are the servers this program knows, ours first.
-func peers(oursBin, stdfsBin string) []peer {
+func peers(cfg config) []peer {
+	oursBin, stdfsBin, floorBin := cfg.ours, cfg.stdfs, cfg.floor
 	return []peer{
 		{"simplehttp", func(root, _ string, port int) ([]string, error) {
 			return []string{oursBin, "-q", "-b", "127.0.0.1", "-d", root, strconv.Itoa(port)}, nil
-		}},
+		}, false},
 		{"nginx", func(root, tmp string, port int) ([]string, error) {
 			conf, err := writeNginxConf(root, tmp, port)
 			return []string{"nginx", "-p", tmp + "/", "-c", conf, "-e", filepath.Join(tmp, "error.log"), "-g", "daemon off;"}, err
-		}},
+		}, false},
 		{"stdfs", func(root, _ string, port int) ([]string, error) {
 			return []string{stdfsBin, "127.0.0.1:" + strconv.Itoa(port), root}, nil
-		}},
+		}, false},
+		{"floor", func(root, _ string, port int) ([]string, error) {
+			return []string{floorBin, "127.0.0.1:" + strconv.Itoa(port), root}, nil
+		}, true},
 		{"python", func(root, _ string, port int) ([]string, error) {
 			return []string{"python3", "-m", "http.server", "-b", "127.0.0.1", "-d", root, strconv.Itoa(port)}, nil
-		}},
+		}, false},
 	}
 }
 

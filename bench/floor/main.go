@@ -1,0 +1,102 @@
+//go:build linux
+
+// Command floor is the ceiling that make bench-peers holds simplehttp's
+// small-file and 404 answers to: the least a net/http file server can do
+// per request and still never serve a stale byte. For each request it
+// makes one fstatat of the asked name under the served directory, the
+// one system call that proves the name still exists, then writes an
+// answer prepared in memory: the file's bytes, read at start, or a 404
+// page as long as simplehttp's. Nothing else: no time-outs, no logging,
+// no validators, no security headers, no second look for a 404.html. It
+// answers only for the regular files at the top of the directory up to
+// 64 KiB, as they were at start; it is a yardstick, not a server.
+//
+// Usage: floor ADDRESS DIRECTORY (for example: floor 127.0.0.1:8000 .)
+package main
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// notFoundSize is the length of simplehttp's own 404 page.
+const notFoundSize = 215
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: floor ADDRESS DIRECTORY")
+		os.Exit(2)
+	}
+	h, err := newHandler(os.Args[2])
+	if err == nil {
+		err = http.ListenAndServe(os.Args[1], h)
+	}
+	fmt.Fprintln(os.Stderr, "floor:", err)
+	os.Exit(1)
+}
+
+// file is a file held in memory with its answer's headers.
+type file struct {
+	body                       []byte
+	contentType, contentLength []string
+}
+
+// handler answers from files held in memory, after one fstatat.
+type handler struct {
+	root     int             // the served directory, open
+	files    map[string]file // by name
+	notFound []byte
+}
+
+func newHandler(dir string) (*handler, error) {
+	root, err := unix.Open(dir, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{root: root, files: map[string]file{}, notFound: []byte(strings.Repeat("x", notFoundSize))}
+	for _, e := range entries {
+		if info, err := e.Info(); err != nil || !info.Mode().IsRegular() || info.Size() > 64<<10 {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ctype := mime.TypeByExtension(filepath.Ext(e.Name()))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		h.files[e.Name()] = file{b, []string{ctype}, []string{strconv.Itoa(len(b))}}
+	}
+	return h, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	var st unix.Stat_t
+	err := unix.Fstatat(h.root, name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	f, held := h.files[name]
+	if err != nil || !held {
+		hdr := w.Header()
+		hdr["Content-Type"] = []string{"text/html; charset=utf-8"}
+		hdr["Content-Length"] = []string{strconv.Itoa(len(h.notFound))}
+		w.WriteHeader(http.StatusNotFound)
+		w.Write(h.notFound)
+		return
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = f.contentType
+	hdr["Content-Length"] = f.contentLength
+	w.Write(f.body)
+}
