@@ -202,8 +202,6 @@ func dirError(dir string, err error) error {
 		return fmt.Errorf("directory %q does not exist", dir)
 	case statErr == nil && !info.IsDir():
 		return fmt.Errorf("%q is not a directory", dir)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("cannot open directory %q: permission denied", dir)
 	}
 	return fmt.Errorf("cannot open directory %q: %s", dir, fileError(err))
 }
