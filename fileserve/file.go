@@ -170,25 +170,77 @@ func (h *Handler) sendRead(w http.ResponseWriter, r *http.Request, name string, 
 // by info, as http.ServeContent answers a request with no Range and no
 // precondition (the same headers), but from memory: net/http then sends
 // headers and body with one write, where ServeContent's sendfile makes
-// it two writes and two packets. A type that could have had a
-// precompressed sibling says Vary: Accept-Encoding, as sendPrecompressed's
-// answers do.
+// it two writes and two packets.
 func (h *Handler) sendWhole(w http.ResponseWriter, r *http.Request, ctype string, info fs.FileInfo, body []byte) {
+	a := newWholeAnswer(ctype, info.ModTime(), len(body))
+	a.send(w, r, h.precompressed, body)
+}
+
+// wholeAnswer holds the headers of a file's content sent whole from
+// memory, each value a one-element slice assigned to the answer's header
+// map as it is: net/http only reads them, and an append copies (their
+// capacity is 1), so the hot cache shares them between answers.
+type wholeAnswer struct {
+	contentType, etag, lastModified, contentLength []string
+
+	// compressible: the type compresses, so with Options.Precompressed
+	// the answer varies on Accept-Encoding, as sendPrecompressed's do.
+	compressible bool
+}
+
+// newWholeAnswer makes the headers of a file of type ctype, modified at
+// modTime, size bytes long.
+func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
+	a := wholeAnswer{
+		contentType:   []string{ctype},
+		etag:          []string{etag(modTime, int64(size))},
+		contentLength: []string{strconv.Itoa(size)},
+		compressible:  coding.Compressible(ctype),
+	}
+	if !modTime.IsZero() && !modTime.Equal(time.Unix(0, 0)) {
+		a.lastModified = []string{modTime.UTC().Format(http.TimeFormat)}
+	}
+	return a
+}
+
+// send answers 200 with body and a's headers (precompressed: Options.
+// Precompressed).
+func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
-	setFileHeaders(hdr, ctype, info)
-	if h.precompressed && coding.Compressible(ctype) {
+	hdr["Content-Type"] = a.contentType
+	hdr["Etag"] = a.etag
+	hdr["X-Content-Type-Options"] = nosniffValue
+	if a.lastModified != nil {
+		hdr["Last-Modified"] = a.lastModified
+	}
+	hdr["Accept-Ranges"] = acceptRangesValue
+	hdr["Content-Length"] = a.contentLength
+	a.addVary(hdr, precompressed)
+	writeBody(w, r, http.StatusOK, body)
+}
+
+// sendNotModified answers 304 to a request whose If-None-Match names the
+// file, with the headers http.ServeContent's 304 keeps: the validator,
+// and neither the type nor the length of a body it does not send.
+func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
+	hdr := w.Header()
+	hdr["Etag"] = a.etag
+	hdr["X-Content-Type-Options"] = nosniffValue
+	a.addVary(hdr, precompressed)
+	w.WriteHeader(http.StatusNotModified)
+}
+
+// addVary says Vary: Accept-Encoding when a precompressed sibling could
+// have been sent instead.
+func (a *wholeAnswer) addVary(hdr http.Header, precompressed bool) {
+	if precompressed && a.compressible {
 		coding.AddVary(hdr)
 	}
-	if t := info.ModTime(); !t.IsZero() && !t.Equal(time.Unix(0, 0)) {
-		hdr.Set("Last-Modified", t.UTC().Format(http.TimeFormat))
-	}
-	hdr.Set("Accept-Ranges", "bytes")
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body) //nolint:errcheck // a failed write means the client left
-	}
 }
+
+// acceptRangesValue is the Accept-Ranges of every whole answer, shared as
+// htmlTypeValue is.
+var acceptRangesValue = []string{"bytes"}
 
 // shrank reports whether the open file f is now shorter than size. A body
 // cut short by a client that left is no fault of the file's.

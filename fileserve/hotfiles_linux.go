@@ -4,14 +4,11 @@ package fileserve
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/simplehttp/simplehttp/internal/coding"
 )
 
 // hotFiles holds the content of small files lately sent whole, with the
@@ -61,17 +58,12 @@ const (
 type hotFile struct {
 	id   fileID
 	body []byte
+	wholeAnswer
 
-	// The header values, each a one-element slice assigned to the answer's
-	// header map as it is: net/http only reads them, and an append
-	// copies (their capacity is 1).
-	contentType, etag, lastModified, contentLength []string
-
-	// compressible: the type compresses, so with Options.Precompressed
-	// the answer varies on Accept-Encoding; mayHaveSibling: besides,
-	// the file is large enough for a precompressed sibling to be sent
-	// in its place to a client that accepts one.
-	compressible, mayHaveSibling bool
+	// mayHaveSibling: the type compresses and the file is large enough
+	// for a precompressed sibling to be sent in its place to a client
+	// that accepts one.
+	mayHaveSibling bool
 }
 
 // fileID is what tells one version of a file from another.
@@ -151,19 +143,12 @@ func (c *hotFiles) put(name string, id fileID, opened time.Time, ctype string, b
 // newHotFile builds the entry of a file: a copy of its content and the
 // headers sendWhole would set.
 func newHotFile(id fileID, ctype string, body []byte) *hotFile {
-	mtime := time.Unix(id.mtime.Unix())
 	f := &hotFile{
-		id:            id,
-		body:          append([]byte(nil), body...),
-		contentType:   []string{ctype},
-		etag:          []string{etag(mtime, id.size)},
-		contentLength: []string{strconv.Itoa(len(body))},
-		compressible:  coding.Compressible(ctype),
+		id:          id,
+		body:        append([]byte(nil), body...),
+		wholeAnswer: newWholeAnswer(ctype, time.Unix(id.mtime.Unix()), len(body)),
 	}
 	f.mayHaveSibling = f.compressible && id.size >= minSiblingSize
-	if !mtime.IsZero() && !mtime.Equal(time.Unix(0, 0)) {
-		f.lastModified = []string{mtime.UTC().Format(http.TimeFormat)}
-	}
 	return f
 }
 
@@ -207,46 +192,9 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 	case hasAny(r.Header, "If-Modified-Since"):
 		return false
 	}
-	f.send(w, r, h.precompressed)
+	f.send(w, r, h.precompressed, f.body)
 	return true
 }
-
-// send answers 200 with the whole file, as sendWhole does.
-func (f *hotFile) send(w http.ResponseWriter, r *http.Request, precompressed bool) {
-	hdr := w.Header()
-	hdr["Content-Type"] = f.contentType
-	hdr["Etag"] = f.etag
-	hdr["X-Content-Type-Options"] = nosniffValue
-	if f.lastModified != nil {
-		hdr["Last-Modified"] = f.lastModified
-	}
-	hdr["Accept-Ranges"] = acceptRangesValue
-	hdr["Content-Length"] = f.contentLength
-	if precompressed && f.compressible {
-		coding.AddVary(hdr)
-	}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(f.body) //nolint:errcheck // a failed write means the client left
-	}
-}
-
-// sendNotModified answers 304 to a request whose If-None-Match names the
-// file, with the headers http.ServeContent's 304 keeps: the validator,
-// and neither the type nor the length of a body it does not send.
-func (f *hotFile) sendNotModified(w http.ResponseWriter, precompressed bool) {
-	hdr := w.Header()
-	hdr["Etag"] = f.etag
-	hdr["X-Content-Type-Options"] = nosniffValue
-	if precompressed && f.compressible {
-		coding.AddVary(hdr)
-	}
-	w.WriteHeader(http.StatusNotModified)
-}
-
-// acceptRangesValue is the Accept-Ranges of every hot answer, shared as
-// htmlTypeValue is.
-var acceptRangesValue = []string{"bytes"}
 
 // foldersPlain reports whether every folder on the way to name is still
 // a folder under the root, not a link (fstatat each, not following it).

@@ -74,10 +74,7 @@ func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 	hdr := w.Header()
 	setGeneratedHeaders(hdr, htmlType)
 	hdr["Content-Length"] = page.length
-	w.WriteHeader(code)
-	if r.Method != http.MethodHead {
-		w.Write(page.body) //nolint:errcheck // a failed write means the client left
-	}
+	writeBody(w, r, code, page.body)
 }
 
 // writeGenerated sends a page simplehttp generated (a listing or an error
@@ -86,6 +83,11 @@ func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 func writeGenerated(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) {
 	setGeneratedHeaders(w.Header(), contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	writeBody(w, r, code, body)
+}
+
+// writeBody answers code with body, but only the headers to a HEAD.
+func writeBody(w http.ResponseWriter, r *http.Request, code int, body []byte) {
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(body) //nolint:errcheck // a failed write means the client left

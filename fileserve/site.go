@@ -13,7 +13,7 @@ import (
 // page for a single-page app, and the site's own 404 page.
 
 // setCacheControl gives a file, listing or redirect answer the
-// configured Cache-Control. Error pages drop it again (writeErrorPage),
+// configured Cache-Control. Error pages drop it again (dropSuccessHeaders),
 // and the listing's assets carry their own. The value is made once and
 // shared by every answer (see htmlTypeValue).
 func (h *Handler) setCacheControl(w http.ResponseWriter) {
@@ -82,10 +82,7 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 // page, of type ctype and length length (header values).
 func writeNotFoundPage(w http.ResponseWriter, r *http.Request, ctype, length []string, body []byte) {
 	setNotFoundPageHeaders(w.Header(), ctype, length)
-	w.WriteHeader(http.StatusNotFound)
-	if r.Method != http.MethodHead {
-		w.Write(body) //nolint:errcheck // a failed write means the client left
-	}
+	writeBody(w, r, http.StatusNotFound, body)
 }
 
 // setNotFoundPageHeaders sets the headers of the site's own 404 page: its
