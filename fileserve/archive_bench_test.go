@@ -11,14 +11,8 @@ import (
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/discard"
 )
-
-// discardWriter is a ResponseWriter that throws the body away.
-type discardWriter struct{ h http.Header }
-
-func (d *discardWriter) Header() http.Header         { return d.h }
-func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-func (d *discardWriter) WriteHeader(int)             {}
 
 // BenchmarkArchive archives a folder of 100 files of 256 KiB of text-like
 // bytes (Go source) and 100 small ones: the server's cost per archive, in
@@ -51,7 +45,7 @@ func BenchmarkArchive(b *testing.B) {
 			b.ReportAllocs()
 			r := httptest.NewRequest(http.MethodGet, "/?download="+format, nil)
 			for b.Loop() {
-				h.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+				h.ServeHTTP(discard.NewWriter(), r)
 			}
 		})
 	}

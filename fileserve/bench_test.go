@@ -2,7 +2,6 @@ package fileserve_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/discard"
 )
 
 // benchRoot is a served directory with n files three levels down.
@@ -81,57 +81,9 @@ func BenchmarkServe(b *testing.B) {
 	b.Cleanup(func() { root.Close() })
 	h := fileserve.NewRoot(root, nil)
 	h.WithoutHotFiles() // BenchmarkServeHot measures its hits
-	for _, tc := range []struct {
-		name, target string
-		code         int
-	}{
-		{"small", "/small.txt", http.StatusOK},
-		{"sendfile", "/big.bin", http.StatusOK},
-		{"missing", "/no-such-dir/no-such-file.txt", http.StatusNotFound},
-		{"redirect", "/sub", http.StatusMovedPermanently},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			r := httptest.NewRequest(http.MethodGet, tc.target, nil)
-			w := &statusWriter{header: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				w.reset()
-				h.ServeHTTP(w, r)
-				if w.code != tc.code {
-					b.Fatalf("status %d, want %d", w.code, tc.code)
-				}
-			}
-		})
-	}
-}
-
-// statusWriter is a ResponseWriter that keeps the status and drops the
-// body, as cheaply as a test can: reset makes it new again without
-// allocating. Its ReadFrom reads the file, as sendfile would.
-type statusWriter struct {
-	header http.Header
-	code   int
-}
-
-func (w *statusWriter) reset() {
-	clear(w.header)
-	w.code = 0
-}
-
-func (w *statusWriter) Header() http.Header { return w.header }
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return len(p), nil
-}
-
-func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
-	w.WriteHeader(http.StatusOK)
-	return io.Copy(io.Discard, r)
+	discard.Bench(b, h,
+		discard.Case{Name: "small", Target: "/small.txt", Code: http.StatusOK},
+		discard.Case{Name: "sendfile", Target: "/big.bin", Code: http.StatusOK},
+		discard.Case{Name: "missing", Target: "/no-such-dir/no-such-file.txt", Code: http.StatusNotFound},
+		discard.Case{Name: "redirect", Target: "/sub", Code: http.StatusMovedPermanently})
 }

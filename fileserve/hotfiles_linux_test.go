@@ -1,6 +1,7 @@
 package fileserve_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/discard"
 )
 
 // hotRoot is a served folder whose Handler holds hot files, beside a
@@ -27,16 +29,19 @@ func newHotRoot(t *testing.T, files map[string]string, opt *fileserve.Options) *
 	t.Helper()
 	root, dir := tempRoot(t, files)
 	hot := fileserve.NewRoot(root, opt)
-	if !hasDirect(hot) {
-		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so there is no hot cache")
-	}
+	needDirect(t, hot)
 	hot.SettleAll()
 	return &hotRoot{dir: dir, hot: hot, general: fileserve.New(root.FS(), opt)}
 }
 
-// hasDirect reports whether h answers through openat2, which the hot
-// cache needs: TestServeDirectTaken checks the same from inside.
-func hasDirect(h *fileserve.Handler) bool { return fileserve.HasDirect(h) }
+// needDirect skips the test unless h answers through openat2, which the
+// hot cache needs (TestServeDirectTaken checks the same from inside).
+func needDirect(t testing.TB, h *fileserve.Handler) {
+	t.Helper()
+	if !fileserve.HasDirect(h) {
+		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so there is no direct path and no hot cache")
+	}
+}
 
 // same asks both Handlers for target and fails unless the answers are
 // equal (sameAnswers). It returns the body.
@@ -48,6 +53,60 @@ func (hr *hotRoot) same(t *testing.T, method, target string, header ...string) s
 // path is the file name under the served folder.
 func (hr *hotRoot) path(name string) string { return filepath.Join(hr.dir, filepath.FromSlash(name)) }
 
+// fileChange is a way of changing a file that the hot cache may hold.
+type fileChange struct {
+	name   string
+	change func(t *testing.T, hr *hotRoot)
+}
+
+// fileChanges are the ways of changing the file name, at the top of the
+// served folder, that a held file and a held 404 page must both survive:
+// rewritten with the same size and mtime, replaced by rename, truncated,
+// deleted, or turned into a link (to a dotfile, out of the root) or a
+// folder.
+func fileChanges(name string) []fileChange {
+	replace := func(t *testing.T, hr *hotRoot) { must(t, os.Remove(hr.path(name))) }
+	return []fileChange{
+		{"rewritten in place, same size and mtime", func(t *testing.T, hr *hotRoot) {
+			p := hr.path(name)
+			info, err := os.Stat(p)
+			must(t, err)
+			old, err := os.ReadFile(p)
+			must(t, err)
+			must(t, os.WriteFile(p, bytes.ToUpper(old), 0o644))
+			must(t, os.Chtimes(p, info.ModTime(), info.ModTime()))
+		}},
+		{"replaced by rename", func(t *testing.T, hr *hotRoot) {
+			must(t, os.WriteFile(hr.path("new.tmp"), []byte("renamed\n"), 0o644))
+			must(t, os.Rename(hr.path("new.tmp"), hr.path(name)))
+		}},
+		{"truncated", func(t *testing.T, hr *hotRoot) { must(t, os.Truncate(hr.path(name), 2)) }},
+		{"deleted", replace},
+		{"turned into a link to a dotfile", func(t *testing.T, hr *hotRoot) {
+			replace(t, hr)
+			symlink(t, hr.dir, ".env", name)
+		}},
+		{"turned into a link out of the root", func(t *testing.T, hr *hotRoot) {
+			replace(t, hr)
+			symlink(t, hr.dir, "../secret.txt", name)
+		}},
+		{"turned into a folder", func(t *testing.T, hr *hotRoot) {
+			replace(t, hr)
+			must(t, os.Mkdir(hr.path(name), 0o755))
+		}},
+	}
+}
+
+// folderLinkedOut moves the folder name out of the root and puts a link
+// to it in its place.
+func folderLinkedOut(name string) func(t *testing.T, hr *hotRoot) {
+	return func(t *testing.T, hr *hotRoot) {
+		out := filepath.Join(filepath.Dir(hr.dir), name)
+		must(t, os.Rename(hr.path(name), out))
+		symlink(t, hr.dir, out, name)
+	}
+}
+
 // TestHotFileNeverStale: once a file is held, every way of changing it
 // or the folders on its way is seen by the next request, which answers
 // as the general path does. Each change comes 20 ms after the file was
@@ -55,12 +114,13 @@ func (hr *hotRoot) path(name string) string { return filepath.Join(hr.dir, filep
 // its own (within one tick it would not: that is what the settling
 // window of the real clock is for, and TestHotFileUnsettled checks).
 func TestHotFileNeverStale(t *testing.T) {
-	for _, tc := range []struct {
+	type staleCase struct {
 		name   string
 		target string
 		change func(t *testing.T, hr *hotRoot)
 		same   bool // the general path may still answer as before
-	}{
+	}
+	cases := []staleCase{
 		{"index rewritten", "/site/", func(t *testing.T, hr *hotRoot) {
 			must(t, os.WriteFile(hr.path("site/index.html"), []byte("<p>two</p>"), 0o644))
 		}, false},
@@ -71,63 +131,26 @@ func TestHotFileNeverStale(t *testing.T) {
 			must(t, os.Remove(hr.path("site/index.html")))
 			symlink(t, hr.dir, "../.env", "site/index.html")
 		}, false},
-		{"index folder swapped for a link out of the root", "/site/", func(t *testing.T, hr *hotRoot) {
-			out := filepath.Join(filepath.Dir(hr.dir), "site")
-			must(t, os.Rename(hr.path("site"), out))
-			symlink(t, hr.dir, out, "site")
-		}, false},
-		{"rewritten in place, same size and mtime", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			p := hr.path("a.txt")
-			info, err := os.Stat(p)
-			must(t, err)
-			must(t, os.WriteFile(p, []byte("AAAAA\n"), 0o644))
-			must(t, os.Chtimes(p, info.ModTime(), info.ModTime()))
-		}, false},
-		{"replaced by rename", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.WriteFile(hr.path("new.tmp"), []byte("renamed\n"), 0o644))
-			must(t, os.Rename(hr.path("new.tmp"), hr.path("a.txt")))
-		}, false},
-		{"truncated", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Truncate(hr.path("a.txt"), 2))
-		}, false},
-		{"deleted", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("a.txt")))
-		}, false},
+		{"index folder swapped for a link out of the root", "/site/", folderLinkedOut("site"), false},
 		{"made unreadable", "/a.txt", func(t *testing.T, hr *hotRoot) {
 			must(t, os.Chmod(hr.path("a.txt"), 0o200))
 		}, os.Geteuid() == 0}, // root reads it still
-		{"turned into a link to a dotfile", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("a.txt")))
-			symlink(t, hr.dir, ".env", "a.txt")
-		}, false},
-		{"turned into a link out of the root", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("a.txt")))
-			symlink(t, hr.dir, "../secret.txt", "a.txt")
-		}, false},
-		{"turned into a folder", "/a.txt", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("a.txt")))
-			must(t, os.Mkdir(hr.path("a.txt"), 0o755))
-		}, false},
 		{"its folder swapped for another", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
 			must(t, os.Rename(hr.path("sub"), hr.path("sub.old")))
 			must(t, os.Mkdir(hr.path("sub"), 0o755))
 			must(t, os.WriteFile(hr.path("sub/b.txt"), []byte("other\n"), 0o644))
 		}, false},
-		{"its folder swapped for a link out of the root", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
-			out := filepath.Join(filepath.Dir(hr.dir), "sub")
-			must(t, os.Rename(hr.path("sub"), out))
-			symlink(t, hr.dir, out, "sub")
-		}, false},
+		{"its folder swapped for a link out of the root", "/sub/b.txt", folderLinkedOut("sub"), false},
 		{"its folder swapped for a link to a dot-folder", "/sub/b.txt", func(t *testing.T, hr *hotRoot) {
 			must(t, os.Rename(hr.path("sub"), hr.path(".hidden")))
 			symlink(t, hr.dir, ".hidden", "sub")
 		}, false},
-		{"a folder higher up swapped for a link", "/deep/er/c.txt", func(t *testing.T, hr *hotRoot) {
-			out := filepath.Join(filepath.Dir(hr.dir), "deep")
-			must(t, os.Rename(hr.path("deep"), out))
-			symlink(t, hr.dir, out, "deep")
-		}, false},
-	} {
+		{"a folder higher up swapped for a link", "/deep/er/c.txt", folderLinkedOut("deep"), false},
+	}
+	for _, c := range fileChanges("a.txt") {
+		cases = append(cases, staleCase{c.name, "/a.txt", c.change, false})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			hr := newHotRoot(t, map[string]string{
 				"a.txt": "hello\n", ".env": "SECRET=1\n", "sub/b.txt": "bbbbb\n", "deep/er/c.txt": "ccc\n",
@@ -176,8 +199,8 @@ func TestHotFileAnswers(t *testing.T) {
 		hr.same(t, "GET", target)
 		hr.same(t, "HEAD", target)
 		hr.same(t, "GET", target, "Range", "bytes=1-2")
-		etag := serve(t, hr.general, "GET", target).Header.Get("ETag")
-		lastModified := serve(t, hr.general, "GET", target).Header.Get("Last-Modified")
+		validators := serve(t, hr.general, "GET", target).Header
+		etag, lastModified := validators.Get("ETag"), validators.Get("Last-Modified")
 		for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*", `"other"`} {
 			hr.same(t, "GET", target, "If-None-Match", inm)
 			hr.same(t, "HEAD", target, "If-None-Match", inm)
@@ -220,9 +243,7 @@ func TestHotFilePrecompressed(t *testing.T) {
 func TestHotFileUnsettled(t *testing.T) {
 	root, _ := tempRoot(t, map[string]string{"a.txt": "hello\n"})
 	h := fileserve.NewRoot(root, nil)
-	if !hasDirect(h) {
-		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6), so there is no hot cache")
-	}
+	needDirect(t, h)
 	if got := body(t, serve(t, h, "GET", "/a.txt")); got != "hello\n" {
 		t.Fatalf("GET /a.txt = %q", got)
 	}
@@ -268,24 +289,22 @@ func BenchmarkServeHot(b *testing.B) {
 	small := strings.Repeat("x", 1024)
 	root, _ := tempRoot(b, map[string]string{"small.txt": small, "a/b/c/small.txt": small})
 	h := fileserve.NewRoot(root, nil)
-	if !hasDirect(h) {
-		b.Skip("skipping: no openat2, no hot cache")
-	}
+	needDirect(b, h)
 	h.SettleAll()
 	for _, target := range []string{"/small.txt", "/a/b/c/small.txt"} {
 		b.Run(fmt.Sprintf("depth=%d", strings.Count(target, "/")-1), func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, target, nil)
-			w := &statusWriter{header: http.Header{}}
+			w := discard.NewWriter()
 			h.ServeHTTP(w, r) // takes it in
 			if !h.HoldsHot(strings.TrimPrefix(target, "/")) {
 				b.Fatalf("GET %s did not take the file in", target)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				w.reset()
+				w.Reset()
 				h.ServeHTTP(w, r)
-				if w.code != http.StatusOK {
-					b.Fatalf("status %d, want 200", w.code)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d, want 200", w.Code)
 				}
 			}
 		})

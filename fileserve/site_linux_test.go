@@ -9,50 +9,23 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/discard"
 )
 
 // TestHotNotFoundPage: a site's 404 page is held in the hot cache once
 // sent, and every change to it is seen by the next 404, which answers as
 // the general path does (as TestHotFileNeverStale checks for files).
 func TestHotNotFoundPage(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		change func(t *testing.T, hr *hotRoot)
-	}{
-		{"rewritten in place, same size and mtime", func(t *testing.T, hr *hotRoot) {
-			p := hr.path("404.html")
-			info, err := os.Stat(p)
-			must(t, err)
-			must(t, os.WriteFile(p, []byte("<h1>GONE</h1>"), 0o644))
-			must(t, os.Chtimes(p, info.ModTime(), info.ModTime()))
-		}},
-		{"replaced by rename", func(t *testing.T, hr *hotRoot) {
-			must(t, os.WriteFile(hr.path("new.tmp"), []byte("<p>renamed</p>"), 0o644))
-			must(t, os.Rename(hr.path("new.tmp"), hr.path("404.html")))
-		}},
-		{"truncated", func(t *testing.T, hr *hotRoot) { must(t, os.Truncate(hr.path("404.html"), 3)) }},
-		{"deleted", func(t *testing.T, hr *hotRoot) { must(t, os.Remove(hr.path("404.html"))) }},
-		{"turned into a link to a dotfile", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("404.html")))
-			symlink(t, hr.dir, ".env", "404.html")
-		}},
-		{"turned into a link out of the root", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("404.html")))
-			symlink(t, hr.dir, "../secret.txt", "404.html")
-		}},
+	for _, tc := range append(fileChanges("404.html"), []fileChange{
 		{"turned into a link inside", func(t *testing.T, hr *hotRoot) {
 			must(t, os.Remove(hr.path("404.html")))
 			symlink(t, hr.dir, "pages/lost.html", "404.html")
-		}},
-		{"turned into a folder", func(t *testing.T, hr *hotRoot) {
-			must(t, os.Remove(hr.path("404.html")))
-			must(t, os.Mkdir(hr.path("404.html"), 0o755))
 		}},
 		{"turned into a FIFO", func(t *testing.T, hr *hotRoot) {
 			must(t, os.Remove(hr.path("404.html")))
 			must(t, syscall.Mkfifo(hr.path("404.html"), 0o644))
 		}},
-	} {
+	}...) {
 		t.Run(tc.name, func(t *testing.T) {
 			hr := newHotRoot(t, map[string]string{
 				"404.html": "<h1>Lost</h1>", ".env": "SECRET=1", "pages/lost.html": "<p>inside</p>",
@@ -83,17 +56,15 @@ func TestHotNotFoundPage(t *testing.T) {
 func TestNotFoundAllocs(t *testing.T) {
 	root, _ := tempRoot(t, map[string]string{"a.txt": "a"})
 	h := fileserve.NewRoot(root, &fileserve.Options{NotFoundPage: "404.html", CacheControl: "no-cache"})
-	if !hasDirect(h) {
-		t.Skip("skipping: this kernel has no openat2 (Linux before 5.6): the 404.html check goes through os.Root")
-	}
+	needDirect(t, h)
 	r := httptest.NewRequest(http.MethodGet, "/no-such-dir/no-such-file.txt", nil)
-	w := &statusWriter{header: http.Header{}}
+	w := discard.NewWriter()
 	n := testing.AllocsPerRun(200, func() {
-		w.reset()
+		w.Reset()
 		h.ServeHTTP(w, r)
 	})
-	if w.code != http.StatusNotFound || w.header.Get("Content-Security-Policy") == "" || w.header.Get("Cache-Control") != "" {
-		t.Fatalf("status %d, header %v; want the built-in 404 page", w.code, w.header)
+	if w.Code != http.StatusNotFound || w.Header().Get("Content-Security-Policy") == "" || w.Header().Get("Cache-Control") != "" {
+		t.Fatalf("status %d, header %v; want the built-in 404 page", w.Code, w.Header())
 	}
 	if n > maxNotFoundAllocs {
 		t.Errorf("a 404 makes %v allocations, want at most %d", n, maxNotFoundAllocs)

@@ -2,10 +2,11 @@ package main
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/simplehttp/simplehttp/internal/discard"
 )
 
 // BenchmarkChain measures the whole handler chain the server runs with
@@ -28,49 +29,7 @@ func BenchmarkChain(b *testing.B) {
 	}
 	b.Cleanup(func() { s.root.Close() })
 	h := withStreamDeadlines(newFrontDoor(s, o, defaultLimits, os.Stderr), defaultLimits.write)
-	for _, tc := range []struct {
-		name, target string
-		code         int
-	}{
-		{"small", "/small.txt", http.StatusOK},
-		{"missing", "/no-such-dir/no-such-file.txt", http.StatusNotFound},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			r := httptest.NewRequest(http.MethodGet, tc.target, nil)
-			w := &discardWriter{header: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				w.reset()
-				h.ServeHTTP(w, r)
-				if w.code != tc.code {
-					b.Fatalf("status %d, want %d", w.code, tc.code)
-				}
-			}
-		})
-	}
-}
-
-// discardWriter is a ResponseWriter that keeps the status and drops the
-// body; reset makes it new again without allocating.
-type discardWriter struct {
-	header http.Header
-	code   int
-}
-
-func (w *discardWriter) reset() {
-	clear(w.header)
-	w.code = 0
-}
-
-func (w *discardWriter) Header() http.Header { return w.header }
-
-func (w *discardWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-}
-
-func (w *discardWriter) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return len(p), nil
+	discard.Bench(b, h,
+		discard.Case{Name: "small", Target: "/small.txt", Code: http.StatusOK},
+		discard.Case{Name: "missing", Target: "/no-such-dir/no-such-file.txt", Code: http.StatusNotFound})
 }
