@@ -49,7 +49,8 @@ func spyConn(chunk int) (*conn, *connSpy) {
 // TestConnReadFromKeepsSendfile: on the general path (here a connection
 // with no file descriptor, for sendFile; any connection where sendFile
 // is not built) the file reaches the connection's own ReadFrom in
-// chunks, each a plain *io.LimitedReader around the *os.File itself (what net's sendfile unwraps), each after a fresh deadline.
+// chunks, each a plain *io.LimitedReader around the *os.File itself
+// (what net's sendfile unwraps), each after a fresh deadline.
 func TestConnReadFromKeepsSendfile(t *testing.T) {
 	data := randomBytes(250_000, 3)
 	f := tempFile(t, data)
