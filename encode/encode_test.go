@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/simplehttp/simplehttp/encode"
 )
 
 // TestCodings fetches files that compress with each coding and decodes
@@ -56,6 +58,19 @@ func TestCodings(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestZstdCodesTextWithoutRepeats checks that zstd entropy-codes a body
+// in which it finds no repeats (base64 of random bytes), as brotli does,
+// where it used to store it as it is, with a few bytes more.
+func TestZstdCodesTextWithoutRepeats(t *testing.T) {
+	b64 := base64Random(1024)
+	h := encode.New(answer{map[string]string{"Content-Type": "text/plain"}, 0, []string{string(b64)}}, nil)
+	resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", "zstd")
+	raw := body(t, resp)
+	if string(decode(t, resp.Header.Get("Content-Encoding"), raw)) != string(b64) || len(raw) > 850 {
+		t.Errorf("1,024 bytes of base64 sent as %d bytes of %q, want about 3/4 as many of zstd", len(raw), resp.Header.Get("Content-Encoding"))
 	}
 }
 

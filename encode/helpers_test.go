@@ -3,6 +3,7 @@ package encode_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -150,5 +151,25 @@ func randomText(n int) []byte {
 	for i := range b {
 		b[i] = 'a' + byte(r.IntN(26))
 	}
+	return b
+}
+
+// base64Random is n bytes of base64 of random bytes, in lines of 76: text
+// with no repeats, of 64 symbols, which only entropy coding shrinks.
+func base64Random(n int) []byte {
+	enc := base64.StdEncoding.EncodeToString(randomBytes(n))
+	var b []byte
+	for len(b) < n {
+		b = append(b, enc[:76]...)
+		b = append(b, '\n')
+		enc = enc[76:]
+	}
+	return b[:n]
+}
+
+// randomBytes is n random bytes: no coding shrinks them.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.NewChaCha8([32]byte{3}).Read(b)
 	return b
 }
