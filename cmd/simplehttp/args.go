@@ -56,9 +56,10 @@ func (spec *flagSpec) takesValue() bool { return spec.value != "" }
 
 // flagSpecs are the flags, in Python's dialect: -b/--bind and
 // -d/--directory as in python -m http.server, plus simplehttp's own.
-// --help lists them in this order. A long name may be abbreviated, so a
-// new name must not begin with an abbreviation users type today
-// (TestAbbreviationsStillResolve says which).
+// --help lists them in this order; the flag tables of README.md and
+// docs/command-line.md need a row for each (TestFlagTables). A long name
+// may be abbreviated, so a new name must not begin with an abbreviation
+// users type today (TestAbbreviationsStillResolve says which).
 var flagSpecs = []flagSpec{
 	{long: "bind", short: 'b', value: "ADDRESS", set: func(o *options, v string) error { o.bind = v; return nil },
 		help: "listen on ADDRESS only (default: every interface, IPv4 and IPv6)"},
