@@ -20,7 +20,8 @@ import (
 // longer one is compressed only if its first holdLimit bytes shrank, and
 // then streams on in chunks. It keeps ReadFrom, so that uncompressed
 // files still go out with sendfile, and Unwrap, for
-// http.ResponseController.
+// http.ResponseController. It is a coding.Precoder, for a handler that
+// codes the bodies it keeps in memory once, and sends them coded itself.
 type responseWriter struct {
 	http.ResponseWriter
 	coding    coding.Coding
@@ -31,6 +32,7 @@ type responseWriter struct {
 	ifNone    []string // If-None-Match as the client sent it
 
 	status   int     // the status the handler set; 0 until it does
+	asIs     bool    // pass the answer as it is: the handler coded it, or knows it does not shrink
 	holding  bool    // the body is held back: the answer may be compressed
 	decided  bool    // the status and headers are passed on
 	enc      encoder // compressing: the body goes through enc into sink
@@ -42,8 +44,9 @@ type responseWriter struct {
 }
 
 var (
-	_ io.ReaderFrom = (*responseWriter)(nil)
-	_ http.Flusher  = (*responseWriter)(nil)
+	_ io.ReaderFrom   = (*responseWriter)(nil)
+	_ http.Flusher    = (*responseWriter)(nil)
+	_ coding.Precoder = (*responseWriter)(nil)
 )
 
 // holdLimit is how much of a body that may be compressed is held back
@@ -215,7 +218,7 @@ func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.ResponseWrite
 // compressed, so far as its status and headers tell when the first of it
 // comes (as for net/http, later changes to the headers do not count).
 func (rw *responseWriter) mayHold() bool {
-	if !rw.holding {
+	if !rw.holding && !rw.asIs {
 		hdr := rw.Header()
 		size := contentLength(hdr)
 		rw.holding = (rw.status == 0 || rw.status == http.StatusOK) && rw.qualifies(hdr) &&
@@ -239,7 +242,7 @@ func (rw *responseWriter) decide(ended bool) {
 	switch {
 	case rw.status == http.StatusNotModified:
 		rw.restoreTag(hdr)
-	case rw.status != http.StatusOK || !rw.qualifies(hdr):
+	case rw.status != http.StatusOK || rw.asIs || !rw.qualifies(hdr):
 	case rw.head:
 		// No body to try: the headers say what a GET would get, but for
 		// a body that would not shrink.
@@ -371,9 +374,30 @@ func (rw *responseWriter) start(hdr http.Header) {
 	hdr.Del("Accept-Ranges") // ranges are of the uncompressed bytes
 	hdr["Content-Encoding"] = contentEncodings[rw.coding]
 	if tag := hdr.Get("ETag"); tag != "" {
-		hdr.Set("ETag", withSuffix(tag, rw.coding))
+		hdr.Set("ETag", coding.CodedTag(tag, rw.coding))
 	}
 }
+
+// Offer reports the coding this answer would be compressed with, were
+// it a 200 with the headers hdr and a body of size bytes (see
+// coding.Precoder).
+func (rw *responseWriter) Offer(hdr http.Header, size int) (c coding.Coding, mustCode, ok bool) {
+	ok = !rw.decided && rw.qualifies(hdr) && (rw.mustCode || size >= rw.minSize)
+	return rw.coding, rw.mustCode, ok
+}
+
+// Code appends body, compressed whole with c, to dst.
+func (rw *responseWriter) Code(dst, body []byte, c coding.Coding) []byte {
+	a := appender(dst)
+	enc := getEncoder(c, &a)
+	enc.Write(body) //nolint:errcheck // an appender does not fail
+	enc.Close()     //nolint:errcheck // nor does the encoder, then
+	putEncoder(c, enc)
+	return a
+}
+
+// PassAsIs makes the answer pass as the handler sends it.
+func (rw *responseWriter) PassAsIs() { rw.asIs = true }
 
 // finish ends the answer once the handler has returned: it decides, if
 // the handler never wrote a byte, and ends the compressed stream. A
