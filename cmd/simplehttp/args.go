@@ -28,6 +28,7 @@ type options struct {
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
 }
@@ -70,6 +71,8 @@ var flagSpecs = []flagSpec{
 	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil }},
 	{long: "cache-control", hasValue: true, set: setCacheControl},
 	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil }},
+	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil }},
+	{long: "proxy", hasValue: true, set: addProxy},
 	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
@@ -140,6 +143,12 @@ Options:
       --spa              answer paths that do not exist with /index.html
                          (single-page apps); a 404.html at the top of DIR
                          is always the 404 page
+      --live             reload pages in the browser when their files
+                         change (stylesheets and images swap in place;
+                         listings update their rows)
+      --proxy PATH=URL   send the requests under PATH to the server at
+                         URL (http:// or https://), e.g.
+                         /api=http://127.0.0.1:3000; repeatable
   -v, --verbose          print each request's headers and the answer's
                          (credentials and cookies redacted)
       --version          print the version and exit

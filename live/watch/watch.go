@@ -48,6 +48,7 @@ const DefaultPollInterval = 2 * time.Second
 type Options struct {
 	// Skip, when set, reports the names to ignore: nothing under a folder
 	// it skips is watched, and no change to a name it skips is reported.
+	// It is asked about every folder at start and every change after.
 	Skip func(name string) bool
 
 	// PollInterval is how often polled folders are read; 0 means
@@ -152,11 +153,8 @@ func (w *Watcher) addTree(name string, report bool) {
 		switch {
 		case err != nil:
 			return nil // unreadable: nothing to watch there
-		case p != "." && w.skip(p):
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
+		case p != "." && d.IsDir() && w.skip(p):
+			return fs.SkipDir
 		case report && p != name:
 			w.report(p)
 		}
@@ -273,9 +271,10 @@ func (w *Watcher) inRealFolder(name string) bool {
 	return err == nil && info.IsDir()
 }
 
-// report reports name as changed, if it is in a real folder of the root.
+// report reports name as changed, unless it is skipped or not in a real
+// folder of the root.
 func (w *Watcher) report(name string) {
-	if w.inRealFolder(name) {
+	if !w.skip(name) && w.inRealFolder(name) {
 		w.send(Change{Name: name})
 	}
 }
@@ -350,7 +349,8 @@ func (w *Watcher) pollDir(dir string) {
 	}
 }
 
-// read returns the entries of the folder dir, but those skipped.
+// read returns the entries of the folder dir (report skips those to
+// skip).
 func (w *Watcher) read(dir string) map[string]stamp {
 	entries, err := fs.ReadDir(w.root.FS(), dir)
 	if err != nil {
@@ -358,9 +358,6 @@ func (w *Watcher) read(dir string) map[string]stamp {
 	}
 	m := make(map[string]stamp, len(entries))
 	for _, e := range entries {
-		if w.skip(path.Join(dir, e.Name())) {
-			continue
-		}
 		s := stamp{dir: e.IsDir()}
 		if info, err := e.Info(); err == nil {
 			s.size, s.modTime = info.Size(), info.ModTime().UnixNano()
