@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -144,7 +145,11 @@ func (c *catcher) pass() {
 func copyHeader(dst, src http.Header) {
 	for k, v := range src {
 		if k == "Vary" {
-			dst[k] = append(dst[k], v...)
+			for _, field := range v {
+				if !slices.ContainsFunc(dst[k], func(f string) bool { return strings.EqualFold(f, field) }) {
+					dst[k] = append(dst[k], field)
+				}
+			}
 		} else {
 			dst[k] = v
 		}

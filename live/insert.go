@@ -4,7 +4,7 @@ import "bytes"
 
 // insertAt returns where in page the script tag goes: just after the
 // <head> start tag when the page begins with one (past a byte order mark,
-// white space, comments, the doctype and <html>), or else before the first
+// white space, comments, the doctype or an XML declaration, and <html>), or else before the first
 // thing that is none of those; at the end of a page that holds nothing
 // else. So the tag never comes before the doctype (which would put the
 // browser in quirks mode), never depends on a </body> or </head> a page
@@ -21,18 +21,20 @@ func insertAt(page []byte) int {
 		case isSpace(rest[0]):
 			i++
 		case bytes.HasPrefix(rest, []byte("<!--")):
-			end := bytes.Index(rest[4:], []byte("-->"))
-			if end < 0 {
+			n := commentLen(rest)
+			if n < 0 {
 				return len(page)
 			}
-			i += 4 + end + 3
-		case hasPrefixFold(rest, "<!doctype") || bytes.HasPrefix(rest, []byte("<?")):
+			i += n
+		case bytes.HasPrefix(rest, []byte("<!")) || bytes.HasPrefix(rest, []byte("<?")) ||
+			bytes.HasPrefix(rest, []byte("</")) && (len(rest) == 2 || !isLetter(rest[2])):
+			// The doctype, or what HTML reads as a comment up to ">".
 			end := bytes.IndexByte(rest, '>')
 			if end < 0 {
 				return len(page)
 			}
 			i += end + 1
-		case isTag(rest, "html"):
+		case isTag(rest, "html"), isStrayEndTag(rest):
 			i += tagLen(rest)
 		case isTag(rest, "head"):
 			return i + tagLen(rest)
@@ -42,6 +44,44 @@ func insertAt(page []byte) int {
 	}
 	return len(page)
 }
+
+// commentLen is the length of the comment b begins with ("<!--"), as
+// HTML's tokenizer ends it: at "-->", "--!>", or at once for "<!-->" and
+// "<!--->"; -1 when it does not end.
+func commentLen(b []byte) int {
+	for _, empty := range []string{"<!-->", "<!--->"} {
+		if bytes.HasPrefix(b, []byte(empty)) {
+			return len(empty)
+		}
+	}
+	for i := 4; i < len(b); i++ {
+		if bytes.HasPrefix(b[i:], []byte("-->")) {
+			return i + 3
+		}
+		if bytes.HasPrefix(b[i:], []byte("--!>")) {
+			return i + 4
+		}
+	}
+	return -1
+}
+
+// isStrayEndTag reports whether b begins with an end tag that HTML's
+// parser ignores before the page's head: any but those of head, body,
+// html and br.
+func isStrayEndTag(b []byte) bool {
+	if len(b) < 3 || b[0] != '<' || b[1] != '/' || !isLetter(b[2]) {
+		return false
+	}
+	for _, name := range []string{"head", "body", "html", "br"} {
+		if namedAt(b[2:], name) {
+			return false
+		}
+	}
+	return true
+}
+
+// isLetter reports whether c is an ASCII letter.
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // isSpace reports whether c is HTML's white space.
 func isSpace(c byte) bool {
@@ -55,12 +95,18 @@ func hasPrefixFold(b []byte, prefix string) bool {
 }
 
 // isTag reports whether b begins with the start tag of the element name
-// (lower-case): "<name" then white space, "/" or ">".
+// (lower-case).
 func isTag(b []byte, name string) bool {
-	if len(b) < len(name)+2 || b[0] != '<' || !hasPrefixFold(b[1:], name) {
+	return len(b) > 0 && b[0] == '<' && namedAt(b[1:], name)
+}
+
+// namedAt reports whether b begins with the tag name name (lower-case),
+// in any case, then white space, "/" or ">".
+func namedAt(b []byte, name string) bool {
+	if len(b) <= len(name) || !hasPrefixFold(b, name) {
 		return false
 	}
-	c := b[len(name)+1]
+	c := b[len(name)]
 	return isSpace(c) || c == '/' || c == '>'
 }
 
