@@ -145,7 +145,10 @@ func TestOtherAnswersAreUntouched(t *testing.T) {
 		"style.css": strings.Repeat("p { color: red }\n", 200), "img.png": "\x89PNG\r\n\x1a\n....",
 		"dir/x.txt": "x", "big.js": strings.Repeat("x", 100<<10),
 	})
-	for _, tc := range []struct{ method, target string; hdr []string }{
+	for _, tc := range []struct {
+		method, target string
+		hdr            []string
+	}{
 		{"GET", "/style.css", nil}, {"GET", "/style.css", []string{"Accept-Encoding", "gzip"}},
 		{"HEAD", "/style.css", nil}, {"GET", "/style.css", []string{"Range", "bytes=3-9"}},
 		{"GET", "/img.png", nil}, {"GET", "/big.js", []string{"Range", "bytes=0-0,5-9"}},
