@@ -144,8 +144,8 @@ func TestBrowserReloadsAnEditedPage(t *testing.T) {
 func TestBrowserSwapsStylesheetsInPlace(t *testing.T) {
 	ctx := newBrowser(t)
 	dir, url := liveSite(t, map[string]string{
-		"index.html": `<!doctype html><html><head><link rel="stylesheet" href="css/site.css"></head><body><p id="p">x</p><h1 id="h">y</h1></body></html>`,
-		"css/site.css": `@import "parts/text.css"; h1 { color: rgb(1, 1, 1) }`,
+		"index.html":         `<!doctype html><html><head><link rel="stylesheet" href="css/site.css"></head><body><p id="p">x</p><h1 id="h">y</h1></body></html>`,
+		"css/site.css":       `@import "parts/text.css"; h1 { color: rgb(1, 1, 1) }`,
 		"css/parts/text.css": `p { color: rgb(10, 10, 10) }`,
 	})
 	open(t, ctx, url+"/")
