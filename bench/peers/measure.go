@@ -203,24 +203,7 @@ func (m *measurer) runLoad(s *running, l load) {
 		m.note("%s: %v", l.key, err)
 		return
 	}
-	serverSeconds := float64(ticks1-ticks0) / ticksPerSecond
-	if l.key == largeCPU {
-		m.got[largeMBps] = float64(r.bytes) / r.seconds / 1e6
-		m.got[largeCPU] = serverSeconds * 1000 / (float64(r.bytes) / 1e9)
-		logf("  %s: %.0f MB/s, server CPU %.0f ms/GB", l.key, m.got[largeMBps], m.got[largeCPU])
-	} else {
-		m.got[l.key] = float64(r.requests) / r.seconds
-		msg := fmt.Sprintf("%.0f req/s", m.got[l.key])
-		if l.bytes {
-			m.got[l.key+bytesSuffix] = float64(r.bytes) / float64(r.requests)
-			msg += fmt.Sprintf(", %.0f bytes per answer", m.got[l.key+bytesSuffix])
-		}
-		if l.cpu {
-			m.got[l.key+cpuSuffix] = serverSeconds * 1e6 / float64(r.requests)
-			msg += fmt.Sprintf(", server CPU %.1f µs per answer", m.got[l.key+cpuSuffix])
-		}
-		logf("  %s: %s", l.key, msg)
-	}
+	m.record(l, r, float64(ticks1-ticks0)/ticksPerSecond)
 	if r.socketErrs > 0 || (l.key != missingRPS && r.statusErrs > 0) {
 		m.note("%s: the client saw %d socket errors and %d answers ≥ 400", l.key, r.socketErrs, r.statusErrs)
 	}
@@ -230,6 +213,33 @@ func (m *measurer) runLoad(s *running, l load) {
 		m.note("%s: the rest of the machine took %.0f%% of a core meanwhile", l.key, others)
 	}
 	waitIdle(s.pid)
+}
+
+// record keeps what a run r of l measured, the server having taken
+// serverSeconds of CPU meanwhile: the rate, and per answer the bytes and
+// CPU time where l asks for them; for the large file, MB/s and CPU per GB.
+func (m *measurer) record(l load, r loadResult, serverSeconds float64) {
+	if l.key == largeCPU {
+		m.got[largeMBps] = float64(r.bytes) / r.seconds / 1e6
+		m.got[largeCPU] = serverSeconds * 1000 / (float64(r.bytes) / 1e9)
+		logf("  %s: %.0f MB/s, server CPU %.0f ms/GB", l.key, m.got[largeMBps], m.got[largeCPU])
+		return
+	}
+	m.got[l.key] = float64(r.requests) / r.seconds
+	msg := fmt.Sprintf("%.0f req/s", m.got[l.key])
+	switch {
+	case r.requests == 0:
+		m.note("%s: not one answer in %s", l.key, m.cfg.duration)
+		return
+	case l.bytes:
+		m.got[l.key+bytesSuffix] = float64(r.bytes) / float64(r.requests)
+		msg += fmt.Sprintf(", %.0f bytes per answer", m.got[l.key+bytesSuffix])
+	}
+	if l.cpu {
+		m.got[l.key+cpuSuffix] = serverSeconds * 1e6 / float64(r.requests)
+		msg += fmt.Sprintf(", server CPU %.1f µs per answer", m.got[l.key+cpuSuffix])
+	}
+	logf("  %s: %s", l.key, msg)
 }
 
 // runClientFor runs l's load generator against s for d.

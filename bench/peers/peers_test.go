@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -345,5 +346,23 @@ func TestPairedRatio(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("pairedRatio(%v, %v) = %v, %v; want %v, %v", tc.ours, tc.theirs, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestRecord checks what one load's run leaves: the rate, and the bytes
+// and CPU per answer where the load asks for them, but no per-answer
+// value, and a note, when not one answer came back.
+func TestRecord(t *testing.T) {
+	l := load{key: chromeScript, bytes: true, cpu: true}
+	m := &measurer{p: peer{name: "x"}, cfg: config{duration: 5 * time.Second}, got: map[string]float64{}}
+	m.record(l, loadResult{requests: 1000, bytes: 2_000_000, seconds: 5}, 0.5)
+	want := map[string]float64{chromeScript: 200, chromeScript + bytesSuffix: 2000, chromeScript + cpuSuffix: 500}
+	if !maps.Equal(m.got, want) || len(m.notes) != 0 {
+		t.Errorf("got %v, notes %q; want %v", m.got, m.notes, want)
+	}
+	m = &measurer{p: peer{name: "x"}, cfg: config{duration: 5 * time.Second}, got: map[string]float64{}}
+	m.record(l, loadResult{requests: 0, bytes: 1000, seconds: 5}, 0.5)
+	if !maps.Equal(m.got, map[string]float64{chromeScript: 0}) || len(m.notes) != 1 {
+		t.Errorf("no answer: got %v, notes %q", m.got, m.notes)
 	}
 }
