@@ -211,18 +211,56 @@ func idleConnections(addr string, n int) (conns []net.Conn, open int, err error)
 
 // oneRequest asks for small.txt on c and reads the whole answer.
 func oneRequest(c net.Conn) error {
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	_, err := getOnce(c, smallPath, nil)
+	return err
+}
+
+// getOnce asks for path on c over HTTP/1.1, sending headers ("Name:
+// value"), reads the whole answer and returns how many bytes it took on
+// the wire: status line, headers, body and its chunked framing.
+func getOnce(c net.Conn, path string, headers []string) (wire int64, err error) {
+	c.SetDeadline(time.Now().Add(30 * time.Second))
 	defer c.SetDeadline(time.Time{})
-	if _, err := io.WriteString(c, "GET /small.txt HTTP/1.1\r\nHost: bench\r\n\r\n"); err != nil {
-		return err
+	req := "GET " + path + " HTTP/1.1\r\nHost: bench\r\n"
+	for _, h := range headers {
+		req += h + "\r\n"
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if _, err := io.WriteString(c, req+"\r\n"); err != nil {
+		return 0, err
+	}
+	counted := &countingReader{r: c}
+	resp, err := http.ReadResponse(bufio.NewReader(counted), nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer resp.Body.Close()
 	_, err = io.Copy(io.Discard, resp.Body)
-	return err
+	return counted.n, err
+}
+
+// wireBytes is the size on the wire of one answer to a GET of path with
+// headers, asked for over HTTP/1.1 on a connection of its own to addr.
+// wrk's byte count over a load is no measure of it when the answers are
+// few: it holds the parts of the answers cut off when the load ends.
+func wireBytes(addr, path string, headers []string) (int64, error) {
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	return getOnce(c, path, headers)
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
 }
 
 // countOpen counts the connections the server has not closed: a read

@@ -203,7 +203,11 @@ func (m *measurer) runLoad(s *running, l load) {
 		m.note("%s: %v", l.key, err)
 		return
 	}
-	m.record(l, r, float64(ticks1-ticks0)/ticksPerSecond)
+	perAnswer, err := m.answerBytes(s, l, r)
+	if err != nil {
+		m.note("%s: %v", l.key, err)
+	}
+	m.record(l, r, float64(ticks1-ticks0)/ticksPerSecond, perAnswer)
 	if r.socketErrs > 0 || (l.key != missingRPS && r.statusErrs > 0) {
 		m.note("%s: the client saw %d socket errors and %d answers ≥ 400", l.key, r.socketErrs, r.statusErrs)
 	}
@@ -215,10 +219,28 @@ func (m *measurer) runLoad(s *running, l load) {
 	waitIdle(s.pid)
 }
 
+// answerBytes is the size of one of l's answers on the wire, for a load
+// that asks for it: over HTTP/2, the mean of h2load's run r (HPACK makes
+// the headers of later answers on a connection shorter); over HTTP/1.1,
+// one answer asked for again, since wrk's count holds the parts of the
+// answers cut off when the load ends, which for a slow load like the
+// listing's are many.
+func (m *measurer) answerBytes(s *running, l load, r loadResult) (float64, error) {
+	switch {
+	case !l.bytes || r.requests == 0:
+		return 0, nil
+	case l.h2:
+		return float64(r.bytes) / float64(r.requests), nil
+	}
+	n, err := wireBytes(s.addr, l.path, l.headers)
+	return float64(n), err
+}
+
 // record keeps what a run r of l measured, the server having taken
-// serverSeconds of CPU meanwhile: the rate, and per answer the bytes and
-// CPU time where l asks for them; for the large file, MB/s and CPU per GB.
-func (m *measurer) record(l load, r loadResult, serverSeconds float64) {
+// serverSeconds of CPU meanwhile: the rate, and per answer the bytes
+// (perAnswer, where l asks for them, and they could be measured) and CPU
+// time where l asks for them; for the large file, MB/s and CPU per GB.
+func (m *measurer) record(l load, r loadResult, serverSeconds, perAnswer float64) {
 	if l.key == largeCPU {
 		m.got[largeMBps] = float64(r.bytes) / r.seconds / 1e6
 		m.got[largeCPU] = serverSeconds * 1000 / (float64(r.bytes) / 1e9)
@@ -231,9 +253,9 @@ func (m *measurer) record(l load, r loadResult, serverSeconds float64) {
 	case r.requests == 0:
 		m.note("%s: not one answer in %s", l.key, m.cfg.duration)
 		return
-	case l.bytes:
-		m.got[l.key+bytesSuffix] = float64(r.bytes) / float64(r.requests)
-		msg += fmt.Sprintf(", %.0f bytes per answer", m.got[l.key+bytesSuffix])
+	case l.bytes && perAnswer > 0:
+		m.got[l.key+bytesSuffix] = perAnswer
+		msg += fmt.Sprintf(", %.0f bytes per answer", perAnswer)
 	}
 	if l.cpu {
 		m.got[l.key+cpuSuffix] = serverSeconds * 1e6 / float64(r.requests)

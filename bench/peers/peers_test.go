@@ -3,9 +3,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"maps"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -355,14 +359,54 @@ func TestPairedRatio(t *testing.T) {
 func TestRecord(t *testing.T) {
 	l := load{key: chromeScript, bytes: true, cpu: true}
 	m := &measurer{p: peer{name: "x"}, cfg: config{duration: 5 * time.Second}, got: map[string]float64{}}
-	m.record(l, loadResult{requests: 1000, bytes: 2_000_000, seconds: 5}, 0.5)
+	m.record(l, loadResult{requests: 1000, bytes: 2_000_000, seconds: 5}, 0.5, 2000)
 	want := map[string]float64{chromeScript: 200, chromeScript + bytesSuffix: 2000, chromeScript + cpuSuffix: 500}
 	if !maps.Equal(m.got, want) || len(m.notes) != 0 {
 		t.Errorf("got %v, notes %q; want %v", m.got, m.notes, want)
 	}
 	m = &measurer{p: peer{name: "x"}, cfg: config{duration: 5 * time.Second}, got: map[string]float64{}}
-	m.record(l, loadResult{requests: 0, bytes: 1000, seconds: 5}, 0.5)
+	m.record(l, loadResult{requests: 0, bytes: 1000, seconds: 5}, 0.5, 0)
 	if !maps.Equal(m.got, map[string]float64{chromeScript: 0}) || len(m.notes) != 1 {
 		t.Errorf("no answer: got %v, notes %q", m.got, m.notes)
+	}
+}
+
+// TestWireBytes checks that one answer's size on the wire counts its
+// status line, headers, body and chunked framing, and nothing else, and
+// that the request carries the load's headers.
+func TestWireBytes(t *testing.T) {
+	for _, answer := range []string{
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			defer c.Close()
+			req, err := http.ReadRequest(bufio.NewReader(c))
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			got <- req.Header.Get("Accept-Encoding")
+			io.WriteString(c, answer)
+			io.Copy(io.Discard, c) // until the client closes
+		}()
+		n, err := wireBytes(ln.Addr().String(), "/x", []string{"Accept-Encoding: zstd"})
+		ln.Close()
+		if err != nil || n != int64(len(answer)) {
+			t.Errorf("%q: %d bytes, %v; want %d", answer, n, err, len(answer))
+		}
+		if h := <-got; h != "zstd" {
+			t.Errorf("the request's Accept-Encoding: %q", h)
+		}
 	}
 }
