@@ -24,6 +24,7 @@ type options struct {
 	maxConns       int
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
+	delete         bool  // delete, rename and move (DELETE, MOVE, the listing's buttons)
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
@@ -59,6 +60,8 @@ var flagSpecs = []flagSpec{
 	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil }},
 	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil }},
 	{long: "max-upload-size", hasValue: true, set: setMaxUploadSize},
+	{long: "delete", set: func(o *options, _ string) error { o.delete = true; return nil }},
+	{long: "write", short: 'w', set: setWrite},
 	{long: "tls-cert", hasValue: true, set: func(o *options, v string) error { o.tlsCert = v; return nil }},
 	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
 	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
@@ -112,6 +115,12 @@ Options:
                          refuse upload requests larger than SIZE with 413
                          (1M = 1,000,000 bytes, 512KiB, 2GB; default no
                          limit)
+      --delete           let clients delete, rename and move files and
+                         folders (the listing's buttons, curl -X DELETE,
+                         WebDAV's DELETE and MOVE), and replace them by a
+                         WebDAV COPY or MOVE
+  -w, --write            --upload, --overwrite and --delete together: what
+                         a read-write WebDAV mount needs
       --tls-cert FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM
                          certificate (chain) in FILE; needs --tls-key
       --tls-key FILE     the PEM private key of --tls-cert
@@ -144,6 +153,13 @@ Options:
                          (credentials and cookies redacted)
       --version          print the version and exit
   -h, --help             print this help and exit
+
+WebDAV: the URL of a folder is the URL to mount (Finder, Explorer, davfs2,
+rclone). Reading needs no option; changes need these:
+  --upload      PUT of a new file, MKCOL, COPY to a new name, PROPPATCH, LOCK
+  --overwrite   PUT that replaces a file
+  --delete      DELETE, MOVE (rename), COPY or MOVE that replaces
+  -w, --write   all three
 
 Options may come before or after the port; -- ends the options.
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
@@ -316,6 +332,12 @@ func setMaxUploadSize(o *options, v string) error {
 		return usagef("option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not %q", v)
 	}
 	o.maxUploadSize = int64(n)
+	return nil
+}
+
+// setWrite takes -w/--write: everything a read-write mount needs.
+func setWrite(o *options, _ string) error {
+	o.upload, o.overwrite, o.delete = true, true, true
 	return nil
 }
 

@@ -90,6 +90,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
+	if o.delete {
+		fmt.Fprintln(stdout, deleteNote(o))
+	}
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
 	go func() { served <- serveOn(srv, l) }()
@@ -124,6 +127,7 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		NotFoundPage:  "404.html",
 	})
 	next, uploads := withUploads(compress(files, o), dir, o, logger)
+	next = withDAV(next, dir, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
 		uploads: uploads, uploadIdleTimeout: lim.uploadIdleTimeout}
