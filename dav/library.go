@@ -28,7 +28,7 @@ func (h *Handler) propfind(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, refuse(http.StatusBadRequest, "refused a Depth other than 0 or 1"))
 		return
 	}
-	if h.hidden(res) {
+	if _, err := h.root.Stat(res.rel); err != nil || h.hidden(res) {
 		h.fail(w, r, refuse(http.StatusNotFound, "no such file or folder"))
 		return
 	}

@@ -59,10 +59,11 @@ type lockStore struct {
 	tokens map[string]*lock   // by token
 	roots  map[string][]*lock // by root
 	next   time.Time          // the earliest expiry; zero: none
+	max    int                // the most locks held at once
 }
 
 func newLockStore(now func() time.Time) *lockStore {
-	return &lockStore{now: now, tokens: map[string]*lock{}, roots: map[string][]*lock{}}
+	return &lockStore{now: now, tokens: map[string]*lock{}, roots: map[string][]*lock{}, max: maxLocks}
 }
 
 // grantTimeout is the time-out granted for the one asked (0: none asked,
@@ -80,13 +81,11 @@ func (s *lockStore) create(l lock) (lock, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire()
-	if len(s.tokens) >= maxLocks {
+	if len(s.tokens) >= s.max {
 		return lock{}, errTooManyLock
 	}
-	for _, other := range s.overlapping(l.root, l.infinite) {
-		if !l.shared || !other.shared {
-			return lock{}, errLocked
-		}
+	if s.conflicts(l) {
+		return lock{}, errLocked
 	}
 	nl := &l
 	nl.token = newToken()
@@ -189,6 +188,33 @@ func (s *lockStore) dropTree(name string) {
 			s.remove(l)
 		}
 	}
+}
+
+// conflicts reports whether a lock in the way of l forbids it: any lock
+// when l is exclusive, an exclusive one when it is shared. The caller
+// holds s.mu.
+func (s *lockStore) conflicts(l lock) bool {
+	for dir := l.root; ; dir = parentName(dir) {
+		for _, other := range s.roots[dir] {
+			if other.covers(l.root) && (!l.shared || !other.shared) {
+				return true
+			}
+			if l.shared && other.shared {
+				break // the others on dir are shared too
+			}
+		}
+		if dir == "/" {
+			break
+		}
+	}
+	if l.infinite {
+		for _, other := range s.tokens {
+			if isBelow(other.root, l.root) && (!l.shared || !other.shared) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // overlapping returns the locks that cover name, and with tree those
