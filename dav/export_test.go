@@ -9,5 +9,10 @@ var (
 	CheckXML      = checkXML
 	ParseLockInfo = parseLockInfo
 	ParseTimeout  = parseTimeout
-	ResourceOf    = resourceOf
 )
+
+// ResourceOf is the root-relative name a URL path names.
+func ResourceOf(urlPath string) (string, error) {
+	res, err := resourceOf(urlPath)
+	return res.rel, err
+}
