@@ -146,6 +146,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
 		return
 	}
+	if h.discardFinderMetadata(w, r) {
+		return
+	}
 	switch r.Method {
 	case http.MethodPost:
 		if action := r.URL.Query().Get("do"); action != "" {

@@ -354,3 +354,33 @@ func TestLockCountIsBounded(t *testing.T) {
 		t.Errorf("a lock once the others timed out: %d, want 200", resp.StatusCode)
 	}
 }
+
+func TestFinderMetadataIsDiscarded(t *testing.T) {
+	s := newSite(t, allWrites)
+	for _, name := range []string{"/._a.txt", "/sub/.DS_Store", "/._new"} {
+		if resp, _ := s.do(t, "PUT", name, "resource fork"); resp.StatusCode != 201 {
+			t.Errorf("PUT %s: %d, want 201", name, resp.StatusCode)
+		}
+		if s.exists(name[1:]) {
+			t.Errorf("PUT %s stored it", name)
+		}
+	}
+	s.lock(t, "/._b.txt", "exclusive", "0")
+	if s.exists("._b.txt") {
+		t.Error("LOCK of Finder's file made it")
+	}
+	if resp, _ := s.do(t, "DELETE", "/._a.txt", ""); resp.StatusCode != 204 {
+		t.Errorf("DELETE of Finder's file: %d", resp.StatusCode)
+	}
+	if _, body := s.do(t, "PROPFIND", "/", "", "Depth", "1"); strings.Contains(body, "._") || strings.Contains(body, "DS_Store") {
+		t.Errorf("PROPFIND lists Finder's files:\n%s", body)
+	}
+	if resp, _ := s.do(t, "PUT", "/.env", "x"); resp.StatusCode != 403 || s.exists(".env") {
+		t.Errorf("PUT of another hidden name: %d", resp.StatusCode)
+	}
+
+	dotfiles := newSite(t, dav.Options{Upload: true, Dotfiles: true})
+	if resp, _ := dotfiles.do(t, "PUT", "/._a.txt", "fork"); resp.StatusCode != 201 || dotfiles.read(t, "._a.txt") != "fork" {
+		t.Errorf("PUT of ._a.txt with Dotfiles: %d", resp.StatusCode)
+	}
+}

@@ -43,12 +43,13 @@ func (h *Handler) lock(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.newLock(w, r, res, info, timeout)
+	h.takeLock(w, r, res, info, timeout, true)
 }
 
-// newLock takes the lock info asks for on res. A name that does not
-// exist yet becomes an empty file (RFC 4918 §7.3), which needs --upload.
-func (h *Handler) newLock(w http.ResponseWriter, r *http.Request, res resource, info lockInfo, timeout time.Duration) {
+// takeLock takes the lock info asks for on res. With create, a name that
+// does not exist yet becomes an empty file (RFC 4918 §7.3), which needs
+// --upload.
+func (h *Handler) takeLock(w http.ResponseWriter, r *http.Request, res resource, info lockInfo, timeout time.Duration, create bool) {
 	infinite := true
 	switch r.Header.Get("Depth") {
 	case "", "infinity":
@@ -74,7 +75,10 @@ func (h *Handler) newLock(w http.ResponseWriter, r *http.Request, res resource, 
 		h.fail(w, r, refuse(http.StatusServiceUnavailable, "the server holds as many locks as it may"))
 		return
 	}
-	created, err := h.createLocked(res)
+	created := false
+	if create {
+		created, err = h.createLocked(res)
+	}
 	if err != nil {
 		h.locks.unlock(l.token, l.root) //nolint:errcheck // it was just made
 		h.fail(w, r, err)
