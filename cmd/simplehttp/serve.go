@@ -122,6 +122,7 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		Precompressed: !o.noCompress,
 		Logger:        logger,
 		UploadForm:    o.upload,
+		ManageForm:    o.delete,
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
