@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -254,5 +255,39 @@ func TestBannerSaysWhatChanges(t *testing.T) {
 	s.stdout.waitFor(t, regexp.MustCompile(`Deleting on: anyone who can reach the port can delete, rename and move`), 5*time.Second)
 	if !strings.Contains(s.stdout.String(), "existing files may be replaced") {
 		t.Errorf("-w does not turn on --overwrite:\n%s", s.stdout)
+	}
+}
+
+// TestDownloadOutlivesDelete deletes a file while a client downloads it:
+// the download completes, byte for byte, and the next GET is a 404.
+func TestDownloadOutlivesDelete(t *testing.T) {
+	dir := t.TempDir()
+	data := randomBytes(4<<20, 9)
+	writeFile(t, dir, "big.bin", data)
+	s := startInProcess(t, testLimits, "-q", "--delete", "-d", dir)
+	resp, err := s.client.Get(s.url + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, 64<<10)
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, s.url+"/big.bin", nil)
+	del, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	del.Body.Close()
+	if del.StatusCode != 204 {
+		t.Fatalf("DELETE during the download: %d", del.StatusCode)
+	}
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.Equal(append(first, rest...), data) {
+		t.Fatalf("the download after the delete: %d bytes, %v", len(first)+len(rest), err)
+	}
+	if again, _ := s.get(t, "/big.bin"); again.StatusCode != 404 {
+		t.Errorf("GET after the delete: %d", again.StatusCode)
 	}
 }
