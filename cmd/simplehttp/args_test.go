@@ -102,7 +102,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-x"}, "simplehttp: unknown option -x (see --help)"},
 		{[]string{"-qx"}, "simplehttp: unknown option -x (see --help)"},
 		{[]string{"-\x1b[2J"}, `simplehttp: unknown option -"\x1b[2J" (see --help)`},
-		{[]string{"--d", "x"}, "simplehttp: ambiguous option --d (--directory, --dotfiles)"},
+		{[]string{"--d", "x"}, "simplehttp: ambiguous option --d (--directory, --dotfiles, --delete)"},
 		{[]string{"-b"}, "simplehttp: option -b (--bind) needs a value"},
 		{[]string{"8000", "-d"}, "simplehttp: option -d (--directory) needs a value"},
 		{[]string{"--bind"}, "simplehttp: option --bind needs a value"},
