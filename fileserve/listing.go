@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/assets"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -77,7 +78,7 @@ func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath st
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	forms.AssetPrefix, forms.Now = relativeAssetPrefix(urlPath), time.Now()
+	forms.AssetPrefix, forms.Now = assets.RelativePrefix(urlPath), time.Now()
 	return l.WriteHTML(buf, forms)
 }
 

@@ -30,6 +30,7 @@ type options struct {
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
 }
@@ -108,6 +109,10 @@ var flagSpecs = []flagSpec{
 		help: `the Cache-Control of files and listings (default "no-cache": browsers revalidate, so edits show on reload); e.g. "public, max-age=600"`},
 	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil },
 		help: "answer paths that do not exist with /index.html (single-page apps); a 404.html at the top of DIR is always the 404 page"},
+	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil },
+		help: "reload pages in the browser when their files change (stylesheets and images swap in place; listings update their rows)"},
+	{long: "proxy", value: "PATH=URL", set: addProxy,
+		help: "send the requests under PATH to the server at URL (http:// or https://), e.g. /api=http://127.0.0.1:3000; repeatable"},
 	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil },
 		help: "print each request's headers and the answer's (credentials and cookies redacted)"},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil },
