@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -80,9 +81,10 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 }
 
 // readWhole reads the whole of the small file name, open as fd and of
-// stat st, into buf, types it, and holds it in the hot cache (when its
-// ctime is settled: opened is when it was opened). ok is false when the
-// file is not as long as st says (it changed) or cannot be read.
+// stat st, into buf, types it, and holds it in the hot cache when its
+// ctime is settled (opened is when it was opened) and its file system
+// trusted. ok is false when the file is not as long as st says (it
+// changed) or cannot be read.
 func (h *Handler) readWhole(name string, fd int, st fileStat, opened time.Time, buf *[maxInMemory]byte) (body []byte, ctype string, ok bool) {
 	n, err := readAt(fd, buf[:st.size])
 	if err != nil || n != int(st.size) {
@@ -90,7 +92,9 @@ func (h *Handler) readWhole(name string, fd int, st fileStat, opened time.Time, 
 	}
 	body = buf[:n]
 	ctype = contentTypeOf(name, body)
-	h.hot.put(name, st.id, opened, ctype, body)
+	if settled(st.id.ctime, opened) && localfs.Trusted(fd) {
+		h.hot.put(name, st.id, ctype, body)
+	}
 	return body, ctype, true
 }
 

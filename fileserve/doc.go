@@ -47,10 +47,12 @@
 //   - On Linux, [NewRoot] opens a file reached without a symbolic link
 //     with one openat2 confined to the root by the kernel, and sends a
 //     file of up to 16 KiB asked for whole from memory, with one write.
-//     Such files are then held (4 MiB in all per Handler) and answered,
-//     200 or 304, after one fstatat that checks they are still the same
-//     inode with the same size, mtime and ctime, with no link in place of
-//     a folder on the way: never stale, never past the rules above.
+//     On a local file system (not NFS, CIFS or FUSE, whose stat may
+//     answer from a cache), such files are then held (4 MiB in all per
+//     Handler) and answered, 200 or 304, after one fstatat that checks
+//     they are still the same inode with the same size, mtime and ctime,
+//     with no link in place of a folder on the way: never stale, never
+//     past the rules above.
 //   - With [Options].Precompressed, a precompressed sibling (app.js.zst,
 //     app.js.br, app.js.gz) stands in for a file of a compressible type
 //     when the client accepts its coding and it is not older than the

@@ -16,7 +16,13 @@ import (
 // single fstatat (one more per folder on the way) and one write, where
 // opening and reading it costs five system calls.
 //
-// An entry is never served stale. Each hit compares the file's identity
+// It holds only files on a file system that package localfs trusts: a
+// local one, whose kernel moves a file's ctime with every change. On NFS,
+// CIFS, FUSE or any other, a stat may answer from a cache, or with times
+// from another computer's clock, so that nothing it says could vouch for
+// the content held: files there are read every time.
+//
+// An entry is then never served stale. Each hit compares the file's identity
 // now (device, inode, type, permissions, size, mtime and ctime, by an
 // fstatat that does not follow a final link) with the identity it had
 // when it was read, and each folder on the way must still be a folder,
@@ -112,12 +118,9 @@ func settled(ctime unix.Timespec, opened time.Time) bool {
 }
 
 // put holds a copy of body, the whole content of the file name whose
-// identity id was taken after opened, when its ctime is settled. To make
-// room it forgets entries at random (a map's order).
-func (c *hotFiles) put(name string, id fileID, opened time.Time, ctype string, body []byte) {
-	if !settled(id.ctime, opened) {
-		return
-	}
+// identity is id. To make room it forgets entries at random (a map's
+// order).
+func (c *hotFiles) put(name string, id fileID, ctype string, body []byte) {
 	f := newHotFile(id, ctype, body)
 	cost := hotCost(name, f)
 	if cost > hotBytes {

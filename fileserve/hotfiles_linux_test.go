@@ -13,6 +13,8 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/discard"
+	"github.com/simplehttp/simplehttp/internal/localfs"
+	"golang.org/x/sys/unix"
 )
 
 // hotRoot is a served folder whose Handler holds hot files, beside a
@@ -173,6 +175,39 @@ func TestHotFileNeverStale(t *testing.T) {
 				t.Errorf("after the change GET %s still answered %q", tc.target, after)
 			}
 			hr.same(t, "HEAD", tc.target)
+		})
+	}
+}
+
+// TestHotFileUntrustedFS: on a file system that package localfs does not
+// trust (NFS, CIFS and FUSE here, pretended), whose stat may answer from
+// a cache, neither a small file nor the site's 404 page is held; they are
+// read for every request and answered as the general path answers. On
+// one it trusts they are held. It pretends, so it runs alone.
+func TestHotFileUntrustedFS(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		typ  uint32
+		held bool
+	}{
+		{"ext4", unix.EXT4_SUPER_MAGIC, true},
+		{"nfs", unix.NFS_SUPER_MAGIC, false},
+		{"cifs", unix.CIFS_SUPER_MAGIC, false},
+		{"fuse", unix.FUSE_SUPER_MAGIC, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hr := newHotRoot(t, map[string]string{"a.txt": "hello\n", "404.html": "<p>lost</p>"},
+				&fileserve.Options{NotFoundPage: "404.html"})
+			defer localfs.Pretend(tc.typ)()
+			for range 2 {
+				hr.same(t, "GET", "/a.txt")
+				hr.same(t, "GET", "/missing.txt")
+			}
+			for _, name := range []string{"a.txt", "404.html"} {
+				if got := hr.hot.HoldsHot(name); got != tc.held {
+					t.Errorf("%s held: %v, want %v", name, got, tc.held)
+				}
+			}
 		})
 	}
 }

@@ -16,9 +16,9 @@ import (
 // renamed. As in git's "racy" check, a folder changed less than two
 // seconds before it was read is not remembered, since a change made later
 // in the same tick of the file system's clock would leave its stamp as it
-// was. Only folders on Linux's local file systems (ext4, xfs, btrfs, f2fs,
-// tmpfs, ramfs, overlayfs) are cached: another computer's clock and
-// caches decide a network folder's times.
+// was. Only folders on Linux's local file systems (those package localfs
+// trusts: ext4, xfs, btrfs, tmpfs and the like) are cached: another
+// computer's clock and caches decide a network folder's times.
 //
 // A NameCache is safe for concurrent use. The zero value is not usable;
 // make one with [NewNameCache]. A nil *NameCache caches nothing.

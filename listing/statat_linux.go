@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -76,11 +77,11 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 	e.classify(&r.memo)
 }
 
-// onLocalFS reports whether the open folder fd is on a local file system,
-// where a stat never waits on anything slower than the local disk and
-// the folder's times come from this computer's clock. There a listing
-// makes its stats as raw system calls, and a [NameCache] may keep its
-// names.
+// onLocalFS reports whether the open folder fd is on a file system that
+// package localfs trusts: a local one, where a stat never waits on
+// anything slower than the local disk and the folder's times come from
+// this computer's clock. There a listing makes its stats as raw system
+// calls, and a [NameCache] may keep its names.
 //
 // Made through the scheduler, each stat costs an entersyscall and an
 // exitsyscall, and with one core (GOMAXPROCS=1, as in the benchmark
@@ -89,20 +90,14 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 // a stat that waits holds up the goroutines queued on that P meanwhile:
 // for a cold local disk, one read (as it holds up an nginx worker), but
 // for a network or FUSE file system, as long as a server takes to
-// answer. Those, and any file system not named here, keep the
+// answer. Those, and any file system localfs does not trust, keep the
 // scheduler-aware call.
 func onLocalFS(fd syscall.RawConn) bool {
-	var sfs unix.Statfs_t
-	var err error
-	if cerr := fd.Control(func(fd uintptr) { err = unix.Fstatfs(int(fd), &sfs) }); cerr != nil || err != nil {
+	trusted := false
+	if err := fd.Control(func(fd uintptr) { trusted = localfs.Trusted(int(fd)) }); err != nil {
 		return false
 	}
-	switch uint32(sfs.Type) {
-	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.F2FS_SUPER_MAGIC,
-		unix.TMPFS_MAGIC, unix.RAMFS_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
-		return true
-	}
-	return false
+	return trusted
 }
 
 // stampOf is the identity and stamp of the folder info, a FileInfo from
