@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -32,10 +33,10 @@ import (
 // on the way fails the check. Any change sends the request down the
 // general path, which confines and hides as ever.
 //
-// A ctime is only as fine as the kernel's clock tick, so a file written
+// A ctime is only as fine as the file system's clock, so a file written
 // twice within one tick keeps one ctime. A file is therefore taken in
-// only once its ctime is settled: older, by hotSettle, than the moment
-// before it was opened. A write after that moment gets a later ctime.
+// only once its ctime is settled ([localfs.Settled]) by the moment before
+// it was opened. A write after that moment gets a later ctime.
 type hotFiles struct {
 	mu    sync.RWMutex
 	files map[string]*hotFile // by the name under the root
@@ -52,11 +53,6 @@ const (
 	// (the entry, its header values, the map's slot), so that empty
 	// files count too: 8,192 at the most.
 	hotOverhead = 512
-
-	// hotSettle is how long a file's ctime must lie behind the moment
-	// before it was opened for its content to be held: longer than a
-	// clock tick, and than the 2 s timestamps of FAT.
-	hotSettle = 3 * time.Second
 )
 
 // hotFile is one file's content and the answer's headers, built once.
@@ -114,7 +110,7 @@ func hotCost(name string, f *hotFile) int { return len(name) + len(f.body) + hot
 // settled reports whether a file whose ctime is ctime, opened after
 // opened, may be held: no write after opened can leave it the same ctime.
 func settled(ctime unix.Timespec, opened time.Time) bool {
-	return time.Unix(ctime.Unix()).Before(opened.Add(-hotSettle))
+	return localfs.Settled(time.Unix(ctime.Unix()), opened)
 }
 
 // put holds a copy of body, the whole content of the file name whose

@@ -13,9 +13,31 @@
 //     at once, which are CPU work only where a stat never waits;
 //   - the program's sendfile, which makes a raw system call for pages
 //     already in memory.
+//
+// A stamp vouches for content only once it has settled ([Settled]): a
+// change within the same tick of a file system's clock leaves the times
+// as they were.
 package localfs
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
+
+// SettleTime is how long before a file or folder is read its change time
+// must lie for that time to vouch for what was read: longer than the
+// coarsest clock of a trusted file system (FAT keeps times to 2 seconds;
+// ext4 on small inodes, to 1), so that no later change can leave the time
+// as it was.
+const SettleTime = 3 * time.Second
+
+// Settled reports whether a file or folder last changed at changed, read
+// at or after readAt, can be told from any later version of itself by its
+// change time: changed lies more than SettleTime before readAt. (Git's
+// index calls the other case "racily clean".)
+func Settled(changed, readAt time.Time) bool {
+	return changed.Before(readAt.Add(-SettleTime))
+}
 
 // fakeType, when not 0, is the file-system type [Trusted] sees in place of
 // every file's own (see [Pretend]). No file system has type 0.
