@@ -3,10 +3,10 @@ package fileserve
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/qvalue"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -102,7 +102,7 @@ func notModified(r *http.Request, modTime time.Time) bool {
 // sent only when the client ranks it above HTML, as "Accept:
 // application/json" does.
 func negotiate(accept []string) listing.Format {
-	best, bestQ := listing.FormatHTML, -1.0
+	best, bestQ := listing.FormatHTML, -1
 	for _, f := range []listing.Format{listing.FormatHTML, listing.FormatJSON, listing.FormatText} {
 		if q := acceptQuality(accept, listingTypes[f]); q > bestQ {
 			best, bestQ = f, q
@@ -114,19 +114,24 @@ func negotiate(accept []string) listing.Format {
 	return best
 }
 
-// acceptQuality is the quality the Accept header values give the media
-// type offer ("type/subtype", parameters ignored): that of the most
-// specific matching range, 0 when none matches, 1 with no header at all.
-func acceptQuality(accept []string, offer string) float64 {
+// acceptQuality is the weight, in thousandths, that the Accept header
+// values give the media type offer ("type/subtype", parameters ignored):
+// that of the most specific matching range, 0 when none matches,
+// qvalue.Max with no header at all. An element whose weight is not a
+// qvalue counts for nothing.
+func acceptQuality(accept []string, offer string) int {
+	if len(accept) == 0 {
+		return qvalue.Max
+	}
 	offer, _, _ = strings.Cut(offer, ";")
 	typ, _, _ := strings.Cut(offer, "/")
-	q, specificity := 0.0, -1
-	if len(accept) == 0 {
-		return 1
-	}
+	q, specificity := 0, -1
 	for _, v := range accept {
-		for rng := range strings.SplitSeq(v, ",") {
-			mt, rq := parseRange(rng)
+		for elem := range strings.SplitSeq(v, ",") {
+			mt, rq, ok := qvalue.Element(elem)
+			if !ok {
+				continue
+			}
 			s := -1
 			switch {
 			case strings.EqualFold(mt, offer):
@@ -142,22 +147,4 @@ func acceptQuality(accept []string, offer string) float64 {
 		}
 	}
 	return q
-}
-
-// parseRange splits one Accept element ("text/html;q=0.8") into its media
-// range and quality (1 when absent, 0 when invalid).
-func parseRange(rng string) (string, float64) {
-	mt, params, _ := strings.Cut(rng, ";")
-	q := 1.0
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(k, "q") {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(f >= 0 && f <= 1) { // NaN too
-				f = 0
-			}
-			q = f
-		}
-	}
-	return strings.TrimSpace(mt), q
 }

@@ -36,6 +36,11 @@ func TestNegotiate(t *testing.T) {
 		{[]string{"application/json;q=NaN"}, listing.FormatHTML},
 		{[]string{"application/json;q=2"}, listing.FormatHTML},
 		{[]string{";;,,=q"}, listing.FormatHTML},
+		// RFC 9110's qvalue grammar: "1e-1" is no weight, so JSON is
+		// not asked for at all.
+		{[]string{"text/html;q=0.05, application/json;q=1e-1"}, listing.FormatHTML},
+		{[]string{"text/html;q=0.05, application/json;q=0.1"}, listing.FormatJSON},
+		{[]string{"*/*;q=0.5, text/html;q=bogus"}, listing.FormatHTML},
 	}
 	for _, tt := range tests {
 		if got := negotiate(tt.accept); got != tt.want {
