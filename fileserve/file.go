@@ -95,7 +95,7 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 // validator, and that the type is not to be second-guessed.
 func setFileHeaders(hdr http.Header, ctype string, info fs.FileInfo) {
 	hdr.Set("Content-Type", ctype)
-	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
+	hdr.Set("ETag", fileETag(info.ModTime(), info.Size()))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 }
 
@@ -193,7 +193,7 @@ type wholeAnswer struct {
 func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 	a := wholeAnswer{
 		contentType:   []string{ctype},
-		etag:          []string{etag(modTime, int64(size))},
+		etag:          []string{fileETag(modTime, int64(size))},
 		contentLength: []string{strconv.Itoa(size)},
 		compressible:  coding.Compressible(ctype),
 	}
@@ -249,9 +249,9 @@ func shrank(f fs.File, size int64) bool {
 	return err == nil && info.Size() < size
 }
 
-// etag is a strong validator built from the file's modification time and
+// fileETag is a strong validator built from the file's modification time and
 // size, as nginx's is: a file rewritten in place gets a new one.
-func etag(modTime time.Time, size int64) string {
+func fileETag(modTime time.Time, size int64) string {
 	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
 }
 

@@ -128,5 +128,5 @@ func singleRange(r *http.Request) *http.Request {
 // coding's name, so that it differs from the file's even if both had the
 // same time and size ("1a2b-3c-br").
 func siblingETag(info fs.FileInfo, c coding.Coding) string {
-	return strings.TrimSuffix(etag(info.ModTime(), info.Size()), `"`) + "-" + c.String() + `"`
+	return strings.TrimSuffix(fileETag(info.ModTime(), info.Size()), `"`) + "-" + c.String() + `"`
 }
