@@ -21,6 +21,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
+	"github.com/simplehttp/simplehttp/internal/copybuf"
 )
 
 // A folder's URL with "?download=zip" or "?download=tar.gz" answers with
@@ -329,21 +330,14 @@ func (l *leftOut) String() string {
 // copyExactly copies size bytes of r to w: errShrank when r ends sooner;
 // bytes past size (a file that grew) are not read.
 func copyExactly(w io.Writer, r io.Reader, size int64) error {
-	buf := copyBufs.Get().(*[copyBufSize]byte)
-	defer copyBufs.Put(buf)
+	buf := copybuf.Get()
+	defer copybuf.Put(buf)
 	n, err := io.CopyBuffer(w, io.LimitReader(r, size), buf[:])
 	if err == nil && n < size {
 		return errShrank
 	}
 	return err
 }
-
-// copyBufSize is the size of the buffers files are copied into archives
-// through, pooled so that a folder of small files makes no garbage. Reads
-// of 256 KiB, not 64, halve an archive's system calls.
-const copyBufSize = 256 << 10
-
-var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
 
 // archiveMode is the permission bits archived for info: its own, without
 // set-user-ID and the like.
