@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -83,7 +84,7 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	setFileHeaders(w.Header(), ctype, info)
 	cw := &contentWriter{ResponseWriter: w, r: r}
-	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), withKnownSize(content, info.Size()))
+	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", validatorTime(info), withKnownSize(content, info.Size()))
 	if short := cw.shortBy(); short > 0 && shrank(f, info.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
 			"path", r.URL.Path, "sent", cw.written, "missing", short)
@@ -92,11 +93,25 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 
 // setFileHeaders sets the headers that every answer with the content of
 // a file carries, besides those http.ServeContent sets: its type, its
-// validator, and that the type is not to be second-guessed.
+// validator (when its time is meaningful), and that the type is not to be
+// second-guessed.
 func setFileHeaders(hdr http.Header, ctype string, info fs.FileInfo) {
 	hdr.Set("Content-Type", ctype)
-	hdr.Set("ETag", fileETag(info.ModTime(), info.Size()))
+	if tag := etag.Of(info.ModTime(), info.Size()); tag != "" {
+		hdr.Set("ETag", tag)
+	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
+}
+
+// validatorTime is the modification time of the file info as
+// http.ServeContent is to use it, for Last-Modified and If-Modified-Since:
+// the zero time, which it ignores, when the time is not meaningful
+// (etag.Meaningful: a time every version of the file may share).
+func validatorTime(info fs.FileInfo) time.Time {
+	if t := info.ModTime(); etag.Meaningful(t) {
+		return t
+	}
+	return time.Time{}
 }
 
 // maxInMemory is the largest file sent from memory, with one write of
@@ -193,11 +208,11 @@ type wholeAnswer struct {
 func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 	a := wholeAnswer{
 		contentType:   []string{ctype},
-		etag:          []string{fileETag(modTime, int64(size))},
 		contentLength: []string{strconv.Itoa(size)},
 		compressible:  coding.Compressible(ctype),
 	}
-	if !modTime.IsZero() && !modTime.Equal(time.Unix(0, 0)) {
+	if etag.Meaningful(modTime) {
+		a.etag = []string{etag.Of(modTime, int64(size))}
 		a.lastModified = []string{modTime.UTC().Format(http.TimeFormat)}
 	}
 	return a
@@ -208,9 +223,9 @@ func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
 	hdr["Content-Type"] = a.contentType
-	hdr["Etag"] = a.etag
 	hdr["X-Content-Type-Options"] = nosniffValue
-	if a.lastModified != nil {
+	if a.etag != nil {
+		hdr["Etag"] = a.etag
 		hdr["Last-Modified"] = a.lastModified
 	}
 	hdr["Accept-Ranges"] = acceptRangesValue
@@ -219,12 +234,22 @@ func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed
 	writeBody(w, r, http.StatusOK, body)
 }
 
+// tag is the answer's entity tag, or "" when it has none.
+func (a *wholeAnswer) tag() string {
+	if a.etag == nil {
+		return ""
+	}
+	return a.etag[0]
+}
+
 // sendNotModified answers 304 to a request whose If-None-Match names the
 // file, with the headers http.ServeContent's 304 keeps: the validator,
 // and neither the type nor the length of a body it does not send.
 func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
 	hdr := w.Header()
-	hdr["Etag"] = a.etag
+	if a.etag != nil {
+		hdr["Etag"] = a.etag
+	}
 	hdr["X-Content-Type-Options"] = nosniffValue
 	a.addVary(hdr, precompressed)
 	w.WriteHeader(http.StatusNotModified)
@@ -247,12 +272,6 @@ var acceptRangesValue = []string{"bytes"}
 func shrank(f fs.File, size int64) bool {
 	info, err := f.Stat()
 	return err == nil && info.Size() < size
-}
-
-// fileETag is a strong validator built from the file's modification time and
-// size, as nginx's is: a file rewritten in place gets a new one.
-func fileETag(modTime time.Time, size int64) string {
-	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
 }
 
 // withNormalizedRange returns r with its Range header rewritten by

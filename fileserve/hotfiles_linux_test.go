@@ -310,14 +310,6 @@ func TestHotFileBounded(t *testing.T) {
 	}
 }
 
-// must fails the test on err.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // BenchmarkServeHot is BenchmarkServe's small file once it is held, at
 // the root and three folders down (one fstatat more per folder).
 func BenchmarkServeHot(b *testing.B) {

@@ -45,7 +45,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 		return
 	}
 	w.Header().Add("Vary", "Accept")
-	if !l.ModTime.IsZero() && l.ModTime.Unix() > 0 {
+	if !l.ModTime.IsZero() { // zero: no time that could vouch for it
 		w.Header().Set("Last-Modified", l.ModTime.UTC().Format(http.TimeFormat))
 		if notModified(r, l.ModTime) {
 			w.WriteHeader(http.StatusNotModified)

@@ -142,8 +142,8 @@ func TestDescriptorPathStatsOnlyThePage(t *testing.T) {
 	all, _, err := r.entries(dirents, names)
 	must(t, err)
 	must(t, r.sort(all))
-	var modTime time.Time
-	page, err := r.page(all, &modTime)
+	var newest lastModified
+	page, err := r.page(all, &newest)
 	must(t, err)
 	stated := 0
 	for _, e := range all {
@@ -154,7 +154,7 @@ func TestDescriptorPathStatsOnlyThePage(t *testing.T) {
 	if len(page) != 10 {
 		t.Fatalf("page of %d, want 10", len(page))
 	}
-	if stated != 10 || page[0].Name != "f20" || modTime.IsZero() {
-		t.Errorf("page from %s, %d entries stat'ed, time %v; want from f20, 10, a time", page[0].Name, stated, modTime)
+	if stated != 10 || page[0].Name != "f20" || newest.time().IsZero() {
+		t.Errorf("page from %s, %d entries stat'ed, time %v; want from f20, 10, a time", page[0].Name, stated, newest.time())
 	}
 }

@@ -1,14 +1,38 @@
-// Package etag reads the lists of entity tags that conditional requests
-// carry (If-None-Match, If-Match; RFC 9110, 13.1.1 and 13.1.2) the one
-// way simplehttp reads them: as net/http's ServeContent does, so that an
-// answer made from memory, or a tag rewritten by a wrapper, decides what
-// ServeContent would decide.
+// Package etag makes the entity tags of simplehttp's files, says which
+// file times may serve as validators at all, and reads the lists of
+// entity tags that conditional requests carry (If-None-Match, If-Match;
+// RFC 9110, 13.1.1 and 13.1.2) the one way simplehttp reads them: as
+// net/http's ServeContent does, so that an answer made from memory, or a
+// tag rewritten by a wrapper, decides what ServeContent would decide.
 package etag
 
 import (
 	"iter"
+	"strconv"
 	"strings"
+	"time"
 )
+
+// Of is the strong entity tag of a file's content, made from its
+// modification time (to the nanosecond) and its size, as nginx's is from
+// the second: a file rewritten in place gets a new one. It is "" when
+// modTime is not Meaningful: two versions of such a file of one size
+// would share a tag, and a client holding the old one would be told it
+// holds the new.
+func Of(modTime time.Time, size int64) string {
+	if !Meaningful(modTime) {
+		return ""
+	}
+	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
+}
+
+// Meaningful reports whether modTime, a file's modification time, tells
+// when its content last changed, so that it may make a validator (an
+// ETag, a Last-Modified). Times at or before 1970-01-01 00:00:01 UTC, the
+// zero time among them, do not: tools that make builds reproducible give
+// every file such a time (the Nix store gives 1 s, some archives and
+// build outputs 0), and every version of the file then has it.
+func Meaningful(modTime time.Time) bool { return modTime.Unix() > 1 }
 
 // Tags yields the elements of an If-None-Match or If-Match value in
 // order: entity tags (W/"x" or "x", which may hold commas), or "*".

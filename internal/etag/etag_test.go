@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +109,28 @@ func FuzzNoneMatch(f *testing.F) {
 			t.Errorf("If-None-Match %q rewritten as %q decides otherwise", inm, joined)
 		}
 	})
+}
+
+// TestOf: a tag from a meaningful time and the size, none from a time at
+// or before 1970-01-01 00:00:01, which every version of a file may share.
+func TestOf(t *testing.T) {
+	for _, tc := range []struct {
+		modTime time.Time
+		want    string
+	}{
+		{time.Time{}, ""},
+		{time.Unix(-5, 0), ""},
+		{time.Unix(0, 0), ""},
+		{time.Unix(1, 0), ""},
+		{time.Unix(1, 999999999), ""},
+		{time.Unix(2, 0), `"x2qxvk-a"`},
+		{time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), `"` + strconv.FormatInt(time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC).UnixNano(), 36) + `-a"`},
+	} {
+		if got := Of(tc.modTime, 10); got != tc.want {
+			t.Errorf("Of(%v, 10) = %q, want %q", tc.modTime, got, tc.want)
+		}
+		if Meaningful(tc.modTime) != (tc.want != "") {
+			t.Errorf("Meaningful(%v) = %v", tc.modTime, !(tc.want != ""))
+		}
+	}
 }
