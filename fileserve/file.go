@@ -192,28 +192,36 @@ func (h *Handler) sendWhole(w http.ResponseWriter, r *http.Request, ctype string
 }
 
 // wholeAnswer holds the headers of a file's content sent whole from
-// memory, each value a one-element slice assigned to the answer's header
-// map as it is: net/http only reads them, and an append copies (their
-// capacity is 1), so the hot cache shares them between answers.
+// memory, made once: the hot cache keeps one per file. Each answer gets
+// its own copy of the values (setValues), so that nothing a wrapper does
+// to one answer's header values reaches another.
 type wholeAnswer struct {
-	contentType, etag, lastModified, contentLength []string
+	contentType, contentLength string
+
+	// etag and lastModified are the validators, both "" for a file whose
+	// time is not meaningful (etag.Meaningful).
+	etag, lastModified string
 
 	// compressible: the type compresses, so with Options.Precompressed
 	// the answer varies on Accept-Encoding, as sendPrecompressed's do.
 	compressible bool
 }
 
+// wholeKeys are the headers of a whole answer, in the order send gives
+// their values; the last two are the validators.
+var wholeKeys = []string{"Content-Type", "Content-Length", "Accept-Ranges", "X-Content-Type-Options", "Etag", "Last-Modified"}
+
+// notModifiedKeys are the headers of a 304 from memory, in the order
+// sendNotModified gives their values; the last is the validator.
+var notModifiedKeys = []string{"X-Content-Type-Options", "Etag"}
+
 // newWholeAnswer makes the headers of a file of type ctype, modified at
 // modTime, size bytes long.
 func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
-	a := wholeAnswer{
-		contentType:   []string{ctype},
-		contentLength: []string{strconv.Itoa(size)},
-		compressible:  coding.Compressible(ctype),
-	}
+	a := wholeAnswer{contentType: ctype, contentLength: strconv.Itoa(size), compressible: coding.Compressible(ctype)}
 	if etag.Meaningful(modTime) {
-		a.etag = []string{etag.Of(modTime, int64(size))}
-		a.lastModified = []string{modTime.UTC().Format(http.TimeFormat)}
+		a.etag = etag.Of(modTime, int64(size))
+		a.lastModified = modTime.UTC().Format(http.TimeFormat)
 	}
 	return a
 }
@@ -222,24 +230,13 @@ func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 // Precompressed).
 func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
-	hdr["Content-Type"] = a.contentType
-	hdr["X-Content-Type-Options"] = nosniffValue
-	if a.etag != nil {
-		hdr["Etag"] = a.etag
-		hdr["Last-Modified"] = a.lastModified
+	if a.etag == "" {
+		setValues(hdr, wholeKeys[:4], a.contentType, a.contentLength, "bytes", "nosniff")
+	} else {
+		setValues(hdr, wholeKeys, a.contentType, a.contentLength, "bytes", "nosniff", a.etag, a.lastModified)
 	}
-	hdr["Accept-Ranges"] = acceptRangesValue
-	hdr["Content-Length"] = a.contentLength
 	a.addVary(hdr, precompressed)
 	writeBody(w, r, http.StatusOK, body)
-}
-
-// tag is the answer's entity tag, or "" when it has none.
-func (a *wholeAnswer) tag() string {
-	if a.etag == nil {
-		return ""
-	}
-	return a.etag[0]
 }
 
 // sendNotModified answers 304 to a request whose If-None-Match names the
@@ -247,10 +244,11 @@ func (a *wholeAnswer) tag() string {
 // and neither the type nor the length of a body it does not send.
 func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
 	hdr := w.Header()
-	if a.etag != nil {
-		hdr["Etag"] = a.etag
+	if a.etag == "" {
+		setValues(hdr, notModifiedKeys[:1], "nosniff")
+	} else {
+		setValues(hdr, notModifiedKeys, "nosniff", a.etag)
 	}
-	hdr["X-Content-Type-Options"] = nosniffValue
 	a.addVary(hdr, precompressed)
 	w.WriteHeader(http.StatusNotModified)
 }
@@ -262,10 +260,6 @@ func (a *wholeAnswer) addVary(hdr http.Header, precompressed bool) {
 		coding.AddVary(hdr)
 	}
 }
-
-// acceptRangesValue is the Accept-Ranges of every whole answer, shared as
-// htmlTypeValue is.
-var acceptRangesValue = []string{"bytes"}
 
 // shrank reports whether the open file f is now shorter than size. A body
 // cut short by a client that left is no fault of the file's.

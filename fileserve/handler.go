@@ -80,10 +80,10 @@ type Handler struct {
 	direct     *directRoot // nil: every name goes through fsys
 	hot        *hotFiles   // small files lately sent; nil when direct is
 
-	precompressed bool     // Options.Precompressed
-	cacheControl  []string // Options.CacheControl as a header value; nil: none
-	spa           bool     // Options.SPA
-	notFoundPage  string   // Options.NotFoundPage
+	precompressed bool   // Options.Precompressed
+	cacheControl  string // Options.CacheControl; "": none
+	spa           bool   // Options.SPA
+	notFoundPage  string // Options.NotFoundPage
 }
 
 // nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
@@ -115,9 +115,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		h.log = slog.Default()
 	}
 	h.precompressed = opt.Precompressed
-	if opt.CacheControl != "" {
-		h.cacheControl = []string{opt.CacheControl}
-	}
+	h.cacheControl = opt.CacheControl
 	h.spa = opt.SPA
 	h.notFoundPage = opt.NotFoundPage
 	h.rootDir = realDir(fsys)

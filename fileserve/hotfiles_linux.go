@@ -185,7 +185,7 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 	inm := r.Header["If-None-Match"]
 	switch {
 	case len(inm) > 0 && inm[0] != "":
-		if etag.NoneMatch(inm[0], f.tag()) {
+		if etag.NoneMatch(inm[0], f.etag) {
 			f.sendNotModified(w, h.precompressed)
 			return true
 		}

@@ -26,11 +26,10 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // megabyte for the handful of statuses a server ever sends.
 var statusPages [600]atomic.Pointer[statusPage]
 
-// statusPage is the page of one status and its Content-Length, ready to
-// be put in a header map as it is.
+// statusPage is the page of one status and its Content-Length.
 type statusPage struct {
 	body   []byte
-	length []string
+	length string
 }
 
 // statusPageOf returns the page of code, rendered once.
@@ -50,7 +49,7 @@ func statusPageOf(code int) *statusPage {
 // newStatusPage renders the page of code.
 func newStatusPage(code int) statusPage {
 	body := renderStatusPage(code)
-	return statusPage{body: body, length: []string{strconv.Itoa(len(body))}}
+	return statusPage{body: body, length: strconv.Itoa(len(body))}
 }
 
 // renderStatusPage renders the short HTML page naming code.
@@ -71,9 +70,7 @@ func renderStatusPage(code int) []byte {
 // writeStatusPage answers with code and a short HTML page naming it.
 func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 	page := statusPageOf(code)
-	hdr := w.Header()
-	setGeneratedHeaders(hdr, htmlType)
-	hdr["Content-Length"] = page.length
+	setGeneratedHeaders(w.Header(), htmlType, page.length)
 	writeBody(w, r, code, page.body)
 }
 
@@ -81,8 +78,7 @@ func writeStatusPage(w http.ResponseWriter, r *http.Request, code int) {
 // page) with its length and the security headers such pages carry. HEAD
 // gets the same headers and no body.
 func writeGenerated(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) {
-	setGeneratedHeaders(w.Header(), contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	setGeneratedHeaders(w.Header(), contentType, strconv.Itoa(len(body)))
 	writeBody(w, r, code, body)
 }
 
@@ -97,27 +93,34 @@ func writeBody(w http.ResponseWriter, r *http.Request, code int, body []byte) {
 // htmlType is the Content-Type of generated HTML pages.
 const htmlType = "text/html; charset=utf-8"
 
-// The values of the headers every generated page carries, made once:
-// assigning a ready []string is what http.Header.Set does, less its
-// allocation. They are shared by every answer, so nothing may change
-// their elements (nothing in net/http does; Add appends to a copy, as
-// len == cap).
+// generatedKeys are the headers every page simplehttp generates carries,
+// in the order setGeneratedHeaders gives their values; unsized lacks the
+// last, Content-Length, for a page streamed without one.
 var (
-	htmlTypeValue   = []string{htmlType}
-	cspValue        = []string{contentSecurityPolicy}
-	nosniffValue    = []string{"nosniff"}
-	noReferrerValue = []string{"no-referrer"}
+	generatedKeys = []string{"Content-Type", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Content-Length"}
+	unsizedKeys   = generatedKeys[:len(generatedKeys)-1]
 )
 
-// setGeneratedHeaders sets the type and the security headers of a page
-// simplehttp generated.
-func setGeneratedHeaders(hdr http.Header, contentType string) {
-	if contentType == htmlType {
-		hdr["Content-Type"] = htmlTypeValue
-	} else {
-		hdr["Content-Type"] = []string{contentType}
+// setGeneratedHeaders sets the type, the length (unless "": a page
+// streamed without one) and the security headers of a page simplehttp
+// generated.
+func setGeneratedHeaders(hdr http.Header, contentType, length string) {
+	if length == "" {
+		setValues(hdr, unsizedKeys, contentType, contentSecurityPolicy, "nosniff", "no-referrer")
+		return
 	}
-	hdr["Content-Security-Policy"] = cspValue
-	hdr["X-Content-Type-Options"] = nosniffValue
-	hdr["Referrer-Policy"] = noReferrerValue
+	setValues(hdr, generatedKeys, contentType, contentSecurityPolicy, "nosniff", "no-referrer", length)
+}
+
+// setValues sets each header keys[i] (in canonical form) of hdr to the
+// one value values[i], as http.Header.Set does, but with one allocation
+// for them all: the values go into one array made for this answer alone.
+// No value slice is ever shared between answers, so a wrapper that
+// changes one in place (hdr[k][0] = ...) changes only its own answer.
+func setValues(hdr http.Header, keys []string, values ...string) {
+	fresh := make([]string, len(values))
+	copy(fresh, values)
+	for i, k := range keys {
+		hdr[k] = fresh[i : i+1 : i+1]
+	}
 }

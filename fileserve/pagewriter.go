@@ -49,7 +49,7 @@ func (p *pageWriter) Write(b []byte) (int, error) {
 	}
 	if !p.streaming {
 		p.streaming = true
-		setGeneratedHeaders(p.w.Header(), p.contentType)
+		setGeneratedHeaders(p.w.Header(), p.contentType, "")
 		p.w.WriteHeader(http.StatusOK)
 	}
 	if p.flush(); p.err != nil {

@@ -4,7 +4,6 @@ package fileserve
 
 import (
 	"net/http"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,7 +29,7 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	var raw unix.Stat_t
 	err := h.direct.fstatat(name, &raw)
 	if f := h.validHot(name, &raw, err); f != nil {
-		writeNotFoundPage(w, r, f.contentType, f.contentLength, f.body)
+		writeNotFoundPage(w, r, f.contentType, f.body)
 		return true, true
 	}
 	switch {
@@ -56,6 +55,6 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return false, false // it shrank, or failed: the general path sees
 	}
-	writeNotFoundPage(w, r, []string{ctype}, []string{strconv.Itoa(len(body))}, body)
+	writeNotFoundPage(w, r, ctype, body)
 	return true, true
 }
