@@ -54,7 +54,7 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 	if st := statOf(&raw); err != nil || !st.mode.IsRegular() || !asFile {
 		return false, err
 	}
-	opened := h.hot.now()
+	opened := h.now()
 	fd, st, err := h.direct.open(name)
 	if err != nil {
 		return false, nil // a link on the way (ELOOP), or an error to report as usual

@@ -1,16 +1,8 @@
 package fileserve
 
-import "time"
-
 // HoldsHot reports whether h holds the content of the file name (a name
 // under the root, as translatePath makes it) in its hot cache.
 func (h *Handler) HoldsHot(name string) bool { return h.hot != nil && h.hot.get(name) != nil }
-
-// SettleAll makes h take every file in as if its ctime were long past:
-// the tests write a file and ask for it at once.
-func (h *Handler) SettleAll() {
-	h.hot.now = func() time.Time { return time.Now().Add(time.Hour) }
-}
 
 // HotBytes is how much content h's hot cache holds.
 func (h *Handler) HotBytes() int {
@@ -40,6 +32,6 @@ func HasDirect(h *Handler) bool { return h.direct != nil }
 // file has settled: no file is ever taken in.
 func (h *Handler) WithoutHotFiles() {
 	if h.hot != nil {
-		h.hot.now = func() time.Time { return time.Time{} }
+		h.hot.max = 0
 	}
 }

@@ -7,6 +7,3 @@ func (h *Handler) WithoutHotFiles() {}
 
 // HasDirect is false: only Linux has the direct path.
 func HasDirect(*Handler) bool { return false }
-
-// SettleAll does nothing: only Linux holds hot files.
-func (h *Handler) SettleAll() {}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -77,8 +78,9 @@ type Handler struct {
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
-	direct     *directRoot // nil: every name goes through fsys
-	hot        *hotFiles   // small files lately sent; nil when direct is
+	now        func() time.Time // time.Now, but for tests: listings' relative times, the hot cache's settling
+	direct     *directRoot      // nil: every name goes through fsys
+	hot        *hotFiles        // small files lately sent; nil when direct is
 
 	precompressed bool   // Options.Precompressed
 	cacheControl  string // Options.CacheControl; "": none
@@ -107,6 +109,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		uploadForm: opt.UploadForm,
 		log:        opt.Logger,
 		names:      listing.NewNameCache(nameCacheBytes),
+		now:        time.Now,
 	}
 	if h.indexNames == nil {
 		h.indexNames = []string{"index.html", "index.htm"}

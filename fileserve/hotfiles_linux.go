@@ -41,8 +41,8 @@ import (
 type hotFiles struct {
 	mu    sync.RWMutex
 	files map[string]*hotFile // by the name under the root
-	bytes int                 // the memory held (hotCost of each), at most hotBytes
-	now   func() time.Time    // time.Now, but for tests
+	bytes int                 // the memory held (hotCost of each), at most max
+	max   int                 // hotBytes, but for tests
 }
 
 const (
@@ -84,7 +84,7 @@ func idOf(st *unix.Stat_t) fileID {
 
 // newHotFiles returns an empty hotFiles.
 func newHotFiles() *hotFiles {
-	return &hotFiles{files: make(map[string]*hotFile), now: time.Now}
+	return &hotFiles{files: make(map[string]*hotFile), max: hotBytes}
 }
 
 // get returns the entry of name, or nil.
@@ -120,7 +120,7 @@ func settled(ctime unix.Timespec, opened time.Time) bool {
 func (c *hotFiles) put(name string, id fileID, ctype string, body []byte) {
 	f := newHotFile(id, ctype, body)
 	cost := hotCost(name, f)
-	if cost > hotBytes {
+	if cost > c.max {
 		return
 	}
 	c.mu.Lock()
@@ -130,7 +130,7 @@ func (c *hotFiles) put(name string, id fileID, ctype string, body []byte) {
 		c.bytes -= hotCost(name, old)
 	}
 	for k, old := range c.files {
-		if c.bytes+cost <= hotBytes {
+		if c.bytes+cost <= c.max {
 			break
 		}
 		delete(c.files, k)

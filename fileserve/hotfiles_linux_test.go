@@ -26,14 +26,20 @@ type hotRoot struct {
 }
 
 // newHotRoot serves files (as tempRoot takes them) with every file
-// settled at once, so the first GET of a small file takes it in.
+// settled at once, so the first GET of a small file takes it in. Both
+// Handlers' clocks stand still at the same moment, so that a listing's
+// relative times ("1 hour ago") read the same from both, however long
+// the test takes.
 func newHotRoot(t *testing.T, files map[string]string, opt *fileserve.Options) *hotRoot {
 	t.Helper()
 	root, dir := tempRoot(t, files)
 	hot := fileserve.NewRoot(root, opt)
 	needDirect(t, hot)
-	hot.SettleAll()
-	return &hotRoot{dir: dir, hot: hot, general: fileserve.New(root.FS(), opt)}
+	general := fileserve.New(root.FS(), opt)
+	settled := time.Now().Add(time.Hour)
+	hot.SetClock(settled)
+	general.SetClock(settled)
+	return &hotRoot{dir: dir, hot: hot, general: general}
 }
 
 // needDirect skips the test unless h answers through openat2, which the

@@ -54,7 +54,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, h.uploadForm)
+	err = render(pw, l, format, r.URL.Path, h.uploadForm, h.now())
 	switch {
 	case err == nil:
 		pw.finish()
@@ -69,15 +69,15 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 }
 
 // render writes l in format into buf; upload shows the upload area on an
-// HTML page.
-func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
+// HTML page, whose relative times ("3 minutes ago") are from now.
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool, now time.Time) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now(), Upload: upload})
+	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: now, Upload: upload})
 }
 
 // notModified reports whether the request's If-Modified-Since holds a

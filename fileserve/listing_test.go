@@ -204,3 +204,25 @@ func TestServeListingClientGone(t *testing.T) {
 		t.Errorf("cancelled listing: logged %q, answered %q", logged.String(), rec.Body.String())
 	}
 }
+
+// TestServeListingClock: a listing's relative times ("3 hours ago") are
+// from the Handler's clock, so that two Handlers, or two requests, at the
+// same moment render the same page (TestHotFileNeverStale compares them).
+func TestServeListingClock(t *testing.T) {
+	h := New(listingTestFS(), nil)
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{listingT0.Add(3 * time.Hour), `title="3 hours ago"`},
+		{listingT0.Add(time.Second), `title="1 second ago"`},
+		{listingT0, `title="now"`},
+	} {
+		h.now = func() time.Time { return tc.now }
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/sub/", nil))
+		if body := rec.Body.String(); !strings.Contains(body, tc.want) {
+			t.Errorf("at %v the listing lacks %s:\n%s", tc.now, tc.want, body)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	case raw.Mode&unix.S_IFMT != unix.S_IFREG: // a folder, FIFO, device
 		return false, true
 	}
-	opened := h.hot.now()
+	opened := h.now()
 	fd, st, err := h.direct.open(name)
 	if err != nil {
 		return false, false // a link on the way (ELOOP), or an error
