@@ -48,7 +48,7 @@ func (r *reader) lstatAt(es []*Entry) error {
 				continue
 			}
 			var err error
-			buf, err = lstatName(int(fd), e.Name, buf, &st, r.local)
+			buf, err = lstatName(int(fd), e.Name, buf, &st)
 			if errors.Is(err, unix.ENOENT) {
 				e.gone = true
 			}
@@ -80,18 +80,8 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 // onLocalFS reports whether the open folder fd is on a file system that
 // package localfs trusts: a local one, where a stat never waits on
 // anything slower than the local disk and the folder's times come from
-// this computer's clock. There a listing makes its stats as raw system
-// calls, and a [NameCache] may keep its names.
-//
-// Made through the scheduler, each stat costs an entersyscall and an
-// exitsyscall, and with one core (GOMAXPROCS=1, as in the benchmark
-// harness) the runtime keeps handing the P from thread to thread: for a
-// 10,000-entry listing, a tenth of its time. A raw call keeps the P, so
-// a stat that waits holds up the goroutines queued on that P meanwhile:
-// for a cold local disk, one read (as it holds up an nginx worker), but
-// for a network or FUSE file system, as long as a server takes to
-// answer. Those, and any file system localfs does not trust, keep the
-// scheduler-aware call.
+// this computer's clock. There a [NameCache] may keep its names, and a
+// big listing is CPU work (see bigBuilds).
 func onLocalFS(fd syscall.RawConn) bool {
 	trusted := false
 	if err := fd.Control(func(fd uintptr) { trusted = localfs.Trusted(int(fd)) }); err != nil {

@@ -39,21 +39,18 @@ func TestLstatName(t *testing.T) {
 	}
 	must(t, rc.Control(func(fd uintptr) {
 		buf := make([]byte, 0, 256)
-		for _, raw := range []bool{true, false} {
-			for _, tt := range tests {
-				var st unix.Stat_t
-				var err error
-				buf, err = lstatName(int(fd), tt.name, buf, &st, raw)
-				if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
-					t.Errorf("raw %v, %.20q: mode %o size %d err %v, want %o %d %v", raw, tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
-				}
+		for _, tt := range tests {
+			var st unix.Stat_t
+			var err error
+			buf, err = lstatName(int(fd), tt.name, buf, &st)
+			if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
+				t.Errorf("%.20q: mode %o size %d err %v, want %o %d %v", tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
 			}
 		}
 	}))
 }
 
-// TestOnLocalFS checks that raw stats and cached names are kept to local
-// file systems: /proc is not one, and a test's temporary folder on one of
+// TestOnLocalFS checks that cached names are kept to local file systems: /proc is not one, and a test's temporary folder on one of
 // the usual local file systems is (on any other, that half skips).
 func TestOnLocalFS(t *testing.T) {
 	if localDir(t, "/proc") {
