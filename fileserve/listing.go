@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/assets"
 	"github.com/simplehttp/simplehttp/internal/qvalue"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -77,7 +78,7 @@ func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath st
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: now, Upload: upload})
+	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: assets.RelativePrefix(urlPath), Now: now, Upload: upload})
 }
 
 // notModified reports whether the request's If-Modified-Since holds a
