@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/internal/archive"
+	"github.com/simplehttp/simplehttp/internal/hidden"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // A folder's URL with "?download=zip" or "?download=tar.gz" answers with
@@ -56,7 +58,7 @@ func archiveQuery(r *http.Request) (string, bool) {
 func (h *Handler) serveArchive(w http.ResponseWriter, r *http.Request, name, format string) {
 	af, ok := archive.Formats[format]
 	if !ok {
-		h.fail(w, r, statusError(http.StatusBadRequest))
+		h.fail(w, r, page.StatusError(http.StatusBadRequest))
 		return
 	}
 	top, err := h.fsys.Open(name)
@@ -191,7 +193,7 @@ func cmpErr(err, alt error) error {
 func (aw *archiveWalk) entry(dir, arcDir string, e fs.DirEntry) error {
 	name := path.Join(dir, e.Name())
 	arcName := arcDir + "/" + e.Name()
-	if !aw.h.dotfiles && hiddenElem(e.Name(), dir == ".") {
+	if !aw.h.dotfiles && hidden.Elem(e.Name(), dir == ".") {
 		return nil
 	}
 	switch t := e.Type(); {
@@ -255,7 +257,7 @@ func (aw *archiveWalk) file(name, arcName string) error {
 // folder are what the folder holds, and the zip's comment names them.
 func (aw *archiveWalk) leaveOut(name string, err error) {
 	aw.missing.Add(name)
-	if statusFor(err) >= 500 {
+	if page.Status(err) >= 500 {
 		aw.h.log.Error("fileserve: left out of an archive", "name", name, "err", err)
 	}
 }

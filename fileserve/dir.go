@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // serveDir answers for the directory name: a redirect when the URL lacks
@@ -68,7 +70,7 @@ func redirectToSlash(w http.ResponseWriter, r *http.Request) {
 		loc += "?" + r.URL.RawQuery
 	}
 	w.Header().Set("Location", loc)
-	writeStatusPage(w, r, http.StatusMovedPermanently)
+	page.WriteStatus(w, r, http.StatusMovedPermanently)
 }
 
 // lastSegment is the last element of the request's path, percent-encoded

@@ -3,20 +3,12 @@ package fileserve
 import "time"
 
 // Internals under test. Only what a black-box test cannot reach is here.
-var (
-	NormalizeRange = normalizeRange
-	StatusFor      = statusFor
-	IsHidden       = isHidden
-)
 
-// StatusError is an error that is its own HTTP status.
-type StatusError = statusError
+// NormalizeRange exposes normalizeRange.
+var NormalizeRange = normalizeRange
 
 // MaxRanges is the most byte ranges one request may ask for.
 const MaxRanges = maxRanges
-
-// ErrPathEscapes is the text of os.Root's error for a name leading outside.
-const ErrPathEscapes = errPathEscapes
 
 // TranslatePath exposes (*Handler).translatePath.
 func (h *Handler) TranslatePath(urlPath string) (string, bool) { return h.translatePath(urlPath) }

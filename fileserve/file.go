@@ -13,6 +13,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/internal/coding"
 	"github.com/simplehttp/simplehttp/internal/etag"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -43,7 +44,7 @@ func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
 	switch {
 	case err != nil:
 	case !info.Mode().IsRegular():
-		err = statusError(http.StatusNotFound) // replaced since the Stat
+		err = page.StatusError(http.StatusNotFound) // replaced since the Stat
 	case h.openedHidden(f, name):
 		err = errHidden
 	}
@@ -231,12 +232,12 @@ func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
 	if a.etag == "" {
-		setValues(hdr, wholeKeys[:4], a.contentType, a.contentLength, "bytes", "nosniff")
+		page.SetValues(hdr, wholeKeys[:4], a.contentType, a.contentLength, "bytes", "nosniff")
 	} else {
-		setValues(hdr, wholeKeys, a.contentType, a.contentLength, "bytes", "nosniff", a.etag, a.lastModified)
+		page.SetValues(hdr, wholeKeys, a.contentType, a.contentLength, "bytes", "nosniff", a.etag, a.lastModified)
 	}
 	a.addVary(hdr, precompressed)
-	writeBody(w, r, http.StatusOK, body)
+	page.WriteBody(w, r, http.StatusOK, body)
 }
 
 // sendNotModified answers 304 to a request whose If-None-Match names the
@@ -245,9 +246,9 @@ func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed
 func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
 	hdr := w.Header()
 	if a.etag == "" {
-		setValues(hdr, notModifiedKeys[:1], "nosniff")
+		page.SetValues(hdr, notModifiedKeys[:1], "nosniff")
 	} else {
-		setValues(hdr, notModifiedKeys, "nosniff", a.etag)
+		page.SetValues(hdr, notModifiedKeys, "nosniff", a.etag)
 	}
 	a.addVary(hdr, precompressed)
 	w.WriteHeader(http.StatusNotModified)

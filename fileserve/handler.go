@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -143,7 +144,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", allowedMethods)
-		h.fail(w, r, statusError(http.StatusMethodNotAllowed))
+		h.fail(w, r, page.StatusError(http.StatusMethodNotAllowed))
 	}
 }
 
@@ -157,7 +158,7 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 	h.setCacheControl(w)
 	name, ok := h.translatePath(r.URL.Path)
 	if !ok {
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 		return
 	}
 	if h.direct != nil && h.serveDirect(w, r, name) {
@@ -172,17 +173,17 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 	case info.IsDir() && h.hidden(name):
 		// A link to a hidden directory. (A file's links are checked
 		// once it is open, by openFile.)
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	case info.IsDir():
 		h.serveDir(w, r, name)
 	case strings.HasSuffix(r.URL.Path, "/"):
 		// A file asked for as a directory (Python's Issue17324).
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	case !info.Mode().IsRegular():
 		// A FIFO, device or socket is never opened: opening a FIFO
 		// blocks until a writer comes, and a device's content is not a
 		// file's.
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	default:
 		h.serveFile(w, r, name)
 	}

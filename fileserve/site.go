@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // This file holds what serving a site (rather than a folder of files)
@@ -35,7 +37,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, err error) {
 // not a missing name, or there is no index page (the caller then sends
 // the usual 404).
 func (h *Handler) serveSPA(w http.ResponseWriter, r *http.Request, err error) bool {
-	if !h.spa || statusFor(err) != http.StatusNotFound || errors.Is(err, errHidden) {
+	if !h.spa || page.Status(err) != http.StatusNotFound || errors.Is(err, errHidden) {
 		return false
 	}
 	return h.serveIndex(w, r, h.indexNames[0])
@@ -81,7 +83,7 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 // page, of type ctype.
 func writeNotFoundPage(w http.ResponseWriter, r *http.Request, ctype string, body []byte) {
 	setNotFoundPageHeaders(w.Header(), ctype, strconv.Itoa(len(body)))
-	writeBody(w, r, http.StatusNotFound, body)
+	page.WriteBody(w, r, http.StatusNotFound, body)
 }
 
 // notFoundPageKeys are the headers of the site's own 404 page, in the
@@ -91,5 +93,5 @@ var notFoundPageKeys = []string{"Content-Type", "Content-Length", "Cache-Control
 // setNotFoundPageHeaders sets the headers of the site's own 404 page: its
 // type and length, and no caching (the next request may find a page).
 func setNotFoundPageHeaders(hdr http.Header, ctype, length string) {
-	setValues(hdr, notFoundPageKeys, ctype, length, "no-store", "nosniff")
+	page.SetValues(hdr, notFoundPageKeys, ctype, length, "no-store", "nosniff")
 }

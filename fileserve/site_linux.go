@@ -5,6 +5,7 @@ package fileserve
 import (
 	"net/http"
 
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,7 +24,7 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	switch {
 	case h.direct == nil:
 		return false, false
-	case !h.dotfiles && isHidden(name):
+	case !h.dotfiles && hidden.Name(name):
 		return false, true
 	}
 	var raw unix.Stat_t

@@ -1,4 +1,4 @@
-package fileserve
+package page
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ func TestStatusPages(t *testing.T) {
 	}
 }
 
-// TestSuccessHeadersCanonical: dropSuccessHeaders deletes its keys from
+// TestSuccessHeadersCanonical: DropSuccessHeaders deletes its keys from
 // the header map as they are, so they must be in canonical form.
 func TestSuccessHeadersCanonical(t *testing.T) {
 	for _, k := range successHeaders {
