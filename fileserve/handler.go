@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/direct"
+	"github.com/simplehttp/simplehttp/internal/hotcache"
 	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -79,9 +81,9 @@ type Handler struct {
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
-	now        func() time.Time // time.Now, but for tests: listings' relative times, the hot cache's settling
-	direct     *directRoot      // nil: every name goes through fsys
-	hot        *hotFiles        // small files lately sent; nil when direct is
+	now        func() time.Time             // time.Now, but for tests: listings' relative times, the hot cache's settling
+	direct     *direct.Root                 // nil: every name goes through fsys
+	hot        *hotcache.Cache[wholeAnswer] // small files lately sent; nil when direct is
 
 	precompressed bool   // Options.Precompressed
 	cacheControl  string // Options.CacheControl; "": none

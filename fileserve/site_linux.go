@@ -5,6 +5,7 @@ package fileserve
 import (
 	"net/http"
 
+	"github.com/simplehttp/simplehttp/internal/direct"
 	"github.com/simplehttp/simplehttp/internal/hidden"
 	"golang.org/x/sys/unix"
 )
@@ -28,13 +29,13 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 		return false, true
 	}
 	var raw unix.Stat_t
-	err := h.direct.fstatat(name, &raw)
-	if f := h.validHot(name, &raw, err); f != nil {
-		writeNotFoundPage(w, r, f.contentType, f.body)
+	err := h.direct.Lstat(name, &raw)
+	if e := h.validHot(name, &raw, err); e != nil {
+		writeNotFoundPage(w, r, e.Answer.contentType, e.Body)
 		return true, true
 	}
 	switch {
-	case missing(err):
+	case direct.Missing(err):
 		return false, true
 	case err != nil || raw.Mode&unix.S_IFMT == unix.S_IFLNK:
 		return false, false
@@ -42,12 +43,12 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 		return false, true
 	}
 	opened := h.now()
-	fd, st, err := h.direct.open(name)
+	fd, st, err := h.direct.Open(name)
 	if err != nil {
 		return false, false // a link on the way (ELOOP), or an error
 	}
 	defer unix.Close(fd)
-	if !st.mode.IsRegular() || st.size > maxInMemory {
+	if !st.Mode.IsRegular() || st.Size > maxInMemory {
 		return false, false
 	}
 	buf := getBodyBuf()
