@@ -7,9 +7,13 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/etag"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/internal/page"
 )
 
@@ -50,6 +54,58 @@ func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	return f, info, nil
+}
+
+// openedHidden reports whether the open file f, named name, is hidden by
+// where it really is: unless dotfiles are served, a hidden name or one
+// reached through a link to a hidden name. Where the kernel tells the
+// path of an open file (Linux's /proc/self/fd), that costs one system
+// call; else name's links are resolved, one Lstat per element.
+func (h *Handler) openedHidden(f fs.File, name string) bool {
+	if h.dotfiles {
+		return false
+	}
+	if rel, ok := h.realName(f); ok {
+		return hidden.Name(rel)
+	}
+	return hidden.In(h.fsys, name)
+}
+
+// realName is the name under the root of the open file f, from its real
+// path; ok is false where the kernel does not tell, or when f is not under
+// the root's real path (a link out of an os.DirFS).
+func (h *Handler) realName(f fs.File) (name string, ok bool) {
+	p, ok := openPath(f)
+	if !ok || h.rootDir == "" {
+		return "", false
+	}
+	if p == h.rootDir {
+		return ".", true
+	}
+	name, ok = strings.CutPrefix(p, strings.TrimSuffix(h.rootDir, "/")+"/")
+	return name, ok && name != ""
+}
+
+// openPath is the real, absolute path of the open file f, as Linux tells
+// it in /proc/self/fd, for an *os.File. ok is false elsewhere, and for a
+// file that has been deleted since it was opened.
+func openPath(f fs.File) (p string, ok bool) {
+	sc, isConn := f.(syscall.Conn)
+	if !isConn {
+		return "", false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return "", false
+	}
+	var lerr error
+	err = rc.Control(func(fd uintptr) {
+		p, lerr = os.Readlink("/proc/self/fd/" + strconv.FormatUint(uint64(fd), 10))
+	})
+	if err != nil || lerr != nil || !strings.HasPrefix(p, "/") || strings.HasSuffix(p, " (deleted)") {
+		return "", false
+	}
+	return p, true
 }
 
 // sendFile sends the open regular file f, named name. A small file asked
@@ -117,23 +173,6 @@ func validatorTime(info fs.FileInfo) time.Time {
 func shrank(f fs.File, size int64) bool {
 	info, err := f.Stat()
 	return err == nil && info.Size() < size
-}
-
-// withNormalizedRange returns r with its Range header rewritten by
-// normalizeRange, or r itself when it has none.
-func withNormalizedRange(r *http.Request, size int64) *http.Request {
-	header := r.Header.Get("Range")
-	if header == "" {
-		return r
-	}
-	rewritten, keep := normalizeRange(header, size)
-	r = r.Clone(r.Context())
-	if keep {
-		r.Header.Set("Range", rewritten)
-	} else {
-		r.Header.Del("Range")
-	}
-	return r
 }
 
 // withKnownSize returns content, which must be at offset 0, so that

@@ -55,3 +55,15 @@ var (
 	_ fs.StatFS     = rootFS{}
 	_ fs.ReadLinkFS = rootFS{}
 )
+
+// realDir is the real path of fsys's root directory, or "" where the
+// kernel does not tell.
+func realDir(fsys fs.FS) string {
+	f, err := fsys.Open(".")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	p, _ := openPath(f)
+	return p
+}

@@ -190,3 +190,12 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 		h.serveFile(w, r, name)
 	}
 }
+
+// setCacheControl gives a file, listing or redirect answer the
+// configured Cache-Control. Error pages drop it again
+// (page.DropSuccessHeaders), and the listing's assets carry their own.
+func (h *Handler) setCacheControl(w http.ResponseWriter) {
+	if h.cacheControl != "" {
+		w.Header()["Cache-Control"] = []string{h.cacheControl}
+	}
+}

@@ -11,17 +11,8 @@ import (
 )
 
 // This file holds what serving a site (rather than a folder of files)
-// adds to the read path: a Cache-Control value, a fallback to the index
-// page for a single-page app, and the site's own 404 page.
-
-// setCacheControl gives a file, listing or redirect answer the
-// configured Cache-Control. Error pages drop it again (dropSuccessHeaders),
-// and the listing's assets carry their own.
-func (h *Handler) setCacheControl(w http.ResponseWriter) {
-	if h.cacheControl != "" {
-		w.Header()["Cache-Control"] = []string{h.cacheControl}
-	}
-}
+// adds to the read path when a name is not found: a fallback to the
+// index page for a single-page app, and the site's own 404 page.
 
 // notFound answers a GET or HEAD of a name that does not exist (err
 // says why): the index page in SPA mode, else the 404 page.
