@@ -96,8 +96,8 @@ func (h *Handler) sendWhole(w http.ResponseWriter, r *http.Request, ctype string
 
 // wholeAnswer holds the headers of a file's content sent whole from
 // memory, made once: the hot cache keeps one per file. Each answer gets
-// its own copy of the values (setValues), so that nothing a wrapper does
-// to one answer's header values reaches another.
+// its own copy of the values (page.SetValues), so that nothing a wrapper
+// does to one answer's header values reaches another.
 type wholeAnswer struct {
 	contentType, contentLength string
 
