@@ -55,7 +55,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, h.uploadForm, h.now())
+	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now()})
 	switch {
 	case err == nil:
 		pw.finish()
@@ -69,16 +69,18 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 }
 
-// render writes l in format into buf; upload shows the upload area on an
-// HTML page, whose relative times ("3 minutes ago") are from now.
-func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool, now time.Time) error {
+// render writes l in format into buf; opt says which forms an HTML page
+// shows (upload, manage) and the moment its relative times ("3 minutes
+// ago") are from.
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, opt listing.HTMLOptions) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: assets.RelativePrefix(urlPath), Now: now, Upload: upload})
+	opt.AssetPrefix = assets.RelativePrefix(urlPath)
+	return l.WriteHTML(buf, opt)
 }
 
 // notModified reports whether the request's If-Modified-Since holds a
