@@ -1,11 +1,11 @@
 // Package etag makes the entity tags of simplehttp's files, so that
 // every answer about a file (a GET's ETag header, a PROPFIND's
-// DAV:getetag) names it alike, says which file times may serve as
-// validators at all, and reads the lists of
-// entity tags that conditional requests carry (If-None-Match, If-Match;
-// RFC 9110, 13.1.1 and 13.1.2) the one way simplehttp reads them: as
-// net/http's ServeContent does, so that an answer made from memory, or a
-// tag rewritten by a wrapper, decides what ServeContent would decide.
+// DAV:getetag) names it alike; says which file times may serve as
+// validators at all; and reads the lists of entity tags that conditional
+// requests carry (If-None-Match, If-Match; RFC 9110, 13.1.1 and 13.1.2)
+// the one way simplehttp reads them: as net/http's ServeContent does, so
+// that an answer made from memory, or a tag rewritten by a wrapper,
+// decides what ServeContent would decide.
 package etag
 
 import (
