@@ -360,19 +360,11 @@ func (a *appender) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// contentEncodings are the Content-Encoding values, shared between
-// answers as coding.AddVary's value is.
-var contentEncodings = [...][]string{
-	coding.Zstd:   {coding.Zstd.String()},
-	coding.Brotli: {coding.Brotli.String()},
-	coding.Gzip:   {coding.Gzip.String()},
-}
-
 // start sets the headers of the compressed representation.
 func (rw *responseWriter) start(hdr http.Header) {
 	hdr.Del("Content-Length")
-	hdr.Del("Accept-Ranges") // ranges are of the uncompressed bytes
-	hdr["Content-Encoding"] = contentEncodings[rw.coding]
+	hdr.Del("Accept-Ranges")                               // ranges are of the uncompressed bytes
+	hdr["Content-Encoding"] = []string{rw.coding.String()} // this answer's own: a wrapper may change it
 	if tag := hdr.Get("ETag"); tag != "" {
 		hdr.Set("ETag", coding.CodedTag(tag, rw.coding))
 	}
