@@ -36,7 +36,7 @@ func (f *keptFile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body := f.body
 	if p, ok := coding.PrecoderOf(w); ok {
-		if c, mustCode, ok := p.Offer(hdr, len(f.body)); ok {
+		if c, mustCode, ok := p.Offer(hdr, f.ctype, len(f.body)); ok {
 			if coded := f.codedWith(p, c); len(coded) < len(body) || mustCode {
 				hdr.Set("Content-Encoding", c.String())
 				hdr.Set("Content-Length", strconv.Itoa(len(coded)))
@@ -134,13 +134,13 @@ func TestPrecoderOffer(t *testing.T) {
 		var got coding.Coding
 		var ok, found bool
 		h := encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			hdr := http.Header{"Content-Type": {tc.ctype}}
+			hdr := http.Header{}
 			if tc.cacheControl != "" {
 				hdr.Set("Cache-Control", tc.cacheControl)
 			}
 			var p coding.Precoder
 			if p, found = coding.PrecoderOf(w); found {
-				got, _, ok = p.Offer(hdr, tc.size)
+				got, _, ok = p.Offer(hdr, tc.ctype, tc.size)
 			}
 		}), nil)
 		if tc.accept != "" {

@@ -221,7 +221,7 @@ func (rw *responseWriter) mayHold() bool {
 	if !rw.holding && !rw.asIs {
 		hdr := rw.Header()
 		size := contentLength(hdr)
-		rw.holding = (rw.status == 0 || rw.status == http.StatusOK) && rw.qualifies(hdr) &&
+		rw.holding = (rw.status == 0 || rw.status == http.StatusOK) && qualifies(hdr, hdr.Get("Content-Type")) &&
 			(size < 0 || size >= int64(rw.minSize))
 	}
 	return rw.holding
@@ -242,7 +242,7 @@ func (rw *responseWriter) decide(ended bool) {
 	switch {
 	case rw.status == http.StatusNotModified:
 		rw.restoreTag(hdr)
-	case rw.status != http.StatusOK || rw.asIs || !rw.qualifies(hdr):
+	case rw.status != http.StatusOK || rw.asIs || !qualifies(hdr, hdr.Get("Content-Type")):
 	case rw.head:
 		// No body to try: the headers say what a GET would get, but for
 		// a body that would not shrink.
@@ -338,11 +338,11 @@ func (rw *responseWriter) shrank() bool {
 	return rw.mustCode || len(rw.coded) < len(rw.held)
 }
 
-// qualifies reports whether an answer with the headers hdr (a 200) is one
-// to compress, so far as its headers tell.
-func (rw *responseWriter) qualifies(hdr http.Header) bool {
+// qualifies reports whether an answer (a 200) with the headers hdr, of
+// type contentType, is one to compress, so far as its headers tell.
+func qualifies(hdr http.Header, contentType string) bool {
 	return hdr["Content-Encoding"] == nil && hdr["Content-Range"] == nil &&
-		!noTransform(hdr) && coding.Compressible(hdr.Get("Content-Type"))
+		!noTransform(hdr) && coding.Compressible(contentType)
 }
 
 // sink is the writer an encoder writes into, which can be switched
@@ -371,10 +371,10 @@ func (rw *responseWriter) start(hdr http.Header) {
 }
 
 // Offer reports the coding this answer would be compressed with, were
-// it a 200 with the headers hdr and a body of size bytes (see
-// coding.Precoder).
-func (rw *responseWriter) Offer(hdr http.Header, size int) (c coding.Coding, mustCode, ok bool) {
-	ok = !rw.decided && rw.qualifies(hdr) && (rw.mustCode || size >= rw.minSize)
+// it a 200 with the headers hdr, of type contentType, and a body of size
+// bytes (see coding.Precoder).
+func (rw *responseWriter) Offer(hdr http.Header, contentType string, size int) (c coding.Coding, mustCode, ok bool) {
+	ok = !rw.decided && qualifies(hdr, contentType) && (rw.mustCode || size >= rw.minSize)
 	return rw.coding, rw.mustCode, ok
 }
 

@@ -14,10 +14,10 @@ import "net/http"
 type Precoder interface {
 	// Offer reports the coding an answer would be compressed with, if it
 	// would be: a 200 with the headers hdr, set as the handler would send
-	// it uncoded, and a body of size bytes. mustCode reports that the
-	// client refuses the body as it is, so that it gets it coded even if
-	// that is larger.
-	Offer(hdr http.Header, size int) (c Coding, mustCode, ok bool)
+	// it uncoded, but for its Content-Type, contentType, and a body of
+	// size bytes. mustCode reports that the client refuses the body as it
+	// is, so that it gets it coded even if that is larger.
+	Offer(hdr http.Header, contentType string, size int) (c Coding, mustCode, ok bool)
 
 	// Code appends body, compressed whole with c as the writer would
 	// compress it, to dst.
