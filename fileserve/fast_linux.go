@@ -81,6 +81,10 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 		}
 		// It shrank, or failed: the general sending notices and logs.
 	}
+	if h.sendColdCoded(w, r, name, fd, st, opened) {
+		unix.Close(fd)
+		return true, nil
+	}
 	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
 	h.sendFile(w, r, name, f, info)
@@ -131,7 +135,12 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 		return false
 	}
 	a := &e.Answer
-	if !asksWhole(r) || !h.identityAllowed(r, w.Header(), a.mayHaveSibling) {
+	switch {
+	case !asksWhole(r) || len(w.Header()["Content-Encoding"]) > 0:
+		return false
+	case a.mayHaveSibling && h.precompressed && len(r.Header["Accept-Encoding"]) > 0:
+		return h.serveHotCoded(w, r, name, e)
+	case !e.Whole:
 		return false
 	}
 	inm := r.Header["If-None-Match"]
