@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/fileid"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -251,9 +252,7 @@ func shrank(f fs.File, size int64) bool {
 
 // etag is a strong validator built from the file's modification time and
 // size, as nginx's is: a file rewritten in place gets a new one.
-func etag(modTime time.Time, size int64) string {
-	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
-}
+func etag(modTime time.Time, size int64) string { return fileid.ETag(modTime, size) }
 
 // withNormalizedRange returns r with its Range header rewritten by
 // normalizeRange, or r itself when it has none.

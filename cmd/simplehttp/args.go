@@ -28,6 +28,7 @@ type options struct {
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	gallery              // thumbnails and previews (previews.go)
 	help           bool
 	version        bool
 }
@@ -70,6 +71,8 @@ var flagSpecs = []flagSpec{
 	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil }},
 	{long: "cache-control", hasValue: true, set: setCacheControl},
 	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil }},
+	{long: "no-preview", set: func(o *options, _ string) error { o.noPreview = true; return nil }},
+	{long: "thumb-cache", set: func(o *options, _ string) error { o.thumbCache = true; return nil }},
 	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil }},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
 	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
@@ -140,6 +143,10 @@ Options:
       --spa              answer paths that do not exist with /index.html
                          (single-page apps); a 404.html at the top of DIR
                          is always the 404 page
+      --no-preview       no thumbnails (?thumb), previews (?view) or grid
+                         view: listings and files exactly as without them
+      --thumb-cache      also keep thumbnails on disk, in the user's cache
+                         directory (~/.cache/simplehttp), up to 512 MiB
   -v, --verbose          print each request's headers and the answer's
                          (credentials and cookies redacted)
       --version          print the version and exit

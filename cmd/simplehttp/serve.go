@@ -57,6 +57,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
+	if err := thumbCacheDir(o); err != nil {
+		return err
+	}
 	ln, portNote, err := listenSite(o)
 	if err != nil {
 		return err
@@ -123,7 +126,7 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
 	})
-	next, uploads := withUploads(compress(files, o), dir, o, logger)
+	next, uploads := withUploads(compress(withPreviews(files, dir, o, logger), o), dir, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
 		uploads: uploads, uploadIdleTimeout: lim.uploadIdleTimeout}
