@@ -22,6 +22,9 @@ var listingTypes = [...]string{
 // holds it already.
 func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name string) {
 	q := listing.ParseQuery(r.URL.RawQuery)
+	if h.thumbnails == nil {
+		q.View = listing.ViewList // no grid without thumbnails
+	}
 	format := q.Format
 	if format == listing.FormatAuto {
 		format = negotiate(r.Header.Values("Accept"))
@@ -52,9 +55,12 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 			return
 		}
 	}
+	if format == listing.FormatHTML && h.thumbnails != nil {
+		w.Header()["Content-Security-Policy"] = previewsCSPValue
+	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, h.uploadForm)
+	err = render(pw, l, format, r.URL.Path, h.uploadForm, h.thumbnails)
 	switch {
 	case err == nil:
 		pw.finish()
@@ -69,15 +75,15 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 }
 
 // render writes l in format into buf; upload shows the upload area on an
-// HTML page.
-func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
+// HTML page, and thumbnails its gallery and previews.
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool, thumbnails func(string) bool) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now(), Upload: upload})
+	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now(), Upload: upload, Thumbnails: thumbnails})
 }
 
 // notModified reports whether the request's If-Modified-Since holds a

@@ -19,6 +19,12 @@ var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// previewsContentSecurityPolicy is that of listings with previews
+// (Options.Thumbnails): they also show "name?view" pages of the same
+// origin in a frame.
+const previewsContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
+	"frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // statusPages holds the page of each status once it has been answered:
 // a 404 is the commonest answer a file server gives, and its page never
 // changes. Pages are rendered on first use (statusPageOf), not at start,
@@ -107,17 +113,22 @@ var (
 	cspValue        = []string{contentSecurityPolicy}
 	nosniffValue    = []string{"nosniff"}
 	noReferrerValue = []string{"no-referrer"}
+
+	previewsCSPValue = []string{previewsContentSecurityPolicy}
 )
 
 // setGeneratedHeaders sets the type and the security headers of a page
-// simplehttp generated.
+// simplehttp generated. A Content-Security-Policy set already is kept:
+// a listing with previews allows frames.
 func setGeneratedHeaders(hdr http.Header, contentType string) {
 	if contentType == htmlType {
 		hdr["Content-Type"] = htmlTypeValue
 	} else {
 		hdr["Content-Type"] = []string{contentType}
 	}
-	hdr["Content-Security-Policy"] = cspValue
+	if _, set := hdr["Content-Security-Policy"]; !set {
+		hdr["Content-Security-Policy"] = cspValue
+	}
 	hdr["X-Content-Type-Options"] = nosniffValue
 	hdr["Referrer-Policy"] = noReferrerValue
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
+	"github.com/simplehttp/simplehttp/internal/fileid"
 	"github.com/simplehttp/simplehttp/templates"
 )
 
@@ -28,6 +29,12 @@ type HTMLOptions struct {
 	// Upload shows an upload area and a "new folder" form, which post to
 	// the folder's URL: for a server that accepts writes there.
 	Upload bool
+	// Thumbnails, when set, turns on the gallery and previews: the page
+	// loads preview.js and preview.css, offers a grid view (Query.View),
+	// and in it each file Thumbnails accepts shows "name?thumb=VERSION"
+	// (the version of package fileid), which a handler in front must
+	// answer (package preview does).
+	Thumbnails func(name string) bool
 }
 
 // htmlPage is what templates/listing.html sees.
@@ -36,6 +43,10 @@ type htmlPage struct {
 	AssetPrefix string
 	// Upload shows the upload area (HTMLOptions.Upload).
 	Upload bool
+	// Previews loads the preview script and offers the grid view
+	// (HTMLOptions.Thumbnails) with a form button, which no mirroring
+	// client follows; Grid shows it.
+	Previews, Grid bool
 	// Crumbs are the path's ancestors, root first, then the folder itself.
 	Crumbs []crumb
 	// Columns are the table's headers, each a link that sorts by it.
@@ -82,6 +93,11 @@ func (p *htmlPage) Asset(name string) string { return p.AssetPrefix + name + ass
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
+	if opt.Thumbnails != nil {
+		p.Previews, p.Grid = true, l.Query.View == ViewGrid
+	} else {
+		l.Query.View = ViewList // no grid to keep in the links
+	}
 	p.Columns = columns(l.Query)
 	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
 	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })
@@ -96,6 +112,9 @@ func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	}
 	if err := page.ExecuteTemplate(w, "head", p); err != nil {
 		return err
+	}
+	if !p.Grid {
+		opt.Thumbnails = nil
 	}
 	if err := writeRows(w, l.Entries, opt); err != nil {
 		return err
@@ -176,6 +195,9 @@ func keep(q Query) []param {
 	if q.Format != FormatAuto {
 		ps = append(ps, param{"format", q.Format.String()})
 	}
+	if q.View == ViewGrid {
+		ps = append(ps, param{"view", "grid"})
+	}
 	return ps
 }
 
@@ -201,9 +223,10 @@ const rowChunk = 32 << 10
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	rf := rowFormatter{
-		now:   opt.Now,
-		sizes: map[int64]string{},
-		times: map[int64]string{},
+		now:    opt.Now,
+		thumbs: opt.Thumbnails,
+		sizes:  map[int64]string{},
+		times:  map[int64]string{},
 	}
 	b := make([]byte, 0, rowChunk+1024)
 	for _, e := range entries {
@@ -222,9 +245,10 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // rowFormatter formats rows. Folders hold many files of one size or one
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
-	now   time.Time        // for relative times; zero leaves them out
-	sizes map[int64]string // size → its text in binary units
-	times map[int64]string // Unix second → its <time> element
+	now    time.Time              // for relative times; zero leaves them out
+	thumbs func(name string) bool // in the grid: the files with a thumbnail
+	sizes  map[int64]string       // size → its text in binary units
+	times  map[int64]string       // Unix second → its <time> element
 }
 
 // maxMemo bounds each memo of one page.
@@ -252,6 +276,7 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 		b = appendEscaped(b, e.URL)
 	}
 	b = append(b, `">`...)
+	b = rf.appendThumb(b, e)
 	b = appendEscaped(b, e.Name)
 	if e.IsDir {
 		b = append(b, '/')
@@ -270,6 +295,20 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	b = append(b, `</td><td class="type">`...)
 	b = append(b, e.Category.Label()...)
 	return append(b, "</td></tr>\n"...)
+}
+
+// appendThumb appends, in the grid, the lazily loaded thumbnail of a file
+// that has one. Its link names the file's version, so the browser may
+// keep it for good: a changed file is linked to another.
+func (rf *rowFormatter) appendThumb(b []byte, e *Entry) []byte {
+	if rf.thumbs == nil || e.IsDir || e.Broken || !rf.thumbs(e.Name) {
+		return b
+	}
+	b = append(b, `<img src="`...)
+	b = appendEscaped(b, e.URL)
+	b = append(b, `?thumb=`...)
+	b = append(b, fileid.Version(e.ModTime, e.Size)...)
+	return append(b, `" alt="" loading="lazy" decoding="async">`...)
 }
 
 // appendSize appends the rest of the size cell's start tag and its text:

@@ -34,6 +34,15 @@ func withPreviews(files http.Handler, dir *site, o *options, logger *slog.Logger
 	})
 }
 
+// thumbnails is fileserve.Options.Thumbnails: which files the listing's
+// grid shows a thumbnail of, unless --no-preview.
+func thumbnails(o *options) func(name string) bool {
+	if o.noPreview {
+		return nil
+	}
+	return preview.HasThumbnail
+}
+
 // fs is the file system the site's file server reads.
 func (s *site) fs() fs.FS {
 	if s.follow != nil {

@@ -125,6 +125,7 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
+		Thumbnails:    thumbnails(o),
 	})
 	next, uploads := withUploads(compress(withPreviews(files, dir, o, logger), o), dir, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
