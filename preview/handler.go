@@ -130,6 +130,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case q.Has("thumb"):
 		h.serveFile(w, r, func(f *file) { h.serveThumb(w, r, f, q.Get("thumb")) })
+	case q.Has("view"):
+		h.serveFile(w, r, func(f *file) { h.serveView(w, r, f) })
 	default:
 		h.next.ServeHTTP(w, r)
 	}
