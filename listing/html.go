@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"bytes"
 	"html/template"
 	"io"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/markdown"
 	"github.com/simplehttp/simplehttp/templates"
 )
 
@@ -65,8 +67,8 @@ type htmlPage struct {
 	Prev, Next string
 	// ReadmeURL links to the README file.
 	ReadmeURL string
-	// Markdown is the README parsed, when it is a Markdown file.
-	Markdown []mdBlock
+	// Markdown is the README rendered, when it is a Markdown file.
+	Markdown template.HTML
 }
 
 type crumb struct{ Name, URL string }
@@ -90,6 +92,12 @@ const assetQuery = "?asset"
 // Asset is the link to the file name of package public.
 func (p *htmlPage) Asset(name string) string { return p.AssetPrefix + name + assetQuery }
 
+// readmeHeadingOffset puts a README's headings below the page's h1 and
+// the README section's h2: its h1 is an h3. A Markdown README is rendered
+// by package internal/markdown (goldmark): raw HTML in it shows as text,
+// and links keep only relative, http, https and mailto URLs.
+const readmeHeadingOffset = 2
+
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
@@ -106,8 +114,12 @@ func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p.From, p.To, p.Prev, p.Next = pages(l)
 	if l.Readme != nil {
 		p.ReadmeURL = entryURL(l.Readme.Name, false)
-		if isMarkdown(l.Readme.Name) {
-			p.Markdown = parseMarkdown(l.Readme.Text)
+		if markdown.IsFile(l.Readme.Name) {
+			var md bytes.Buffer
+			if err := markdown.Render(&md, []byte(l.Readme.Text), readmeHeadingOffset); err != nil {
+				return err
+			}
+			p.Markdown = template.HTML(md.String()) //nolint:gosec // escaped by package markdown
 		}
 	}
 	if err := page.ExecuteTemplate(w, "head", p); err != nil {

@@ -133,9 +133,9 @@ func (h *Handler) readText(ctx context.Context, f *file, d *viewData) error {
 		return nil
 	}
 	var body bytes.Buffer
-	if isMarkdown(d.Name) {
+	if markdown.IsFile(d.Name) {
 		d.Kind = "markdown"
-		err = markdown.Render(&body, head)
+		err = markdown.Render(&body, head, 1) // below the page's h1, the file's name
 	} else {
 		d.Kind = "code"
 		d.Highlighted, err = h.highlight(ctx, &body, d.Name, string(head))
@@ -161,12 +161,6 @@ func trimPartialRune(b []byte) []byte {
 // isText reports whether b is UTF-8 text: valid, with no NUL byte.
 func isText(b []byte) bool {
 	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
-}
-
-// isMarkdown reports whether name is a Markdown file.
-func isMarkdown(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	return ext == ".md" || ext == ".markdown"
 }
 
 // codeFormatter writes chroma's tokens as HTML with classes (the colours

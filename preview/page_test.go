@@ -28,7 +28,7 @@ func TestView(t *testing.T) {
 	}{
 		{"/main.go?view", []string{`<div class="code"><pre class="chroma">`, `<span class="ln">1</span>`, `<span class="kd">func</span>`,
 			`&lt;hi&gt;`, `highlight.css">`, `<a class="download" href="./main.go" download="main.go">`, `<a href="./">Folder</a>`}},
-		{"/README.md?view", []string{`<div class="markdown"><h1>Title</h1>`, `<em>text</em>`, `&lt;script&gt;alert(1)&lt;/script&gt;`}},
+		{"/README.md?view", []string{`<div class="markdown"><h2>Title</h2>`, `<em>text</em>`, `&lt;script&gt;alert(1)&lt;/script&gt;`}},
 		{"/notes?view", []string{`<div class="code"><pre class="chroma">`, "plain text without an extension"}},
 		{"/nul.txt?view", []string{"This file is not text"}},
 		{"/latin1.txt?view", []string{"This file is not text"}},

@@ -10,17 +10,18 @@ import (
 func render(t testing.TB, src string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, []byte(src)); err != nil {
+	if err := Render(&buf, []byte(src), 0); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
 }
 
 func TestRender(t *testing.T) {
-	got := render(t, "# Title\n\nSome *text* and `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ https://example.com\n")
+	got := render(t, "# Title\n\n[docs](docs/a.md) [plain text](javascript:x)\n\n### Deep\n\nSome *text* and `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ https://example.com\n")
 	for _, want := range []string{
 		"<h1>Title</h1>", "<em>text</em>", "<code>code</code>", "<table>", "<td>1</td>",
 		`<input checked="" disabled="" type="checkbox"`, "<del>old</del>", `<a href="https://example.com">`,
+		`<a href="docs/a.md" rel="nofollow noreferrer">docs</a>`, "plain text", "<h3>Deep</h3>",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("lacks %s in\n%s", want, got)
@@ -30,6 +31,16 @@ func TestRender(t *testing.T) {
 
 // TestSafe feeds the renderer what would run script or load things on a
 // naive one: the cases of the listing's README tests, and more.
+func TestHeadingOffset(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Render(&buf, []byte("# one\n\n##### five\n"), 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); !strings.Contains(got, "<h3>one</h3>") || !strings.Contains(got, "<h6>five</h6>") {
+		t.Errorf("headings not two levels down, at most h6:\n%s", got)
+	}
+}
+
 func TestSafe(t *testing.T) {
 	got := render(t, strings.Join([]string{
 		"<script>alert(1)</script>",
