@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/fileid"
@@ -103,8 +104,21 @@ func (h *Handler) make(ctx context.Context, f *file) (e *entry) {
 	case err != nil:
 		return &entry{}
 	}
+	if t.Decoded >= collectAfter {
+		// The decoded photo is garbage now. Left to the garbage
+		// collector's pace (GOGC), the heap would grow to several times
+		// what the workers hold before it is collected.
+		runtime.GC()
+	}
 	return &entry{contentType: t.ContentType, data: t.Data}
 }
+
+// collectAfter is the size of a decoded image after which the garbage
+// collector runs at once: about an 8-megapixel photo's. Measured with 8
+// clients asking for the thumbnails of 24-megapixel photos (make
+// bench-gallery), it halves the peak memory for a collection that takes
+// a few milliseconds of the half second a thumbnail takes.
+const collectAfter = 24 << 20
 
 // sendIcon answers with the icon named name.
 func sendIcon(w http.ResponseWriter, r *http.Request, name, caching string) {

@@ -65,6 +65,8 @@ type Thumbnail struct {
 	Data          []byte
 	ContentType   string // "image/jpeg" or "image/png"
 	Width, Height int
+	// Decoded is about the bytes the decoded image took, garbage now.
+	Decoded int64
 }
 
 // exts are the file extensions of the formats Make decodes.
@@ -107,7 +109,11 @@ func Make(ctx context.Context, r io.ReaderAt, length int64, size int, lim Limits
 		return nil, fmt.Errorf("thumb: %s decoded to %v, past its %dx%d", format, b, cfg.Width, cfg.Height)
 	}
 	img := orient(scale(src, size), orientation(r, length, format))
-	return encode(img)
+	t, err := encode(img)
+	if t != nil {
+		t.Decoded = int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
+	}
+	return t, err
 }
 
 // check refuses an image whose declared size is past lim or empty.

@@ -206,6 +206,9 @@ func TestFormats(t *testing.T) {
 			if th.ContentType != "image/jpeg" {
 				t.Errorf("Content-Type %q, want image/jpeg for an opaque image", th.ContentType)
 			}
+			if th.Decoded < 160*120 || th.Decoded > 160*120*4 {
+				t.Errorf("Decoded %d bytes, want one to four a pixel", th.Decoded)
+			}
 			if !redAt(t, th, 5, 5) || redAt(t, th, 70, 50) {
 				t.Error("the red corner is not at the top left")
 			}

@@ -31,6 +31,13 @@ func TestGalleryBench(t *testing.T) {
 		t.Skip("a measurement: run by make bench-gallery (SIMPLEHTTP_GALLERY_BENCH=1)")
 	}
 	requireProc(t)
+	t.Run("grid", benchGrid)
+	t.Run("rss", benchRSS)
+}
+
+// benchGrid measures the first full grid of 500 photos of 6 MP, cold and
+// cached, three times each.
+func benchGrid(t *testing.T) {
 	grid := photoFolder(t, 500, 3000, 2000) // 6 MP each
 	var cold, cached, cpu []time.Duration
 	for range 3 {
@@ -43,13 +50,18 @@ func TestGalleryBench(t *testing.T) {
 	t.Logf("500 photos of 6 MP, 8 clients: first full grid cold %v, cached %v (medians of 3: %v, %v)",
 		median(cold), median(cached), cold, cached)
 	t.Logf("server CPU for the cold grid %v: %.1f thumbnails per second per core", median(cpu), 500/median(cpu).Seconds())
+}
 
+// benchRSS measures the server's peak memory while 8 clients ask for the
+// thumbnails of 16 photos of 24 MP.
+func benchRSS(t *testing.T) {
 	big := photoFolder(t, 16, 6000, 4000) // 24 MP each
 	s := startBinary(t, nil, "-q", "-d", big)
 	idle := peakRSS(t, s.cmd.Process.Pid)
-	start := time.Now()
+	start, cpu := time.Now(), serverCPU(t, s.cmd.Process.Pid)
 	fullGrid(t, s.url, 8)
-	t.Logf("16 photos of 24 MP, 8 clients: %v; peak RSS %d MiB (%d MiB before)", time.Since(start), peakRSS(t, s.cmd.Process.Pid)>>20, idle>>20)
+	t.Logf("16 photos of 24 MP, 8 clients: %v, server CPU %v; peak RSS %d MiB (%d MiB before)",
+		time.Since(start), serverCPU(t, s.cmd.Process.Pid)-cpu, peakRSS(t, s.cmd.Process.Pid)>>20, idle>>20)
 }
 
 // photoFolder writes n copies of a w×h textured JPEG (distinct files, so
