@@ -452,3 +452,31 @@ func TestSupported(t *testing.T) {
 		}
 	}
 }
+
+func TestReduceYCbCrMatchesRows(t *testing.T) {
+	// The planes' averages, converted once, are the converted pixels'
+	// averages, to rounding: the conversion is linear but for clamping.
+	// (Decoders make images at the origin, so blocks of 4 align with
+	// every chroma sample.)
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410}
+	for _, ratio := range ratios {
+		src := image.NewYCbCr(image.Rect(0, 0, 97, 61), ratio) // as decoders make them
+		// Values whose RGB never clamps.
+		for i := range src.Y {
+			src.Y[i] = uint8(60 + (i*37)%120)
+		}
+		for i := range src.Cb {
+			src.Cb[i], src.Cr[i] = uint8(110+(i*13)%36), uint8(112+(i*7)%30)
+		}
+		fast, slow := reduceYCbCr(src, 4), reduceRows(src, 4)
+		if fast.Rect != slow.Rect {
+			t.Fatalf("%v: %v and %v", ratio, fast.Rect, slow.Rect)
+		}
+		for i := range fast.Pix {
+			if d := int(fast.Pix[i]) - int(slow.Pix[i]); d < -3 || d > 3 {
+				t.Fatalf("%v: byte %d is %d, %d converting each pixel", ratio, i, fast.Pix[i], slow.Pix[i])
+			}
+		}
+	}
+}
