@@ -33,10 +33,3 @@ func Status(err error) int {
 func Hidden(fsys fs.FS, name string) bool {
 	return isHidden(name) || leadsToHidden(fsys, name)
 }
-
-// AssetPrefix is the link, relative to the page at urlPath, under which
-// the files of package public are served ("../.simplehttp/abc123/"), so
-// a page another handler generates has the listing's style sheet.
-func AssetPrefix(urlPath string) string {
-	return relativeAssetPrefix(urlPath)
-}

@@ -18,6 +18,7 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/assets"
 	"github.com/simplehttp/simplehttp/internal/markdown"
 	"github.com/simplehttp/simplehttp/listing"
 	"github.com/simplehttp/simplehttp/templates"
@@ -32,10 +33,11 @@ const MaxText = 256 << 10
 
 // viewCSP is the Content-Security-Policy of a preview page: the file
 // itself as an image, a player's media or a PDF in a frame, the
-// listing's style sheets, nothing else; and the listing of the same
-// origin may show the page in its viewer's frame.
+// listing's style sheets and scripts (--live's reload script, which
+// reloads a preview when its file changes), nothing else; and the
+// listing of the same origin may show the page in its viewer's frame.
 const viewCSP = "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; frame-src 'self'; " +
-	"base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+	"script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
 // viewData is what templates/preview.html sees.
 type viewData struct {
@@ -57,7 +59,7 @@ func (h *Handler) serveView(w http.ResponseWriter, r *http.Request, f *file) {
 	base := path.Base(f.name)
 	d := viewData{
 		Name:        base,
-		AssetPrefix: fileserve.AssetPrefix(r.URL.Path),
+		AssetPrefix: assets.RelativePrefix(r.URL.Path),
 		Raw:         (&url.URL{Path: "./" + base}).String(),
 		Size:        humanize.IBytes(uint64(f.info.Size())),
 		Shown:       humanize.IBytes(MaxText),

@@ -30,6 +30,7 @@ type options struct {
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
 	gallery              // thumbnails and previews (previews.go)
+	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
 }
@@ -108,6 +109,10 @@ var flagSpecs = []flagSpec{
 		help: "no thumbnails (?thumb), previews (?view) or grid view: listings and files exactly as without them"},
 	{long: "thumb-cache", set: func(o *options, _ string) error { o.thumbCache = true; return nil },
 		help: "also keep thumbnails on disk, in the user's cache directory (~/.cache/simplehttp), up to 512 MiB"},
+	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil },
+		help: "reload pages in the browser when their files change (stylesheets and images swap in place; listings update their rows)"},
+	{long: "proxy", value: "PATH=URL", set: addProxy,
+		help: "send the requests under PATH to the server at URL (http:// or https://), e.g. /api=http://127.0.0.1:3000; repeatable"},
 	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil },
 		help: "print each request's headers and the answer's (credentials and cookies redacted)"},
 	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil },
