@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	etagof "github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -250,9 +250,9 @@ func shrank(f fs.File, size int64) bool {
 	return err == nil && info.Size() < size
 }
 
-// etag is a strong validator built from the file's modification time and
-// size, as nginx's is: a file rewritten in place gets a new one.
-func etag(modTime time.Time, size int64) string { return fileid.ETag(modTime, size) }
+// etag is the file's strong validator (package etag's, which WebDAV's
+// PROPFIND shares).
+func etag(modTime time.Time, size int64) string { return etagof.Of(modTime, size) }
 
 // withNormalizedRange returns r with its Range header rewritten by
 // normalizeRange, or r itself when it has none.

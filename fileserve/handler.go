@@ -46,6 +46,12 @@ type Options struct {
 	// (package upload does); the Handler itself never writes.
 	UploadForm bool
 
+	// ManageForm, when true, shows on HTML listings a box to select each
+	// entry and a form to delete, rename or move the selected ones. It
+	// posts to the folder's URL: a handler in front must take it
+	// (package dav does).
+	ManageForm bool
+
 	// CacheControl, when set, is the Cache-Control header of files,
 	// listings and redirects, e.g. "no-cache" (a browser revalidates
 	// every time, so an edit shows on reload; the validators make that a
@@ -83,6 +89,7 @@ type Handler struct {
 	indexNames []string
 	dotfiles   bool
 	uploadForm bool
+	manageForm bool
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
@@ -115,6 +122,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		indexNames: opt.IndexNames,
 		dotfiles:   opt.Dotfiles,
 		uploadForm: opt.UploadForm,
+		manageForm: opt.ManageForm,
 		log:        opt.Logger,
 		names:      listing.NewNameCache(nameCacheBytes),
 	}

@@ -61,7 +61,7 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, h.uploadForm, h.thumbnails)
+	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Thumbnails: h.thumbnails})
 	switch {
 	case err == nil:
 		pw.finish()
@@ -75,16 +75,18 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 }
 
-// render writes l in format into buf; upload shows the upload area on an
-// HTML page, and thumbnails its gallery and previews.
-func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool, thumbnails func(string) bool) error {
+// render writes l in format into buf; forms says which forms an HTML
+// page shows (upload, manage) and whether it has the gallery and
+// previews (Thumbnails).
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, forms listing.HTMLOptions) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: assets.RelativePrefix(urlPath), Now: time.Now(), Upload: upload, Thumbnails: thumbnails})
+	forms.AssetPrefix, forms.Now = assets.RelativePrefix(urlPath), time.Now()
+	return l.WriteHTML(buf, forms)
 }
 
 // notModified reports whether the request's If-Modified-Since holds a

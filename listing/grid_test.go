@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // jpegOnly is an HTMLOptions.Thumbnails that accepts JPEG files.
@@ -24,7 +24,7 @@ func gridPage(t *testing.T, query string, thumbnails func(string) bool) string {
 
 func TestGridView(t *testing.T) {
 	photo := goldenFS()["photo.JPG"]
-	thumb := `<a class="image" href="./photo.JPG"><img src="./photo.JPG?thumb=` + fileid.Version(photo.ModTime, int64(len(photo.Data))) +
+	thumb := `<a class="image" href="./photo.JPG"><img src="./photo.JPG?thumb=` + etag.Version(photo.ModTime, int64(len(photo.Data))) +
 		`" alt="" loading="lazy" decoding="async">photo.JPG</a>`
 	grid := gridPage(t, "view=grid&sort=size", jpegOnly)
 	for _, want := range []string{

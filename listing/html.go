@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/markdown"
 	"github.com/simplehttp/simplehttp/templates"
 )
@@ -31,10 +31,13 @@ type HTMLOptions struct {
 	// Upload shows an upload area and a "new folder" form, which post to
 	// the folder's URL: for a server that accepts writes there.
 	Upload bool
+	// Manage shows a box to select each entry and a form to delete,
+	// rename or move the selected ones (package dav takes it).
+	Manage bool
 	// Thumbnails, when set, turns on the gallery and previews: the page
 	// loads preview.js and preview.css, offers a grid view (Query.View),
 	// and in it each file Thumbnails accepts shows "name?thumb=VERSION"
-	// (the version of package fileid), which a handler in front must
+	// (the version of package etag), which a handler in front must
 	// answer (package preview does).
 	Thumbnails func(name string) bool
 }
@@ -45,6 +48,8 @@ type htmlPage struct {
 	AssetPrefix string
 	// Upload shows the upload area (HTMLOptions.Upload).
 	Upload bool
+	// Manage shows the delete, rename and move form (HTMLOptions.Manage).
+	Manage bool
 	// Previews loads the preview script and offers the grid view
 	// (HTMLOptions.Thumbnails) with a form button, which no mirroring
 	// client follows; Grid shows it.
@@ -100,7 +105,7 @@ const readmeHeadingOffset = 2
 
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
-	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
+	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Manage: opt.Manage, Crumbs: crumbs(l.Path)}
 	if opt.Thumbnails != nil {
 		p.Previews, p.Grid = true, l.Query.View == ViewGrid
 	} else {
@@ -236,6 +241,7 @@ const rowChunk = 32 << 10
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	rf := rowFormatter{
 		now:    opt.Now,
+		manage: opt.Manage,
 		thumbs: opt.Thumbnails,
 		sizes:  map[int64]string{},
 		times:  map[int64]string{},
@@ -258,6 +264,7 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
 	now    time.Time              // for relative times; zero leaves them out
+	manage bool                   // a box to select each entry (HTMLOptions.Manage)
 	thumbs func(name string) bool // in the grid: the files with a thumbnail
 	sizes  map[int64]string       // size → its text in binary units
 	times  map[int64]string       // Unix second → its <time> element
@@ -281,7 +288,15 @@ func memoized(memo map[int64]string, key int64, f func() string) string {
 // appendRow appends the <tr> of one entry.
 func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	icon := e.Category.Icon()
-	b = append(b, `<tr><td class="name"><a class="`...)
+	b = append(b, `<tr><td class="name">`...)
+	if rf.manage && utf8.ValidString(e.Name) { // a form cannot carry other names
+		b = append(b, `<input type="checkbox" class="pick" form="manage-form" name="name" value="`...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `" aria-label="Select `...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `">`...)
+	}
+	b = append(b, `<a class="`...)
 	b = append(b, icon...) // the style sheet draws the icon of this class
 	if !e.Broken {         // a broken link's name is no link: it could only 404
 		b = append(b, `" href="`...)
@@ -319,7 +334,7 @@ func (rf *rowFormatter) appendThumb(b []byte, e *Entry) []byte {
 	b = append(b, `<img src="`...)
 	b = appendEscaped(b, e.URL)
 	b = append(b, `?thumb=`...)
-	b = append(b, fileid.Version(e.ModTime, e.Size)...)
+	b = append(b, etag.Version(e.ModTime, e.Size)...)
 	return append(b, `" alt="" loading="lazy" decoding="async">`...)
 }
 

@@ -3,11 +3,11 @@ package preview
 import (
 	"io/fs"
 
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // portableIdentity names the version of a file by what every file system
 // tells: its modification time and size.
 func portableIdentity(info fs.FileInfo) string {
-	return fileid.Version(info.ModTime(), info.Size())
+	return etag.Version(info.ModTime(), info.Size())
 }

@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/listing"
 	"github.com/simplehttp/simplehttp/thumb"
 )
@@ -33,7 +33,7 @@ const (
 // serveThumb answers ?thumb=asked on f: its thumbnail, or its type's
 // icon when it is not an image that can be made smaller.
 func (h *Handler) serveThumb(w http.ResponseWriter, r *http.Request, f *file, asked string) {
-	version := fileid.Version(f.info.ModTime(), f.info.Size())
+	version := etag.Version(f.info.ModTime(), f.info.Size())
 	caching := revalidate
 	if asked == version {
 		caching = keepForGood

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
-	"github.com/simplehttp/simplehttp/internal/fileid"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // photo is a w×h JPEG of one colour.
@@ -81,7 +81,7 @@ func (s *site) version(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fileid.Version(info.ModTime(), info.Size())
+	return etag.Version(info.ModTime(), info.Size())
 }
 
 func TestThumb(t *testing.T) {

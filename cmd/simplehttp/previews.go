@@ -16,15 +16,15 @@ import (
 
 // gallery is what the command line asks of thumbnails and previews.
 type gallery struct {
-	withoutPreviews bool   // --without-previews: listings and files as without package preview
-	thumbCache      bool   // --thumb-cache: keep thumbnails on disk too
-	thumbDir        string // where, once thumbCacheDir found it
+	galleryOff bool   // --gallery-off: listings and files as without package preview
+	thumbCache bool   // --thumb-cache: keep thumbnails on disk too
+	thumbDir   string // where, once thumbCacheDir found it
 }
 
 // withPreviews puts the preview handler (?thumb, ?view, the listing's
-// grid view) in front of the file server, unless --without-previews.
+// grid view) in front of the file server, unless --gallery-off.
 func withPreviews(files http.Handler, dir *site, o *options, logger *slog.Logger) http.Handler {
-	if o.withoutPreviews {
+	if o.galleryOff {
 		return files
 	}
 	return preview.New(dir.fs(), files, &preview.Options{
@@ -35,9 +35,9 @@ func withPreviews(files http.Handler, dir *site, o *options, logger *slog.Logger
 }
 
 // thumbnails is fileserve.Options.Thumbnails: which files the listing's
-// grid shows a thumbnail of, unless --without-previews.
+// grid shows a thumbnail of, unless --gallery-off.
 func thumbnails(o *options) func(name string) bool {
-	if o.withoutPreviews {
+	if o.galleryOff {
 		return nil
 	}
 	return preview.HasThumbnail
@@ -57,7 +57,7 @@ func (s *site) fs() fs.FS {
 // never share thumbnails. It must not be inside the served tree, where
 // clients could read it.
 func thumbCacheDir(o *options) error {
-	if !o.thumbCache || o.withoutPreviews {
+	if !o.thumbCache || o.galleryOff {
 		return nil
 	}
 	cache, err := os.UserCacheDir()

@@ -48,12 +48,12 @@ func TestBinaryThumbAndView(t *testing.T) {
 		t.Error("the file itself is not sent as it is")
 	}
 
-	off := startBinary(t, nil, "-q", "--without-previews", "-d", dir)
+	off := startBinary(t, nil, "-q", "--gallery-off", "-d", dir)
 	if _, body := off.get(t, "/photo.jpg?thumb"); body != string(files["photo.jpg"]) {
-		t.Error("with --without-previews, ?thumb is not the file itself")
+		t.Error("with --gallery-off, ?thumb is not the file itself")
 	}
 	if _, body := off.get(t, "/"); strings.Contains(body, "preview.js") || strings.Contains(body, "view-toggle") {
-		t.Error("with --without-previews, the listing has the previews' script or toggle")
+		t.Error("with --gallery-off, the listing has the previews' script or toggle")
 	}
 }
 

@@ -100,6 +100,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
+	if o.delete {
+		fmt.Fprintln(stdout, deleteNote(o))
+	}
 	if dir.live != nil {
 		fmt.Fprintln(stdout, liveNote(dir.live))
 		srv.RegisterOnShutdown(func() { dir.live.Close() }) // ends the streams
@@ -136,12 +139,14 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		Precompressed: !o.noCompress,
 		Logger:        logger,
 		UploadForm:    o.upload,
+		ManageForm:    o.delete,
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
 		Thumbnails:    thumbnails(o),
 	})
 	next, uploads := withUploads(compress(dir.withLive(withPreviews(files, dir, o, logger)), o), dir, o, logger)
+	next = withDAV(next, dir, o, logger)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,

@@ -1,4 +1,4 @@
-package fileid
+package etag
 
 import (
 	"testing"
@@ -7,8 +7,8 @@ import (
 
 func TestETag(t *testing.T) {
 	mod := time.Unix(1700000000, 123)
-	if got, want := ETag(mod, 1024), `"`+Version(mod, 1024)+`"`; got != want {
-		t.Errorf("ETag = %s, want %s", got, want)
+	if got, want := Of(mod, 1024), `"`+Version(mod, 1024)+`"`; got != want {
+		t.Errorf("Of = %s, want %s", got, want)
 	}
 	if Version(mod, 1024) == Version(mod, 1025) || Version(mod, 1) == Version(mod.Add(1), 1) {
 		t.Error("a change of size or time keeps the version")
