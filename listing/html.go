@@ -333,8 +333,11 @@ func (rf *rowFormatter) appendThumb(b []byte, e *Entry) []byte {
 	}
 	b = append(b, `<img src="`...)
 	b = appendEscaped(b, e.URL)
-	b = append(b, `?thumb=`...)
-	b = append(b, etag.Version(e.ModTime, e.Size)...)
+	b = append(b, `?thumb`...)
+	if etag.Meaningful(e.ModTime) { // else no version names the content
+		b = append(b, '=')
+		b = append(b, etag.Version(e.ModTime, e.Size)...)
+	}
 	return append(b, `" alt="" loading="lazy" decoding="async">`...)
 }
 

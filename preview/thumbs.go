@@ -33,12 +33,17 @@ const (
 // serveThumb answers ?thumb=asked on f: its thumbnail, or its type's
 // icon when it is not an image that can be made smaller.
 func (h *Handler) serveThumb(w http.ResponseWriter, r *http.Request, f *file, asked string) {
-	version := etag.Version(f.info.ModTime(), f.info.Size())
-	caching := revalidate
-	if asked == version {
-		caching = keepForGood
+	caching, tag := revalidate, ""
+	if mod := f.info.ModTime(); etag.Meaningful(mod) {
+		// A time such as a reproducible build's (1970) vouches for no
+		// version: such a file's thumbnail has no tag, and is never
+		// kept for good.
+		version := etag.Version(mod, f.info.Size())
+		tag = `"` + version + "-" + thumbGeneration + `"`
+		if asked == version {
+			caching = keepForGood
+		}
 	}
-	tag := `"` + version + "-" + thumbGeneration + `"`
 	if !thumb.Supported(f.name) {
 		sendIcon(w, r, listing.CategoryOf(f.name).Icon(), caching)
 		return

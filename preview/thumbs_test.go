@@ -247,3 +247,17 @@ func TestIcons(t *testing.T) {
 		t.Error("the image and text icons are the same")
 	}
 }
+
+func TestThumbOfMeaninglessTimeHasNoTag(t *testing.T) {
+	// A reproducible build gives its files a 1970 time, which tells no
+	// version apart from another: no tag, never kept for good.
+	s := newSite(t, nil)
+	s.write(t, "photo.jpg", photo(t, 40, 30, color.RGBA{1, 2, 3, 255}))
+	if err := os.Chtimes(filepath.Join(s.dir, "photo.jpg"), time.Unix(1, 0), time.Unix(1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	w := s.get(t, "GET", "/photo.jpg?thumb="+s.version(t, "photo.jpg"), nil)
+	if w.Header().Get("Content-Type") != "image/jpeg" || w.Header().Get("ETag") != "" || w.Header().Get("Cache-Control") != revalidate {
+		t.Errorf("type %q, ETag %q, Cache-Control %q", w.Header().Get("Content-Type"), w.Header().Get("ETag"), w.Header().Get("Cache-Control"))
+	}
+}
