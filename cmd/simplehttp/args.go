@@ -25,6 +25,7 @@ type options struct {
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
+	partials             // --partial-dir, --partial-expiry (uploads.go)
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
@@ -59,6 +60,8 @@ var flagSpecs = []flagSpec{
 	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil }},
 	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil }},
 	{long: "max-upload-size", hasValue: true, set: setMaxUploadSize},
+	{long: "partial-dir", hasValue: true, set: setPartialDir},
+	{long: "partial-expiry", hasValue: true, set: setPartialExpiry},
 	{long: "tls-cert", hasValue: true, set: func(o *options, v string) error { o.tlsCert = v; return nil }},
 	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
 	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
@@ -112,6 +115,14 @@ Options:
                          refuse upload requests larger than SIZE with 413
                          (1M = 1,000,000 bytes, 512KiB, 2GB; default no
                          limit)
+      --partial-dir DIR  keep unfinished resumable uploads in DIR, outside
+                         the served directory (default: a folder of the
+                         user's cache, ~/.cache/simplehttp/uploads/...);
+                         on DIR's file system, a finished upload is
+                         moved into place, not copied
+      --partial-expiry DURATION
+                         remove an unfinished upload that receives
+                         nothing for DURATION (default 24h)
       --tls-cert FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM
                          certificate (chain) in FILE; needs --tls-key
       --tls-key FILE     the PEM private key of --tls-cert
@@ -329,6 +340,10 @@ func checkUploadFlags(o *options) error {
 		return usagef("option --overwrite needs --upload")
 	case o.maxUploadSize > 0:
 		return usagef("option --max-upload-size needs --upload")
+	case o.partialDir != "":
+		return usagef("option --partial-dir needs --upload")
+	case o.partialExpiry != 0:
+		return usagef("option --partial-expiry needs --upload")
 	}
 	return nil
 }

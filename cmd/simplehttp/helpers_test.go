@@ -40,6 +40,9 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	// --upload keeps unfinished uploads in the user's cache folder: the
+	// servers the tests start keep them here, not in the real one.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	return m.Run()
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // limits are the server's time-outs and sizes. Tests shorten them.
@@ -54,6 +55,10 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
+	if err := dir.openPartials(ctx, o, stderr); err != nil {
+		return err
+	}
+	defer dir.closePartials()
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
@@ -89,6 +94,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
+		fmt.Fprintln(stdout, dir.partialNote())
 	}
 	served := make(chan error, 1)
 	l := newListener(ln, o.maxConns, lim.write)
@@ -160,6 +166,9 @@ type site struct {
 	root   *os.Root
 	follow fs.FS    // with --follow-symlinks: an os.DirFS of the directory
 	hidden []string // the top-level dotfiles the server hides
+	// With --upload, the unfinished resumable uploads (uploads.go).
+	parts    *parts.Store
+	partsDir string
 }
 
 // openSite opens the served directory as an os.Root, which no symbolic

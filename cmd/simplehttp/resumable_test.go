@@ -1,0 +1,128 @@
+package main
+
+import (
+	"encoding/base64"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// uploadURLRE finds an upload's URL in curl -i's headers.
+var uploadURLRE = regexp.MustCompile(`(?mi)^Location: \./(\S+\?upload=[0-9a-f]{32})\r?$`)
+
+// TestResumableCurl runs the README's curl commands for a resumable
+// upload: create, send the first half, ask the offset, send the rest.
+func TestResumableCurl(t *testing.T) {
+	u := newUploadSite(t)
+	partials := t.TempDir()
+	s := startInProcess(t, testLimits, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	s.stdout.waitFor(t, regexp.MustCompile(`Resumable uploads \(tus\): unfinished ones are kept in `+regexp.QuoteMeta(partials)+` and expire after 24h without data`), time.Second)
+	src := t.TempDir()
+	data := randomBytes(300<<10, 20)
+	writeFile(t, src, "first.bin", data[:100<<10])
+	writeFile(t, src, "rest.bin", data[100<<10:])
+
+	tus := []string{"-H", "Tus-Resumable: 1.0.0"}
+	code, out := curlStatus(t, src, append(tus, "-i", "-X", "POST", "-H", "Upload-Length: "+strconv.Itoa(len(data)),
+		"-H", "Upload-Metadata: filename "+base64.StdEncoding.EncodeToString([]byte("notes 1.bin")), s.url+"/sub/")...)
+	m := uploadURLRE.FindStringSubmatch(out)
+	if code != http.StatusCreated || m == nil {
+		t.Fatalf("create: %d\n%s", code, out)
+	}
+	target := s.url + "/sub/" + m[1]
+	if !strings.HasPrefix(m[1], "notes%201.bin?upload=") {
+		t.Errorf("upload URL %q", m[1])
+	}
+	patch := append(tus, "-X", "PATCH", "-H", "Content-Type: application/offset+octet-stream")
+	if code, out := curlStatus(t, src, append(patch, "-H", "Upload-Offset: 0", "--data-binary", "@first.bin", target)...); code != http.StatusNoContent {
+		t.Fatalf("first PATCH: %d %q", code, out)
+	}
+	code, out = curlStatus(t, src, append(tus, "-I", target)...)
+	if code != http.StatusOK || !strings.Contains(out, "Upload-Offset: 102400") {
+		t.Errorf("HEAD: %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(u.dir, "sub", "notes 1.bin")); err == nil {
+		t.Error("the file is visible before the upload ends")
+	}
+	if code, out := curlStatus(t, src, append(patch, "-H", "Upload-Offset: 102400", "--data-binary", "@rest.bin", target)...); code != http.StatusNoContent {
+		t.Fatalf("last PATCH: %d %q", code, out)
+	}
+	sameFile(t, filepath.Join(u.dir, "sub", "notes 1.bin"), data)
+	if entries, _ := os.ReadDir(partials); len(entries) != 1 {
+		t.Errorf("the partial folder holds %d files, want the finished upload's record", len(entries))
+	}
+}
+
+// TestResumableSurvivesKill kills the server (SIGKILL) in the middle of
+// an upload and starts it again: the upload resumes where the server's
+// disk says it was.
+func TestResumableSurvivesKill(t *testing.T) {
+	u := newUploadSite(t)
+	partials := t.TempDir()
+	data := randomBytes(1<<20, 21)
+	s := startBinary(t, nil, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/", nil)
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Upload-Length", strconv.Itoa(len(data)))
+	req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte("big.bin")))
+	resp := do(t, s.client, req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	path := strings.TrimPrefix(resp.Header.Get("Location"), ".")
+	if resp := patchChunk(t, s, path, 0, data[:600<<10]); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PATCH: %d", resp.StatusCode)
+	}
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	s.waitExit(t, 10*time.Second)
+
+	s = startBinary(t, nil, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	req, _ = http.NewRequest(http.MethodHead, s.url+path, nil)
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	resp = do(t, s.client, req)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Upload-Offset") != strconv.Itoa(600<<10) {
+		t.Fatalf("HEAD after the restart: %d, offset %q", resp.StatusCode, resp.Header.Get("Upload-Offset"))
+	}
+	if resp := patchChunk(t, s, path, 600<<10, data[600<<10:]); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PATCH after the restart: %d", resp.StatusCode)
+	}
+	sameFile(t, filepath.Join(u.dir, "big.bin"), data)
+}
+
+// patchChunk sends chunk at offset to the upload at path.
+func patchChunk(t *testing.T, s *server, path string, offset int, chunk []byte) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPatch, s.url+path, strings.NewReader(string(chunk)))
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Content-Type", "application/offset+octet-stream")
+	req.Header.Set("Upload-Offset", strconv.Itoa(offset))
+	return do(t, s.client, req)
+}
+
+// do sends req and returns the answer, its body read and closed.
+func do(t *testing.T, c *http.Client, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestPartialDirInside refuses a folder of unfinished uploads inside the
+// served directory, where they would be seen.
+func TestPartialDirInside(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runArgs(t, "-b", "127.0.0.1", "0", "--upload", "-d", dir, "--partial-dir", filepath.Join(dir, "parts"))
+	if code != exitFailure || !strings.Contains(stderr, "is inside the served directory") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
