@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,6 +55,10 @@ func TestResumableCurl(t *testing.T) {
 		t.Fatalf("last PATCH: %d %q", code, out)
 	}
 	sameFile(t, filepath.Join(u.dir, "sub", "notes 1.bin"), data)
+	sum := sha256.Sum256(data)
+	if code, out := curlStatus(t, src, s.url+"/sub/notes%201.bin?hash=sha256"); code != http.StatusOK || out != hex.EncodeToString(sum[:])+"\n" {
+		t.Errorf("?hash=sha256: %d %q", code, out)
+	}
 	if entries, _ := os.ReadDir(partials); len(entries) != 1 {
 		t.Errorf("the partial folder holds %d files, want the finished upload's record", len(entries))
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/hashsum"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
@@ -129,6 +130,7 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
 	})
+	files = hashsum.New(dir.root, files, &hashsum.Options{Dotfiles: o.dotfiles, Logger: logger})
 	next, uploads := withUploads(compress(files, o), dir, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
