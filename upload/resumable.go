@@ -208,22 +208,28 @@ func parseChecksum(v string) (*[sha256.Size]byte, error) {
 func (h *Handler) admit(ev tus.HookEvent) (tus.HTTPResponse, tus.FileInfoChanges, error) {
 	ex := exchangeOf(ev.Context)
 	name := ex.name
-	if name == "" {
-		name = ev.Upload.MetaData["filename"]
+	meta := ev.Upload.MetaData
+	if _, ok := meta["filename"]; !ok {
+		// tusd reads no Upload-Metadata in the draft's creation; clients
+		// such as tus-js-client send it all the same.
+		meta = tus.ParseMetadataHeader(ev.HTTPRequest.Header.Get("Upload-Metadata"))
 	}
 	if name == "" {
-		name = ev.Upload.MetaData["name"] // Uppy sends both; older clients this one
+		name = meta["filename"]
+	}
+	if name == "" {
+		name = meta["name"] // Uppy sends both; older clients this one
 	}
 	err := h.admitTarget(ex.dir, name, ev.Upload.Size)
 	if err != nil {
 		return tus.HTTPResponse{}, tus.FileInfoChanges{}, h.tusError(err)
 	}
 	ex.name = name
-	meta := tus.MetaData{"filename": name}
-	if t := ev.Upload.MetaData["filetype"]; t != "" && len(t) <= 255 {
-		meta["filetype"] = t
+	kept := tus.MetaData{"filename": name}
+	if t := meta["filetype"]; t != "" && len(t) <= 255 {
+		kept["filetype"] = t
 	}
-	return tus.HTTPResponse{}, tus.FileInfoChanges{MetaData: meta, Storage: map[string]string{"dir": ex.dir, "name": name}}, nil
+	return tus.HTTPResponse{}, tus.FileInfoChanges{MetaData: kept, Storage: map[string]string{"dir": ex.dir, "name": name}}, nil
 }
 
 // admitTarget checks a new upload of size bytes as name in dir.

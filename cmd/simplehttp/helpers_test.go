@@ -214,7 +214,13 @@ func startInProcess(t testing.TB, lim limits, args ...string) *server {
 // killed when the test ends.
 func startBinary(t testing.TB, wrap []string, args ...string) *server {
 	t.Helper()
-	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", "0"), args...)
+	return startBinaryOn(t, wrap, "0", args...)
+}
+
+// startBinaryOn is startBinary on a port of the caller's choosing.
+func startBinaryOn(t testing.TB, wrap []string, port string, args ...string) *server {
+	t.Helper()
+	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", port), args...)
 	s := &server{stdout: newOutput(), stderr: newOutput(), exited: make(chan struct{})}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
