@@ -57,8 +57,8 @@ func TestParseArgs(t *testing.T) {
 		{"upload size in KiB", []string{"--max-upload-size=512KiB", "--up"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 512<<10 })},
 		{"upload size in GB", []string{"--upload", "--max-upload-size", "2GB"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 2e9 })},
 		{"upload size 0", []string{"--upload", "--max-upload-size", "0"}, with(func(o *options) { o.upload = true })},
-		{"partials", []string{"--upload", "--partial-dir", "/var/tmp/p", "--partial-exp=90m"},
-			with(func(o *options) { o.upload, o.partialDir, o.partialExpiry = true, "/var/tmp/p", 90*time.Minute })},
+		{"partials", []string{"--upload", "--resumable-dir", "/var/tmp/p", "--resumable-exp=90m"},
+			with(func(o *options) { o.upload, o.resumableDir, o.resumableExpiry = true, "/var/tmp/p", 90*time.Minute })},
 		{"help", []string{"--help"}, with(func(o *options) { o.help = true })},
 		{"help short", []string{"-h"}, with(func(o *options) { o.help = true })},
 		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
@@ -117,10 +117,10 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-d", ""}, "simplehttp: option --directory needs a directory name, not an empty string"},
 		{[]string{"--overwrite"}, "simplehttp: option --overwrite needs --upload"},
 		{[]string{"--max-upload-size", "1M"}, "simplehttp: option --max-upload-size needs --upload"},
-		{[]string{"--partial-dir", "/tmp"}, "simplehttp: option --partial-dir needs --upload"},
-		{[]string{"--partial-expiry", "1h"}, "simplehttp: option --partial-expiry needs --upload"},
-		{[]string{"--upload", "--partial-expiry", "10s"}, `simplehttp: option --partial-expiry wants a duration of a minute or more, such as 24h or 90m, not "10s"`},
-		{[]string{"--upload", "--partial-dir="}, "simplehttp: option --partial-dir needs a directory name, not an empty string"},
+		{[]string{"--resumable-dir", "/tmp"}, "simplehttp: option --resumable-dir needs --upload"},
+		{[]string{"--resumable-expiry", "1h"}, "simplehttp: option --resumable-expiry needs --upload"},
+		{[]string{"--upload", "--resumable-expiry", "10s"}, `simplehttp: option --resumable-expiry wants a duration of a minute or more, such as 24h or 90m, not "10s"`},
+		{[]string{"--upload", "--resumable-dir="}, "simplehttp: option --resumable-dir needs a directory name, not an empty string"},
 		{[]string{"--upload", "--max-upload-size", "lots"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "lots"`},
 		{[]string{"--upload", "--max-upload-size=-1M"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "-1M"`},
 		{[]string{"--upload", "--max-upload-size=20EB"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "20EB"`},
@@ -155,15 +155,19 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("--help: status %d, stderr %q", code, stderr)
 	}
 	for _, spec := range flagSpecs {
-		if !strings.Contains(stdout, "--"+spec.long) {
-			t.Errorf("--help does not mention --%s", spec.long)
+		names := "--" + spec.long
+		if spec.short != 0 {
+			names = "-" + string(spec.short) + ", " + names
 		}
-		if spec.short != 0 && !strings.Contains(stdout, "-"+string(spec.short)+", --"+spec.long) {
-			t.Errorf("--help does not show -%c with --%s", spec.short, spec.long)
+		if spec.takesValue() {
+			names += " " + spec.value
+		}
+		if !strings.Contains(stdout, "  "+names+"\n") && !strings.Contains(stdout, "  "+names+"  ") {
+			t.Errorf("--help does not show %q", names)
 		}
 	}
 	// What the two safety switches change must be spelled out.
-	for _, want := range []string{"outside DIR answers 404", ".git, .env", "hidden", "default 8000", "0 picks a free one"} {
+	for _, want := range []string{"outside DIR answers 404", ".git, .env", "hidden", "default 8000", "0 picks a free one", "(--dir)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}
@@ -171,6 +175,58 @@ func TestHelp(t *testing.T) {
 	for i, line := range strings.Split(stdout, "\n") {
 		if len([]rune(line)) > 80 {
 			t.Errorf("--help line %d is longer than 80 columns: %q", i+1, line)
+		}
+	}
+}
+
+// TestFlagSpecs checks what --help and the parser need of each row of
+// the flag table.
+func TestFlagSpecs(t *testing.T) {
+	longs, shorts := map[string]bool{}, map[byte]bool{}
+	for _, spec := range flagSpecs {
+		switch {
+		case !regexp.MustCompile(`^[a-z][a-z0-9-]*$`).MatchString(spec.long):
+			t.Errorf("--%s: a long name is lower-case letters, digits and dashes", spec.long)
+		case longs[spec.long]:
+			t.Errorf("--%s is in the flag table twice", spec.long)
+		case spec.short != 0 && shorts[spec.short]:
+			t.Errorf("-%c names two flags; the second is --%s", spec.short, spec.long)
+		case strings.TrimSpace(spec.help) == "":
+			t.Errorf("--%s has no help text: --help would list it bare", spec.long)
+		case spec.value != strings.ToUpper(spec.value) || strings.ContainsAny(spec.value, " \t"):
+			t.Errorf("--%s: its value's name %q is one upper-case word, as DIR", spec.long, spec.value)
+		case spec.set == nil:
+			t.Errorf("--%s does nothing: set is nil", spec.long)
+		}
+		longs[spec.long], shorts[spec.short] = true, true
+	}
+}
+
+func TestWriteHelpEntry(t *testing.T) {
+	tests := []struct {
+		names, text, want string
+	}{
+		{"  -q, --quiet", "do not log requests",
+			"  -q, --quiet            do not log requests\n"},
+		{"      --max-upload-size SIZE", "refuse",
+			"      --max-upload-size SIZE\n                         refuse\n"},
+		// 23 columns of names leave the two spaces before the text.
+		{"      --abcdefghijklmno", "x",
+			"      --abcdefghijklmno  x\n"},
+		{"      --abcdefghijklmnop", "x",
+			"      --abcdefghijklmnop\n                         x\n"},
+		{"  port", strings.Repeat("word ", 20),
+			"  port                   word word word word word word word word word word\n" +
+				"                         word word word word word word word word word word\n"},
+		{"  port", "a\n  b\tc", "  port                   a b c\n"},
+		// A word longer than a line is not cut.
+		{"  port", strings.Repeat("x", 60), "  port                   " + strings.Repeat("x", 60) + "\n"},
+	}
+	for _, tc := range tests {
+		var b strings.Builder
+		writeHelpEntry(&b, tc.names, tc.text)
+		if b.String() != tc.want {
+			t.Errorf("writeHelpEntry(%q, %q) =\n%s\nwant\n%s", tc.names, tc.text, b.String(), tc.want)
 		}
 	}
 }

@@ -22,7 +22,7 @@ var uploadURLRE = regexp.MustCompile(`(?mi)^Location: \./(\S+\?upload=[0-9a-f]{3
 func TestResumableCurl(t *testing.T) {
 	u := newUploadSite(t)
 	partials := t.TempDir()
-	s := startInProcess(t, testLimits, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	s := startInProcess(t, testLimits, "-q", "--upload", "--resumable-dir", partials, "-d", u.dir)
 	s.stdout.waitFor(t, regexp.MustCompile(`Resumable uploads \(tus\): unfinished ones are kept in `+regexp.QuoteMeta(partials)+` and expire after 24h without data`), time.Second)
 	src := t.TempDir()
 	data := randomBytes(300<<10, 20)
@@ -71,7 +71,7 @@ func TestResumableSurvivesKill(t *testing.T) {
 	u := newUploadSite(t)
 	partials := t.TempDir()
 	data := randomBytes(1<<20, 21)
-	s := startBinary(t, nil, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	s := startBinary(t, nil, "-q", "--upload", "--resumable-dir", partials, "-d", u.dir)
 	req, _ := http.NewRequest(http.MethodPost, s.url+"/", nil)
 	req.Header.Set("Tus-Resumable", "1.0.0")
 	req.Header.Set("Upload-Length", strconv.Itoa(len(data)))
@@ -89,7 +89,7 @@ func TestResumableSurvivesKill(t *testing.T) {
 	}
 	s.waitExit(t, 10*time.Second)
 
-	s = startBinary(t, nil, "-q", "--upload", "--partial-dir", partials, "-d", u.dir)
+	s = startBinary(t, nil, "-q", "--upload", "--resumable-dir", partials, "-d", u.dir)
 	req, _ = http.NewRequest(http.MethodHead, s.url+path, nil)
 	req.Header.Set("Tus-Resumable", "1.0.0")
 	resp = do(t, s.client, req)
@@ -123,11 +123,11 @@ func do(t *testing.T, c *http.Client, req *http.Request) *http.Response {
 	return resp
 }
 
-// TestPartialDirInside refuses a folder of unfinished uploads inside the
+// TestResumableDirInside refuses a folder of unfinished uploads inside the
 // served directory, where they would be seen.
-func TestPartialDirInside(t *testing.T) {
+func TestResumableDirInside(t *testing.T) {
 	dir := t.TempDir()
-	code, _, stderr := runArgs(t, "-b", "127.0.0.1", "0", "--upload", "-d", dir, "--partial-dir", filepath.Join(dir, "parts"))
+	code, _, stderr := runArgs(t, "-b", "127.0.0.1", "0", "--upload", "-d", dir, "--resumable-dir", filepath.Join(dir, "parts"))
 	if code != exitFailure || !strings.Contains(stderr, "is inside the served directory") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}

@@ -265,7 +265,7 @@ func newTusSite(t *testing.T) *tusSite {
 // start runs simplehttp on the site's port.
 func (s *tusSite) start(t *testing.T) {
 	t.Helper()
-	s.srv = startBinaryOn(t, nil, s.port, "-q", "--upload", "--partial-dir", s.partials, "-d", s.dir)
+	s.srv = startBinaryOn(t, nil, s.port, "-q", "--upload", "--resumable-dir", s.partials, "-d", s.dir)
 }
 
 func (s *tusSite) endpoint() string { return "http://127.0.0.1:" + s.proxy.port + "/" }

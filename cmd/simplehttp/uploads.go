@@ -37,27 +37,27 @@ func withUploads(files http.Handler, dir *site, o *options, logger *slog.Logger)
 
 // partials are the options of resumable uploads' unfinished parts.
 type partials struct {
-	partialDir    string        // --partial-dir; "": a folder of the user's cache
-	partialExpiry time.Duration // --partial-expiry; 0: parts.DefaultExpiry
+	resumableDir    string        // --resumable-dir; "": a folder of the user's cache
+	resumableExpiry time.Duration // --resumable-expiry; 0: parts.DefaultExpiry
 }
 
-// setPartialDir takes the value of --partial-dir.
-func setPartialDir(o *options, v string) error {
+// setResumableDir takes the value of --resumable-dir.
+func setResumableDir(o *options, v string) error {
 	if v == "" {
-		return usagef("option --partial-dir needs a directory name, not an empty string")
+		return usagef("option --resumable-dir needs a directory name, not an empty string")
 	}
-	o.partialDir = v
+	o.resumableDir = v
 	return nil
 }
 
-// setPartialExpiry takes the value of --partial-expiry: a Go duration
+// setResumableExpiry takes the value of --resumable-expiry: a Go duration
 // ("24h", "90m"), at least a minute.
-func setPartialExpiry(o *options, v string) error {
+func setResumableExpiry(o *options, v string) error {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < time.Minute {
-		return usagef("option --partial-expiry wants a duration of a minute or more, such as 24h or 90m, not %q", v)
+		return usagef("option --resumable-expiry wants a duration of a minute or more, such as 24h or 90m, not %q", v)
 	}
-	o.partialExpiry = d
+	o.resumableExpiry = d
 	return nil
 }
 
@@ -68,12 +68,12 @@ func (s *site) openPartials(ctx context.Context, o *options, stderr io.Writer) e
 	if !o.upload {
 		return nil
 	}
-	dir, err := partialDir(o)
+	dir, err := resumableDir(o)
 	if err != nil {
 		return err
 	}
 	store, err := parts.Open(dir, &parts.Options{
-		Expiry: o.partialExpiry,
+		Expiry: o.resumableExpiry,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	})
 	if err != nil {
@@ -81,7 +81,7 @@ func (s *site) openPartials(ctx context.Context, o *options, stderr io.Writer) e
 	}
 	if inside(o.dir, dir) {
 		store.Close()
-		return fmt.Errorf("--partial-dir %q is inside the served directory, where unfinished uploads would be seen", dir)
+		return fmt.Errorf("--resumable-dir %q is inside the served directory, where unfinished uploads would be seen", dir)
 	}
 	s.parts = store
 	s.partsDir = dir
@@ -96,12 +96,12 @@ func (s *site) closePartials() {
 	}
 }
 
-// partialDir is the folder of unfinished uploads: --partial-dir, else one
+// resumableDir is the folder of unfinished uploads: --resumable-dir, else one
 // of the user's cache named after the served directory, so that each
 // served directory keeps its own across restarts.
-func partialDir(o *options) (string, error) {
-	if o.partialDir != "" {
-		return o.partialDir, nil
+func resumableDir(o *options) (string, error) {
+	if o.resumableDir != "" {
+		return o.resumableDir, nil
 	}
 	served, err := filepath.Abs(o.dir)
 	if err != nil {
@@ -112,7 +112,7 @@ func partialDir(o *options) (string, error) {
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set): give one with --partial-dir")
+		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set): give one with --resumable-dir")
 	}
 	key := sha256.Sum256([]byte(served))
 	return filepath.Join(cache, "simplehttp", "uploads", hex.EncodeToString(key[:8])), nil
