@@ -2,8 +2,9 @@ package upload
 
 // Internals under test.
 var (
-	CheckName   = checkName
-	SplitTarget = splitTarget
+	CheckName     = checkName
+	SplitTarget   = splitTarget
+	ParseChecksum = parseChecksum
 )
 
 // TempPrefix begins the name of every temporary upload file.

@@ -193,7 +193,7 @@ func parseChecksum(v string) (*[sha256.Size]byte, error) {
 		return nil, badRequest("an Upload-Checksum that is not \"sha256 <base64>\" (the one algorithm this server supports)")
 	}
 	b, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil || len(b) != sha256.Size {
+	if err != nil || len(b) != sha256.Size || base64.StdEncoding.EncodeToString(b) != encoded {
 		return nil, badRequest("an Upload-Checksum whose SHA-256 is not 32 bytes in base64")
 	}
 	return (*[sha256.Size]byte)(b), nil
