@@ -67,8 +67,9 @@ type proxy struct {
 	log        string // its access log
 }
 
-// startProxy runs nginx on a free port, passing everything to upstream.
-func startProxy(t *testing.T, upstream string) *proxy {
+// startProxy runs nginx on a free port, passing everything to upstream
+// (and the paths of extra, nginx location blocks, elsewhere).
+func startProxy(t *testing.T, upstream string, extra ...string) *proxy {
 	t.Helper()
 	nginx := requireTool(t, "nginx")
 	dir := t.TempDir()
@@ -92,9 +93,10 @@ http {
 			proxy_pass http://%[4]s;
 			proxy_http_version 1.1;
 		}
+		%[5]s
 	}
 }
-`, dir, p.log, p.port, upstream)
+`, dir, p.log, p.port, upstream, strings.Join(extra, "\n"))
 	if err := os.WriteFile(p.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
