@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -130,5 +131,66 @@ func TestResumableDirInside(t *testing.T) {
 	code, _, stderr := runArgs(t, "-b", "127.0.0.1", "0", "--upload", "-d", dir, "--resumable-dir", filepath.Join(dir, "parts"))
 	if code != exitFailure || !strings.Contains(stderr, "is inside the served directory") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestResumableMeasure uploads 2 GiB with tus in 16 MiB chunks into the
+// real binary and reports the throughput beside a plain PUT of the same
+// file, and the server's peak RSS, which must stay flat: the chunks
+// stream to disk. It runs with make bench-resumable
+// (SIMPLEHTTP_RESUMABLE_BENCH=1), outside make test: it writes 6 GiB.
+func TestResumableMeasure(t *testing.T) {
+	if os.Getenv("SIMPLEHTTP_RESUMABLE_BENCH") == "" {
+		t.Skip("skipping the 2 GiB measurement: make bench-resumable runs it")
+	}
+	requireProc(t)
+	const size, chunk = 2 << 30, 16 << 20
+	u := newUploadSite(t)
+	s := startBinary(t, nil, "-q", "--upload", "--resumable-dir", t.TempDir(), "-d", u.dir)
+	src := filepath.Join(t.TempDir(), "huge.bin")
+	sparseWithIslands(t, src, size)
+	before := peakRSS(t, s.cmd.Process.Pid)
+
+	start := time.Now()
+	if code, body := curlStatus(t, filepath.Dir(src), "-T", "huge.bin", s.url+"/sub/plain.bin"); code != http.StatusCreated {
+		t.Fatalf("curl -T: %d %q", code, body)
+	}
+	put := time.Since(start)
+	afterPut := peakRSS(t, s.cmd.Process.Pid)
+
+	start = time.Now()
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/sub/", nil)
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Upload-Length", strconv.Itoa(size))
+	req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte("huge.bin")))
+	resp := do(t, s.client, req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	path := "/sub/" + strings.TrimPrefix(resp.Header.Get("Location"), "./")
+	f, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for off := 0; off < size; off += chunk {
+		req, _ := http.NewRequest(http.MethodPatch, s.url+path, io.NewSectionReader(f, int64(off), chunk))
+		req.ContentLength = chunk
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		req.Header.Set("Content-Type", "application/offset+octet-stream")
+		req.Header.Set("Upload-Offset", strconv.Itoa(off))
+		if resp := do(t, s.client, req); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("PATCH at %d: %d", off, resp.StatusCode)
+		}
+	}
+	tus := time.Since(start)
+	peak := peakRSS(t, s.cmd.Process.Pid)
+	sameContent(t, src, filepath.Join(u.dir, "sub/huge.bin"))
+	mbps := func(d time.Duration) float64 { return float64(size) / d.Seconds() / 1e6 }
+	t.Logf("2 GiB by PUT in %s (%.0f MB/s), by tus in 16 MiB chunks in %s (%.0f MB/s): tus/PUT %.2f",
+		put.Round(time.Millisecond), mbps(put), tus.Round(time.Millisecond), mbps(tus), mbps(tus)/mbps(put))
+	t.Logf("server peak RSS: %d MiB at start, %d MiB after the PUT, %d MiB after the tus upload", before>>20, afterPut>>20, peak>>20)
+	if limit := afterPut + 32<<20; peak > limit {
+		t.Errorf("server peak RSS %d MiB after 2 GiB by tus, want at most %d MiB", peak>>20, limit>>20)
 	}
 }
