@@ -27,6 +27,11 @@ import (
 // issue's, over 1 MiB chunks.
 const bigUpload = 200 << 20
 
+// faultUpload is the size of the uploads the faults break: big enough for
+// a fault in the middle to cut dozens of chunks short, small enough to
+// keep make test short.
+const faultUpload = 64 << 20
+
 // tusChunk is the chunk size: the proxy's cap exactly.
 const tusChunk = 1 << 20
 
@@ -304,9 +309,9 @@ func TestTusJSThroughProxy(t *testing.T) {
 // starts it again: the client resumes.
 func TestTusJSProxyRestarted(t *testing.T) {
 	s := newTusSite(t)
-	src, sum := bigFile(t, bigUpload, 2)
+	src, sum := bigFile(t, faultUpload, 2)
 	run := startTus(t, s.endpoint(), src, "v.bin")
-	run.waitProgress(t, bigUpload/3)
+	run.waitProgress(t, faultUpload/3)
 	s.proxy.stop()
 	time.Sleep(300 * time.Millisecond) // the client finds nobody there
 	s.proxy.start(t, requireTool(t, "nginx"))
@@ -317,9 +322,9 @@ func TestTusJSProxyRestarted(t *testing.T) {
 // the upload and starts it again on the same port.
 func TestTusJSServerRestarted(t *testing.T) {
 	s := newTusSite(t)
-	src, sum := bigFile(t, bigUpload, 3)
+	src, sum := bigFile(t, faultUpload, 3)
 	run := startTus(t, s.endpoint(), src, "v.bin")
-	run.waitProgress(t, bigUpload/3)
+	run.waitProgress(t, faultUpload/3)
 	s.srv.cmd.Process.Kill()
 	s.srv.waitExit(t, 10*time.Second)
 	s.start(t)
@@ -332,7 +337,7 @@ func TestTusJSServerRestarted(t *testing.T) {
 func TestTusJSConnectionsCut(t *testing.T) {
 	s := newTusSite(t)
 	relay := startCutter(t, "127.0.0.1:"+s.proxy.port, 20)
-	src, sum := bigFile(t, bigUpload, 4)
+	src, sum := bigFile(t, faultUpload, 4)
 	run := startTus(t, "http://"+relay.addr+"/", src, "v.bin")
 	s.checkDone(t, run, "v.bin", sum)
 	if n := relay.cut(); n == 0 {
