@@ -19,7 +19,7 @@ run: build ## serve the current directory on $(PORT)
 	./bin/simplehttp $(PORT)
 
 test: lint ## lint, then every test with the race detector (the README's test command)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 lint: ## gofmt, go vet, staticcheck
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
