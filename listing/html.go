@@ -28,6 +28,9 @@ type HTMLOptions struct {
 	// Upload shows an upload area and a "new folder" form, which post to
 	// the folder's URL: for a server that accepts writes there.
 	Upload bool
+	// Manage shows a box to select each entry and a form to delete,
+	// rename or move the selected ones (package dav takes it).
+	Manage bool
 }
 
 // htmlPage is what templates/listing.html sees.
@@ -36,6 +39,8 @@ type htmlPage struct {
 	AssetPrefix string
 	// Upload shows the upload area (HTMLOptions.Upload).
 	Upload bool
+	// Manage shows the delete, rename and move form (HTMLOptions.Manage).
+	Manage bool
 	// Crumbs are the path's ancestors, root first, then the folder itself.
 	Crumbs []crumb
 	// Columns are the table's headers, each a link that sorts by it.
@@ -81,7 +86,7 @@ func (p *htmlPage) Asset(name string) string { return p.AssetPrefix + name + ass
 
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
-	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
+	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Manage: opt.Manage, Crumbs: crumbs(l.Path)}
 	p.Columns = columns(l.Query)
 	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
 	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })
@@ -201,9 +206,10 @@ const rowChunk = 32 << 10
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	rf := rowFormatter{
-		now:   opt.Now,
-		sizes: map[int64]string{},
-		times: map[int64]string{},
+		now:    opt.Now,
+		manage: opt.Manage,
+		sizes:  map[int64]string{},
+		times:  map[int64]string{},
 	}
 	b := make([]byte, 0, rowChunk+1024)
 	for _, e := range entries {
@@ -222,9 +228,10 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // rowFormatter formats rows. Folders hold many files of one size or one
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
-	now   time.Time        // for relative times; zero leaves them out
-	sizes map[int64]string // size → its text in binary units
-	times map[int64]string // Unix second → its <time> element
+	now    time.Time        // for relative times; zero leaves them out
+	manage bool             // a box to select each entry (HTMLOptions.Manage)
+	sizes  map[int64]string // size → its text in binary units
+	times  map[int64]string // Unix second → its <time> element
 }
 
 // maxMemo bounds each memo of one page.
@@ -245,7 +252,15 @@ func memoized(memo map[int64]string, key int64, f func() string) string {
 // appendRow appends the <tr> of one entry.
 func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	icon := e.Category.Icon()
-	b = append(b, `<tr><td class="name"><a class="`...)
+	b = append(b, `<tr><td class="name">`...)
+	if rf.manage && utf8.ValidString(e.Name) { // a form cannot carry other names
+		b = append(b, `<input type="checkbox" class="pick" form="manage-form" name="name" value="`...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `" aria-label="Select `...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `">`...)
+	}
+	b = append(b, `<a class="`...)
 	b = append(b, icon...) // the style sheet draws the icon of this class
 	if !e.Broken {         // a broken link's name is no link: it could only 404
 		b = append(b, `" href="`...)

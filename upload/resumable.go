@@ -115,6 +115,11 @@ func routeTus(th *tus.UnroutedHandler, w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// Resumable reports whether r is a request of the resumable protocols,
+// which ServeHTTP hands to tus: a handler in front (WebDAV's, which takes
+// PATCH, PUT and DELETE) passes such requests on to the Handler.
+func (h *Handler) Resumable(r *http.Request) bool { return h.isResumable(r) }
+
 // isResumable reports whether r is a request of the resumable protocols:
 // it carries Tus-Resumable or Upload-Draft-Interop-Version, and it is a
 // creation (POST to a folder, or the draft's PUT of a file) or a request
@@ -317,6 +322,15 @@ func (h *Handler) tusError(err error) tus.Error {
 // statusChecksumMismatch is tus's status for a chunk whose checksum does
 // not match.
 const statusChecksumMismatch = 460
+
+// SetResumableOptions adds tus's discovery headers, when resumable
+// uploads are on, to the answer to an OPTIONS request that a handler in
+// front answers.
+func (h *Handler) SetResumableOptions(hdr http.Header) {
+	if h.tus != nil {
+		h.setTusOptions(hdr)
+	}
+}
 
 // setTusOptions adds tus's discovery headers to an OPTIONS answer.
 func (h *Handler) setTusOptions(hdr http.Header) {

@@ -25,6 +25,7 @@ type options struct {
 	maxConns       int
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
+	delete         bool  // delete, rename and move (DELETE, MOVE, the listing's buttons)
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
 	partials             // --resumable-dir, --resumable-expiry (uploads.go)
 	portGiven      bool  // the port came from the command line
@@ -87,6 +88,10 @@ var flagSpecs = []flagSpec{
 		help: "keep unfinished resumable uploads in DIR, outside the served directory (default: a folder of the user's cache, ~/.cache/simplehttp/uploads/...); on DIR's file system a finished upload is moved into place, not copied"},
 	{long: "resumable-expiry", value: "DURATION", set: setResumableExpiry,
 		help: "remove an unfinished resumable upload that receives nothing for DURATION (default 24h)"},
+	{long: "delete", set: func(o *options, _ string) error { o.delete = true; return nil },
+		help: "let clients delete, rename and move files and folders (the listing's buttons, curl -X DELETE, WebDAV's DELETE and MOVE), and replace them by a WebDAV COPY or MOVE"},
+	{long: "write", short: 'w', set: setWrite,
+		help: "--upload, --overwrite and --delete together: what a read-write WebDAV mount needs"},
 	{long: "tls-cert", value: "FILE", set: func(o *options, v string) error { o.tlsCert = v; return nil },
 		help: "serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM certificate (chain) in FILE; needs --tls-key"},
 	{long: "tls-key", value: "FILE", set: func(o *options, v string) error { o.tlsKey = v; return nil },
@@ -102,7 +107,7 @@ var flagSpecs = []flagSpec{
 	{long: "auth-file", value: "FILE", set: func(o *options, v string) error { o.authFile = v; return nil },
 		help: `ask for the users in FILE, one "user:hash" per line with a bcrypt hash (htpasswd -nBC 10 USER)`},
 	{long: "auth-upload-only", set: func(o *options, _ string) error { o.authUploadOnly = true; return nil },
-		help: "with --upload: ask for a password only to upload (reads stay open)"},
+		help: "with --upload, --delete or -w: ask for a password only to change files (reads, WebDAV's PROPFIND included, stay open)"},
 	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil },
 		help: "let pages of any site read the files (CORS)"},
 	{long: "cache-control", value: "VALUE", set: setCacheControl,
@@ -133,6 +138,13 @@ Arguments:
 `
 	portHelp  = "port to listen on (default 8000, or a free port near it when 8000 is busy; 0 picks a free one)"
 	usageTail = `
+WebDAV: the URL of a folder is the URL to mount (Finder, Explorer, davfs2,
+rclone). Reading needs no option; changes need these:
+  --upload      PUT of a new file, MKCOL, COPY to a new name, PROPPATCH, LOCK
+  --overwrite   PUT that replaces a file
+  --delete      DELETE, MOVE (rename), COPY or MOVE that replaces
+  -w, --write   all three
+
 Options may come before or after the port; -- ends the options. A long
 option may be shortened to any prefix that names only it (--dir).
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
@@ -363,6 +375,12 @@ func setMaxUploadSize(o *options, v string) error {
 		return usagef("option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not %q", v)
 	}
 	o.maxUploadSize = int64(n)
+	return nil
+}
+
+// setWrite takes -w/--write: everything a read-write mount needs.
+func setWrite(o *options, _ string) error {
+	o.upload, o.overwrite, o.delete = true, true, true
 	return nil
 }
 

@@ -23,7 +23,8 @@ var uploadURLRE = regexp.MustCompile(`(?mi)^Location: \./(\S+\?upload=[0-9a-f]{3
 func TestResumableCurl(t *testing.T) {
 	u := newUploadSite(t)
 	partials := t.TempDir()
-	s := startInProcess(t, testLimits, "-q", "--upload", "--resumable-dir", partials, "-d", u.dir)
+	// --delete: WebDAV, which takes DELETE for its own, must leave tus's alone.
+	s := startInProcess(t, testLimits, "-q", "--upload", "--delete", "--resumable-dir", partials, "-d", u.dir)
 	s.stdout.waitFor(t, regexp.MustCompile(`Resumable uploads \(tus\): unfinished ones are kept in `+regexp.QuoteMeta(partials)+` and expire after 24h without data`), time.Second)
 	src := t.TempDir()
 	data := randomBytes(300<<10, 20)
@@ -62,6 +63,15 @@ func TestResumableCurl(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(partials); len(entries) != 1 {
 		t.Errorf("the partial folder holds %d files, want the finished upload's record", len(entries))
+	}
+	// Giving up the finished upload forgets it, and keeps its file.
+	if code, out := curlStatus(t, src, append(tus, "-X", "DELETE", target)...); code != http.StatusNoContent {
+		t.Errorf("DELETE of the finished upload: %d %q", code, out)
+	}
+	sameFile(t, filepath.Join(u.dir, "sub", "notes 1.bin"), data)
+	code, out = curlStatus(t, src, "-i", "-X", "OPTIONS", s.url+"/sub/")
+	if code != http.StatusOK && code != http.StatusNoContent || !strings.Contains(out, "Tus-Extension: creation,creation-with-upload,termination,expiration,checksum") {
+		t.Errorf("OPTIONS: %d\n%s", code, out)
 	}
 }
 

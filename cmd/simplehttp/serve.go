@@ -104,6 +104,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, uploadNote(o))
 		fmt.Fprintln(stdout, dir.partialNote())
 	}
+	if o.delete {
+		fmt.Fprintln(stdout, deleteNote(o))
+	}
 	if dir.live != nil {
 		fmt.Fprintln(stdout, liveNote(dir.live))
 		srv.RegisterOnShutdown(func() { dir.live.Close() }) // ends the streams
@@ -140,12 +143,15 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		Precompressed: !o.noCompress,
 		Logger:        logger,
 		UploadForm:    o.upload,
+		ManageForm:    o.delete,
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
 	})
 	files = hashsum.New(dir.root, files, &hashsum.Options{Dotfiles: o.dotfiles, Logger: logger})
 	next, uploads := withUploads(compress(dir.withLive(files), o), dir, o, logger)
+	next = withDAV(next, dir, o, logger)
+	next = resumableFirst(next, uploads)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,

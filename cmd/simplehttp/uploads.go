@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/dav"
 	"github.com/simplehttp/simplehttp/upload"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
@@ -33,6 +34,26 @@ func withUploads(files http.Handler, dir *site, o *options, logger *slog.Logger)
 		Resumable: dir.parts,
 	})
 	return up, up
+}
+
+// resumableFirst sends the requests of resumable uploads straight to the
+// upload handler, past WebDAV in front of it, which would take their
+// PATCH, PUT and DELETE for its own; WebDAV's OPTIONS answer gets tus's
+// discovery headers too.
+func resumableFirst(next http.Handler, up *upload.Handler) http.Handler {
+	if up == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case up.Resumable(r):
+			up.ServeHTTP(w, r)
+			return
+		case r.Method == http.MethodOptions:
+			up.SetResumableOptions(w.Header())
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // partials are the options of resumable uploads' unfinished parts.
@@ -199,10 +220,10 @@ func (d *frontDoor) waitUploads() {
 }
 
 // writing reports whether method may change files: anything but GET,
-// HEAD and OPTIONS, as the upload handler and auth's upload-only mode
-// both count it.
+// HEAD, OPTIONS and PROPFIND (dav.Reads), as the upload and WebDAV
+// handlers and auth's upload-only mode all count it.
 func writing(method string) bool {
-	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+	return !dav.Reads(method)
 }
 
 // idleBody is the body of an upload. It must keep coming: each read
