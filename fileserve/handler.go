@@ -75,6 +75,15 @@ type Options struct {
 	// finds nothing, when it exists. It is opened as any file is: hidden,
 	// linked out of the root or special, it is not used.
 	NotFoundPage string
+
+	// Thumbnails, when set, turns on the gallery and previews of HTML
+	// listings: a grid view (?view=grid) whose tiles show "name?thumb"
+	// for the files it accepts, and a script that opens files in a
+	// viewer on the page ("name?view" in a frame of the same origin,
+	// which the listing's Content-Security-Policy then allows). A
+	// handler in front must answer ?thumb and ?view (package preview
+	// does, and its HasThumbnail is the function to set here).
+	Thumbnails func(name string) bool
 }
 
 // Handler serves the files and directory listings of one file system.
@@ -92,10 +101,11 @@ type Handler struct {
 	direct     *direct.Root                 // nil: every name goes through fsys
 	hot        *hotcache.Cache[wholeAnswer] // small files lately sent; nil when direct is
 
-	precompressed bool   // Options.Precompressed
-	cacheControl  string // Options.CacheControl; "": none
-	spa           bool   // Options.SPA
-	notFoundPage  string // Options.NotFoundPage
+	precompressed bool                   // Options.Precompressed
+	cacheControl  string                 // Options.CacheControl; "": none
+	spa           bool                   // Options.SPA
+	notFoundPage  string                 // Options.NotFoundPage
+	thumbnails    func(name string) bool // Options.Thumbnails
 }
 
 // nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
@@ -132,6 +142,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 	h.cacheControl = opt.CacheControl
 	h.spa = opt.SPA
 	h.notFoundPage = opt.NotFoundPage
+	h.thumbnails = opt.Thumbnails
 	h.rootDir = realDir(fsys)
 	return h
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/assets"
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/internal/qvalue"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -23,6 +24,9 @@ var listingTypes = [...]string{
 // holds it already.
 func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name string) {
 	q := listing.ParseQuery(r.URL.RawQuery)
+	if h.thumbnails == nil {
+		q.View = listing.ViewList // no grid without thumbnails
+	}
 	format := q.Format
 	if format == listing.FormatAuto {
 		format = negotiate(r.Header.Values("Accept"))
@@ -53,9 +57,12 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 			return
 		}
 	}
+	if format == listing.FormatHTML && h.thumbnails != nil {
+		w.Header().Set("Content-Security-Policy", page.PreviewsPolicy)
+	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now()})
+	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now(), Thumbnails: h.thumbnails})
 	switch {
 	case err == nil:
 		pw.finish()
@@ -70,8 +77,9 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 }
 
 // render writes l in format into buf; opt says which forms an HTML page
-// shows (upload, manage) and the moment its relative times ("3 minutes
-// ago") are from.
+// shows (upload, manage), whether it has the gallery and previews
+// (Thumbnails), and the moment its relative times ("3 minutes ago") are
+// from.
 func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, opt listing.HTMLOptions) error {
 	switch format {
 	case listing.FormatJSON:

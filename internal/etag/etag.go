@@ -1,6 +1,7 @@
 // Package etag makes the entity tags of simplehttp's files, so that
 // every answer about a file (a GET's ETag header, a PROPFIND's
-// DAV:getetag) names it alike; says which file times may serve as
+// DAV:getetag, a thumbnail's tag and the version a listing's grid names
+// it by) names it alike; says which file times may serve as
 // validators at all; and reads the lists of entity tags that conditional
 // requests carry (If-None-Match, If-Match; RFC 9110, 13.1.1 and 13.1.2)
 // the one way simplehttp reads them: as net/http's ServeContent does, so
@@ -25,7 +26,13 @@ func Of(modTime time.Time, size int64) string {
 	if !Meaningful(modTime) {
 		return ""
 	}
-	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
+	return `"` + Version(modTime, size) + `"`
+}
+
+// Version is Of without its quotes, "mtime-size" in base 36, for any
+// time: what a listing's grid puts in a thumbnail's link (?thumb=VERSION).
+func Version(modTime time.Time, size int64) string {
+	return strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36)
 }
 
 // Meaningful reports whether modTime, a file's modification time, tells

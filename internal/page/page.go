@@ -88,6 +88,13 @@ var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// PreviewsPolicy is the Content-Security-Policy of a listing with
+// previews (fileserve.Options.Thumbnails): its viewer also shows the
+// "name?view" pages of the same origin in a frame. A handler sets it on
+// the answer before SetHeaders, which keeps it.
+const PreviewsPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; " +
+	"frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // statusPages holds the page of each status once it has been answered:
 // a 404 is the commonest answer a file server gives, and its page never
 // changes. Pages are rendered on first use (statusPageOf), not at start,
@@ -173,12 +180,18 @@ var (
 
 // SetHeaders sets the type, the length (unless "": a page streamed
 // without one) and the security headers of a page simplehttp generated.
+// A Content-Security-Policy set already is kept: a listing with previews
+// allows frames (PreviewsPolicy).
 func SetHeaders(hdr http.Header, contentType, length string) {
+	csp := contentSecurityPolicy
+	if v := hdr["Content-Security-Policy"]; len(v) == 1 {
+		csp = v[0]
+	}
 	if length == "" {
-		SetValues(hdr, unsizedKeys, contentType, contentSecurityPolicy, "nosniff", "no-referrer")
+		SetValues(hdr, unsizedKeys, contentType, csp, "nosniff", "no-referrer")
 		return
 	}
-	SetValues(hdr, generatedKeys, contentType, contentSecurityPolicy, "nosniff", "no-referrer", length)
+	SetValues(hdr, generatedKeys, contentType, csp, "nosniff", "no-referrer", length)
 }
 
 // SetValues sets each header keys[i] (in canonical form) of hdr to the
