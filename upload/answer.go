@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // entry is a file or folder an upload made, as the answer reports it.
@@ -169,6 +170,20 @@ func messageOf(err error) string {
 	var ref *refusal
 	if errors.As(err, &ref) {
 		return ref.msg
+	}
+	switch {
+	case errors.Is(err, parts.ErrNotFound):
+		return "no such upload (it finished, was given up, or expired)"
+	case errors.Is(err, parts.ErrExpired):
+		return "the upload expired: it received nothing for too long"
+	case errors.Is(err, parts.ErrFull):
+		return "no room for this upload: the server keeps space for the unfinished ones"
+	case errors.Is(err, parts.ErrChecksum):
+		return "the chunk's SHA-256 is not the Upload-Checksum sent; it was not kept"
+	case errors.Is(err, parts.ErrOffset):
+		return "the Upload-Offset is not the upload's"
+	case errors.Is(err, parts.ErrTooLong):
+		return "more bytes than the upload's length"
 	}
 	switch code := statusOf(err); code {
 	case http.StatusInsufficientStorage:

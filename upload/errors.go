@@ -10,6 +10,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // refusal is an answer other than success, with a message for the
@@ -48,6 +49,18 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &ref):
 		return ref.code
+	case errors.Is(err, parts.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, parts.ErrExpired):
+		return http.StatusGone
+	case errors.Is(err, parts.ErrFull):
+		return http.StatusInsufficientStorage
+	case errors.Is(err, parts.ErrChecksum):
+		return statusChecksumMismatch
+	case errors.Is(err, parts.ErrOffset):
+		return http.StatusConflict
+	case errors.Is(err, parts.ErrTooLong):
+		return http.StatusRequestEntityTooLarge
 	case errors.As(err, &tooBig), errors.Is(err, syscall.EFBIG):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):

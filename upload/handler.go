@@ -10,6 +10,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // Options configures a [Handler]. The zero value keeps every existing
@@ -31,6 +32,13 @@ type Options struct {
 
 	// Logger receives the causes of 5xx answers. Nil means [slog.Default].
 	Logger *slog.Logger
+
+	// Resumable, when set, accepts resumable uploads too (tus 1.0 and the
+	// IETF draft "Resumable Uploads for HTTP"; see [Handler]), and keeps
+	// the unfinished ones in it, outside the served directory. It should
+	// be on the served directory's file system: a finished upload is then
+	// linked into place, not copied.
+	Resumable *parts.Store
 }
 
 // Handler writes uploads into one directory and passes every reading
@@ -46,6 +54,8 @@ type Handler struct {
 	log       *slog.Logger
 	csrf      *http.CrossOriginProtection
 	running   sync.WaitGroup // the writing requests in flight
+	tus       http.Handler   // resumable uploads: tusd's handler, or nil
+	parts     *parts.Store   // their unfinished parts
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -70,6 +80,11 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	if opt.Resumable != nil {
+		if err := h.newTus(opt.Resumable); err != nil {
+			panic("upload: " + err.Error()) // tusd refuses only a config without a store
+		}
+	}
 	return h
 }
 
@@ -81,11 +96,18 @@ const AllowedMethods = "GET, HEAD, OPTIONS, POST, PUT"
 // folder, and passes GET and HEAD on. Cross-origin writes from browsers
 // are refused (403), and no reading request ever changes anything.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.isResumable(r) {
+		h.serveResumable(w, r)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		h.next.ServeHTTP(w, r)
 	case http.MethodOptions:
 		w.Header().Set("Allow", AllowedMethods)
+		if h.tus != nil {
+			h.setTusOptions(w.Header())
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodPut, http.MethodPost:
 		h.running.Add(1)

@@ -40,6 +40,9 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	// --upload keeps unfinished uploads in the user's cache folder: the
+	// servers the tests start keep them here, not in the real one.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	return m.Run()
 }
 
@@ -211,7 +214,13 @@ func startInProcess(t testing.TB, lim limits, args ...string) *server {
 // killed when the test ends.
 func startBinary(t testing.TB, wrap []string, args ...string) *server {
 	t.Helper()
-	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", "0"), args...)
+	return startBinaryOn(t, wrap, "0", args...)
+}
+
+// startBinaryOn is startBinary on a port of the caller's choosing.
+func startBinaryOn(t testing.TB, wrap []string, port string, args ...string) *server {
+	t.Helper()
+	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", port), args...)
 	s := &server{stdout: newOutput(), stderr: newOutput(), exited: make(chan struct{})}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr

@@ -20,7 +20,9 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/hashsum"
 	"github.com/simplehttp/simplehttp/live"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // limits are the server's time-outs and sizes. Tests shorten them.
@@ -55,6 +57,10 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
+	if err := dir.openPartials(ctx, o, stderr); err != nil {
+		return err
+	}
+	defer dir.closePartials()
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
@@ -99,6 +105,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
+		fmt.Fprintln(stdout, dir.partialNote())
 	}
 	if o.delete {
 		fmt.Fprintln(stdout, deleteNote(o))
@@ -145,8 +152,10 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		NotFoundPage:  "404.html",
 		Thumbnails:    thumbnails(o),
 	})
+	files = hashsum.New(dir.root, files, &hashsum.Options{Dotfiles: o.dotfiles, Logger: logger})
 	next, uploads := withUploads(compress(dir.withLive(withPreviews(files, dir, o, logger)), o), dir, o, logger)
 	next = withDAV(next, dir, o, logger)
+	next = resumableFirst(next, uploads)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
@@ -185,6 +194,9 @@ type site struct {
 	follow fs.FS          // with --follow-symlinks: an os.DirFS of the directory
 	hidden []string       // the top-level dotfiles the server hides
 	live   *live.Reloader // with --live: watches root (live.go)
+	// With --upload, the unfinished resumable uploads (uploads.go).
+	parts    *parts.Store
+	partsDir string
 }
 
 // openSite opens the served directory as an os.Root, which no symbolic
