@@ -11,6 +11,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
+	"github.com/simplehttp/simplehttp/listing"
 )
 
 // Options configures a [Handler]. The zero value serves WebDAV read-only:
@@ -56,8 +57,12 @@ type Handler struct {
 	delete   bool
 	dotfiles bool
 	allow    string // the Allow header
-	log      *slog.Logger
-	csrf     *http.CrossOriginProtection
+	// supportedLock is the value of DAV:supportedlock: the locks
+	// clients may take, none on a server that takes no changes.
+	supportedLock string
+	names         *listing.NameCache // of the folders PROPFIND lists
+	log           *slog.Logger
+	csrf          *http.CrossOriginProtection
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -78,6 +83,7 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 		dotfiles: opt.Dotfiles,
 		log:      opt.Logger,
 		csrf:     http.NewCrossOriginProtection(),
+		names:    listing.NewNameCache(nameCacheBytes),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -91,8 +97,16 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 	h.fsys = &fileSystem{root: root, links: h.links, dotfiles: h.dotfiles, props: h.props, locks: h.locks}
 	h.lib = &webdav.Handler{FileSystem: h.fsys, LockSystem: checkedLocks{}, Logger: h.logLibrary}
 	h.allow = allowed(h.upload, h.delete)
+	if h.upload || h.delete {
+		h.supportedLock = supportedLocks
+	}
 	return h
 }
+
+// nameCacheBytes bounds the names of folders PROPFIND keeps, to list
+// them again without reading them while they are unchanged: about ten
+// 10,000-entry folders.
+const nameCacheBytes = 4 << 20
 
 // allowed is the Allow header: the methods this server takes.
 func allowed(upload, delete bool) string {

@@ -27,7 +27,7 @@ func (h *Handler) lock(w http.ResponseWriter, r *http.Request) {
 	}
 	var body []byte
 	if err == nil {
-		body, _, err = xmlBody(r)
+		body, err = xmlBody(r)
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -280,8 +280,4 @@ func activeLocks(locks []lock, now time.Time) string {
 }
 
 // escapeText escapes s for XML character data.
-func escapeText(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
-	return b.String()
-}
+func escapeText(s string) string { return string(appendEscaped(nil, s)) }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,6 +49,10 @@ type storedProp struct {
 // none.
 type xattrs interface {
 	get(root *os.Root, name string) ([]byte, error)
+	// getAt reads the attribute of the entry name of the open folder
+	// dir, not following it if it is a link (ELOOP), in *buf when it
+	// fits (the value is valid until the next call).
+	getAt(dir *os.File, name string, buf *[]byte) ([]byte, error)
 	set(root *os.Root, name string, value []byte) error
 	remove(root *os.Root, name string) error
 }
@@ -68,13 +74,63 @@ func newPropStore(root *os.Root, attrs xattrs) *propStore {
 // get returns the dead properties of the file name (root-relative).
 func (s *propStore) get(name string) (map[xml.Name]webdav.Property, error) {
 	b, err := s.attrs.get(s.root, name)
-	if err != nil {
-		if !noAttr(err) {
-			return nil, err
-		}
+	return s.decode(name, b, err)
+}
+
+// decode returns the properties of name from b, the value of its
+// extended attribute, read with err: none when the server may not read
+// it, those kept in memory when the file has no attribute.
+func (s *propStore) decode(name string, b []byte, err error) (map[xml.Name]webdav.Property, error) {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return nil, nil
+	case noAttr(err):
 		b = s.memGet(name)
+	case err != nil:
+		return nil, err
 	}
 	return decodeProps(b)
+}
+
+// folderProps reads the dead properties of the entries of one folder by
+// their names in it, through a descriptor of the folder, rather than
+// each from the root again: a PROPFIND of a folder's entries costs one
+// read of an attribute per entry.
+type folderProps struct {
+	store *propStore
+	dir   string   // root-relative
+	f     *os.File // nil when the folder could not be opened: each entry is read from the root
+	buf   []byte   // scratch for the values read
+}
+
+// folder returns the reader of the properties of the entries of the
+// folder dir. Close it after use.
+func (s *propStore) folder(dir string) *folderProps {
+	fp := &folderProps{store: s, dir: dir}
+	if f, err := s.root.Open(dir); err == nil {
+		fp.f = f
+	}
+	return fp
+}
+
+// get returns the dead properties of the entry name. Those of a link
+// are those of where it leads, read through the root.
+func (fp *folderProps) get(name string, link bool) (map[xml.Name]webdav.Property, error) {
+	rel := path.Join(fp.dir, name)
+	if link || fp.f == nil {
+		return fp.store.get(rel)
+	}
+	b, err := fp.store.attrs.getAt(fp.f, name, &fp.buf)
+	if errors.Is(err, syscall.ELOOP) {
+		return fp.store.get(rel) // it became a link since it was listed
+	}
+	return fp.store.decode(rel, b, err)
+}
+
+func (fp *folderProps) close() {
+	if fp.f != nil {
+		fp.f.Close()
+	}
 }
 
 // patch applies patches to the dead properties of name, all or none.

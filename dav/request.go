@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/upload"
@@ -95,71 +97,70 @@ const (
 
 // xmlBody reads r's body, at most maxBodyBytes, and checks that it is XML
 // no deeper than maxXMLDepth, so that no parser after this one meets a
-// hostile shape. It returns the body and whether it names only
-// properties in the DAV: namespace (false for an empty body, which asks
-// for all).
-func xmlBody(r *http.Request) (body []byte, davOnly bool, err error) {
+// hostile shape.
+func xmlBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > maxBodyBytes {
-		return nil, false, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	switch {
 	case err != nil:
-		return nil, false, refuse(http.StatusBadRequest, "the request body was cut off")
+		return nil, refuse(http.StatusBadRequest, "the request body was cut off")
 	case len(body) > maxBodyBytes:
-		return nil, false, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
-	davOnly, err = checkXML(body)
-	return body, davOnly, err
+	return body, checkXML(body)
 }
 
-// checkXML checks the shape of an XML body and reports whether every
-// property it names (the children of a DAV:prop) is in the DAV:
-// namespace.
-func checkXML(body []byte) (davOnly bool, err error) {
+// checkXML checks the shape of an XML body: well-formed, at most
+// maxXMLDepth deep and maxXMLTokens long, every element's name a
+// qualified name (one colon at most, between a prefix and a name), and no
+// empty namespace prefix declaration. So every name read from it can be
+// written back as it came.
+func checkXML(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return false, nil
+		return nil
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
-	davOnly = true
-	depth, propDepth := 0, -1
+	depth := 0
 	for n := 0; ; n++ {
 		if n == maxXMLTokens {
-			return false, refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
+			return refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
 		}
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			return davOnly, nil
+			return nil
 		}
 		if err != nil {
-			return false, refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
+			return refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if !localName(t.Name.Local) {
+				return refuse(http.StatusBadRequest, "refused an element name that is not a qualified name")
+			}
 			for _, a := range t.Attr {
 				// xmlns:p="" is no declaration (Namespaces in XML 1.0
 				// §3); litmus's propfind_invalid2 sends one.
 				if a.Name.Space == "xmlns" && a.Value == "" {
-					return false, refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
+					return refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
 				}
 			}
 			depth++
 			if depth > maxXMLDepth {
-				return false, refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
-			}
-			switch {
-			case depth == propDepth+1 && propDepth >= 0 && t.Name.Space != "DAV:":
-				davOnly = false
-			case t.Name.Space == "DAV:" && (t.Name.Local == "allprop" || t.Name.Local == "propname"):
-				davOnly = false
-			case t.Name.Space == "DAV:" && t.Name.Local == "prop" && propDepth < 0:
-				propDepth = depth
+				return refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
 			}
 		case xml.EndElement:
-			if depth == propDepth {
-				propDepth = -1
-			}
 			depth--
 		}
 	}
+}
+
+// localName reports whether s, the part of an element's name after its
+// prefix, is a name of its own (Namespaces in XML 1.0 §4: an NCName):
+// without a colon, and beginning with a letter or "_" (the decoder has
+// checked the rest).
+func localName(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return (r == '_' || unicode.IsLetter(r)) && !strings.Contains(s, ":")
 }

@@ -12,5 +12,8 @@ import (
 type fileXattrs struct{}
 
 func (fileXattrs) get(*os.Root, string) ([]byte, error) { return nil, syscall.ENOTSUP }
-func (fileXattrs) set(*os.Root, string, []byte) error   { return syscall.ENOTSUP }
-func (fileXattrs) remove(*os.Root, string) error        { return syscall.ENOTSUP }
+func (fileXattrs) getAt(*os.File, string, *[]byte) ([]byte, error) {
+	return nil, syscall.ENOTSUP
+}
+func (fileXattrs) set(*os.Root, string, []byte) error { return syscall.ENOTSUP }
+func (fileXattrs) remove(*os.Root, string) error      { return syscall.ENOTSUP }
