@@ -38,9 +38,14 @@ func ParsePropfind(body []byte) (kind string, names []xml.Name, err error) {
 }
 
 // FailPropertyReads makes every read of the dead properties of the file
-// name (root-relative) fail with err.
+// name (root-relative) fail with err; a nil err ends it.
 func FailPropertyReads(h *Handler, name string, err error) {
-	h.props.attrs = failingReads{xattrs: h.props.attrs, name: name, err: err}
+	if f, ok := h.props.attrs.(failingReads); ok {
+		h.props.attrs = f.xattrs
+	}
+	if err != nil {
+		h.props.attrs = failingReads{xattrs: h.props.attrs, name: name, err: err}
+	}
 }
 
 type failingReads struct {

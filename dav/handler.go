@@ -37,7 +37,9 @@ type Options struct {
 	// Logger receives the causes of 5xx answers. Nil means [slog.Default].
 	Logger *slog.Logger
 
-	// Now is the clock of lock time-outs. Nil means [time.Now].
+	// Now is the clock of lock time-outs, and tells when a folder last
+	// changed long enough ago to remember that it holds no dead
+	// properties. Nil means [time.Now].
 	Now func() time.Time
 }
 
@@ -93,7 +95,7 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 		now = time.Now
 	}
 	h.locks = newLockStore(now)
-	h.props = newPropStore(root, fileXattrs{})
+	h.props = newPropStore(root, fileXattrs{}, now)
 	h.fsys = &fileSystem{root: root, links: h.links, dotfiles: h.dotfiles, props: h.props, locks: h.locks}
 	h.lib = &webdav.Handler{FileSystem: h.fsys, LockSystem: checkedLocks{}, Logger: h.logLibrary}
 	h.allow = allowed(h.upload, h.delete)

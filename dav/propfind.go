@@ -99,6 +99,7 @@ type propWriter struct {
 	ms     multistatus
 	now    time.Time
 	named  []propName // the properties a DAV:prop names, or a DAV:include adds
+	all    []propName // scratch for allNames
 	dead   bool       // the request may want dead properties
 	locked bool       // some resource is locked
 }
@@ -144,8 +145,10 @@ func (pw *propWriter) entries(res resource, l *listing.Listing) {
 	if res.rel != "." {
 		base += "/"
 	}
-	props := pw.h.props.folder(res.rel)
-	defer props.close()
+	var props *folderProps
+	if pw.dead {
+		props = pw.h.props.folder(res.rel)
+	}
 	for _, e := range l.Entries {
 		if e.Broken {
 			continue
@@ -156,9 +159,12 @@ func (pw *propWriter) entries(res resource, l *listing.Listing) {
 			d.url = path.Join(res.url, e.Name)
 		}
 		if pw.ms.err != nil {
-			return // the client is gone
+			break // the client is gone
 		}
 		pw.response(&d, func() (map[xml.Name]webdav.Property, error) { return props.get(e.Name, e.IsSymlink) })
+	}
+	if props != nil {
+		props.close(pw.ms.err == nil && l.Total <= listing.MaxLimit)
 	}
 }
 
@@ -255,9 +261,9 @@ func liveFor(local string, d *described) bool {
 
 // allNames are the properties an allprop answers and a propname names:
 // the live ones d has, its dead ones, and those the request's include
-// adds.
+// adds. The slice is valid until the next call.
 func (pw *propWriter) allNames(d *described, dead map[xml.Name]webdav.Property) []propName {
-	names := make([]propName, 0, len(liveOrder)+len(dead)+len(pw.named))
+	names := pw.all[:0]
 	for _, local := range liveOrder {
 		if liveFor(local, d) {
 			names = append(names, propName{xml.Name{Space: "DAV:", Local: local}, true})
@@ -273,6 +279,7 @@ func (pw *propWriter) allNames(d *described, dead map[xml.Name]webdav.Property) 
 			names = append(names, n)
 		}
 	}
+	pw.all = names
 	return names
 }
 

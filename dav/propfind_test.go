@@ -8,11 +8,13 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/simplehttp/simplehttp/dav"
 )
@@ -351,5 +353,55 @@ func TestPropfindUnreadableProperties(t *testing.T) {
 		if logged := strings.Contains(s.logs.String(), "dead properties"); logged != (tc.err == syscall.EIO) {
 			t.Errorf("%v: logged %v: %s", tc.err, logged, s.logs)
 		}
+	}
+}
+
+// TestPropfindRemembersBareFolders: a folder whose entries hold no dead
+// properties is read once; its next PROPFIND reads none, until a
+// property changes or the folder does.
+func TestPropfindRemembersBareFolders(t *testing.T) {
+	s := propfindSite(t, allWrites)
+	h := s.h.(*dav.Handler)
+	s.clock.advance(24 * time.Hour * 365 * 10) // every folder changed long ago
+	allprop := func() string {
+		t.Helper()
+		resp, body := s.do(t, "PROPFIND", "/sub/", "", "Depth", "1")
+		if resp.StatusCode != 207 {
+			t.Fatalf("PROPFIND: %d %s", resp.StatusCode, body)
+		}
+		return body
+	}
+	allprop() // /sub/ holds c.txt, without properties: remembered
+	dav.FailPropertyReads(h, "sub/c.txt", syscall.EIO)
+	if body := allprop(); strings.Contains(body, "500") {
+		t.Fatalf("a remembered folder's entries were read:\n%s", body)
+	}
+	// A property set anywhere, and the folder is read again.
+	patch := `<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><Z:k xmlns:Z="urn:z">v</Z:k></D:prop></D:set></D:propertyupdate>`
+	s.do(t, "PROPPATCH", "/b.txt", patch)
+	if body := allprop(); !strings.Contains(body, "500 Internal Server Error") {
+		t.Fatalf("after a PROPPATCH, the folder's entries were not read:\n%s", body)
+	}
+	dav.FailPropertyReads(h, "", nil)
+	allprop() // remembered again
+	// A file that comes with its properties changes the folder.
+	if err := os.Rename(filepath.Join(s.dir, "a.txt"), filepath.Join(s.dir, "sub", "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if body := allprop(); !strings.Contains(body, "blue") {
+		t.Errorf("a file moved in shows no properties:\n%s", body)
+	}
+}
+
+// TestPropfindRacyFolder: a folder that changed within the last two
+// seconds is not remembered, since a change in the same tick of the file
+// system's clock would not change its times.
+func TestPropfindRacyFolder(t *testing.T) {
+	s := propfindSite(t, allWrites) // the clock: the folders changed just now, or later
+	h := s.h.(*dav.Handler)
+	s.do(t, "PROPFIND", "/sub/", "", "Depth", "1")
+	dav.FailPropertyReads(h, "sub/c.txt", syscall.EIO)
+	if _, body := s.do(t, "PROPFIND", "/sub/", "", "Depth", "1"); !strings.Contains(body, "500 Internal Server Error") {
+		t.Errorf("a folder that just changed was remembered:\n%s", body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/net/webdav"
 )
@@ -62,13 +63,15 @@ type xattrs interface {
 type propStore struct {
 	root  *os.Root
 	attrs xattrs
+	now   func() time.Time
+	bare  bareFolders
 	mu    sync.Mutex
 	mem   map[string][]byte // encoded properties by name, where attrs cannot hold them
 	used  int               // bytes in mem
 }
 
-func newPropStore(root *os.Root, attrs xattrs) *propStore {
-	return &propStore{root: root, attrs: attrs, mem: map[string][]byte{}}
+func newPropStore(root *os.Root, attrs xattrs, now func() time.Time) *propStore {
+	return &propStore{root: root, attrs: attrs, now: now, mem: map[string][]byte{}}
 }
 
 // get returns the dead properties of the file name (root-relative).
@@ -94,21 +97,31 @@ func (s *propStore) decode(name string, b []byte, err error) (map[xml.Name]webda
 
 // folderProps reads the dead properties of the entries of one folder by
 // their names in it, through a descriptor of the folder, rather than
-// each from the root again: a PROPFIND of a folder's entries costs one
-// read of an attribute per entry.
+// each from the root again; none at all in a folder known to hold none
+// (see bareFolders).
 type folderProps struct {
 	store *propStore
 	dir   string   // root-relative
 	f     *os.File // nil when the folder could not be opened: each entry is read from the root
 	buf   []byte   // scratch for the values read
+	state folderState
+	known bool   // state is known
+	gen   uint64 // the store's generation of changes when the read began
+	bare  bool   // the folder is known to hold none
+	found bool   // an entry had some, or could not be read
 }
 
 // folder returns the reader of the properties of the entries of the
 // folder dir. Close it after use.
 func (s *propStore) folder(dir string) *folderProps {
-	fp := &folderProps{store: s, dir: dir}
-	if f, err := s.root.Open(dir); err == nil {
-		fp.f = f
+	fp := &folderProps{store: s, dir: dir, gen: s.bare.generation()}
+	f, err := s.root.Open(dir)
+	if err != nil {
+		return fp
+	}
+	fp.f = f
+	if fp.state, fp.known = stateOf(f); fp.known {
+		fp.bare = s.bare.has(fp.state)
 	}
 	return fp
 }
@@ -116,6 +129,17 @@ func (s *propStore) folder(dir string) *folderProps {
 // get returns the dead properties of the entry name. Those of a link
 // are those of where it leads, read through the root.
 func (fp *folderProps) get(name string, link bool) (map[xml.Name]webdav.Property, error) {
+	if fp.bare {
+		return nil, nil
+	}
+	props, err := fp.read(name, link)
+	if err != nil || len(props) > 0 {
+		fp.found = true
+	}
+	return props, err
+}
+
+func (fp *folderProps) read(name string, link bool) (map[xml.Name]webdav.Property, error) {
 	rel := path.Join(fp.dir, name)
 	if link || fp.f == nil {
 		return fp.store.get(rel)
@@ -127,7 +151,12 @@ func (fp *folderProps) get(name string, link bool) (map[xml.Name]webdav.Property
 	return fp.store.decode(rel, b, err)
 }
 
-func (fp *folderProps) close() {
+// close ends the reads. When they covered every entry (whole) and found
+// no property, the folder is remembered as holding none.
+func (fp *folderProps) close(whole bool) {
+	if whole && fp.known && !fp.bare && !fp.found {
+		fp.store.bare.add(fp.state, fp.gen, fp.store.now())
+	}
 	if fp.f != nil {
 		fp.f.Close()
 	}
@@ -164,6 +193,7 @@ func (s *propStore) patch(name string, patches []webdav.Proppatch) ([]webdav.Pro
 
 // put stores props as the whole of name's dead properties.
 func (s *propStore) put(name string, props map[xml.Name]webdav.Property) error {
+	defer s.bare.changed() // after the change, so no read that missed it counts
 	b, err := encodeProps(props)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package dav
 import (
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -89,4 +90,17 @@ func withFD(root *os.Root, name string, do func(fd int) error) error {
 		return err
 	}
 	return doErr
+}
+
+// stateOf is the identity and times of the open folder f.
+func stateOf(f *os.File) (folderState, bool) {
+	info, err := f.Stat()
+	if err != nil {
+		return folderState{}, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return folderState{}, false
+	}
+	return folderState{dev: st.Dev, ino: st.Ino, ctime: time.Unix(st.Ctim.Unix()), mtime: time.Unix(st.Mtim.Unix())}, true
 }
