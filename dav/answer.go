@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +24,9 @@ type refusal struct {
 	// failed, for the body of a WebDAV client's answer
 	// ("propfind-finite-depth").
 	condition string
+	// member, when set, is the URL path of the entry inside the tree a
+	// request changes that failed.
+	member string
 }
 
 func (e *refusal) Error() string { return e.msg }
@@ -67,7 +71,7 @@ func messageOf(err error) string {
 	case http.StatusNotFound:
 		return "no such file or folder"
 	case http.StatusForbidden:
-		return "the server may not change that"
+		return "the server may not read or change that"
 	case http.StatusBadGateway:
 		return "refused to move across file systems"
 	}
@@ -164,6 +168,15 @@ func writeXMLError(w http.ResponseWriter, code int, condition string) {
 	body := `<?xml version="1.0" encoding="utf-8"?>` + "\n" +
 		`<D:error xmlns:D="DAV:"><D:` + condition + `/></D:error>` + "\n"
 	writeBody(w, code, "application/xml; charset=utf-8", []byte(body))
+}
+
+// writeMemberFailure answers a request about a tree with a 207
+// Multi-Status naming the entry inside it that failed, its status and
+// the explanation (RFC 4918 §9.6.1).
+func writeMemberFailure(w http.ResponseWriter, ref *refusal) {
+	m := multistatus{w: w}
+	m.status((&url.URL{Path: ref.member}).EscapedPath(), ref.code, ref.msg)
+	m.close() //nolint:errcheck // a failed write means the client left
 }
 
 // writeJSON sends v as a JSON answer with status code.

@@ -2,6 +2,7 @@ package dav
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"os"
 	"path"
@@ -66,4 +67,10 @@ func (f failingReads) getAt(dir *os.File, name string, buf *[]byte) ([]byte, err
 		return nil, f.err
 	}
 	return f.xattrs.getAt(dir, name, buf)
+}
+
+// NoExchange makes h work as on a file system that cannot exchange two
+// names in one step.
+func NoExchange(h *Handler) {
+	h.swap = func(*os.Root, string, string, string) error { return errors.ErrUnsupported }
 }

@@ -63,8 +63,10 @@ type Handler struct {
 	// clients may take, none on a server that takes no changes.
 	supportedLock string
 	names         *listing.NameCache // of the folders PROPFIND lists
-	log           *slog.Logger
-	csrf          *http.CrossOriginProtection
+	// swap exchanges two names in a folder in one step (exchange).
+	swap func(root *os.Root, dir, a, b string) error
+	log  *slog.Logger
+	csrf *http.CrossOriginProtection
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -86,6 +88,7 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 		log:      opt.Logger,
 		csrf:     http.NewCrossOriginProtection(),
 		names:    listing.NewNameCache(nameCacheBytes),
+		swap:     exchange,
 	}
 	if h.log == nil {
 		h.log = slog.Default()

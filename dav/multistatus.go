@@ -46,11 +46,16 @@ func (m *multistatus) endResponse() {
 	}
 }
 
-// failed writes the response of the resource at href whose properties
-// could not be read: the status alone.
-func (m *multistatus) failed(href string, code int) {
+// status writes a response of the resource at href that is a status
+// alone, and an explanation for people when description is set.
+func (m *multistatus) status(href string, code int, description string) {
 	m.beginResponse(href)
 	m.b = appendStatus(m.b, code)
+	if description != "" {
+		m.b = append(m.b, "<D:responsedescription>"...)
+		m.b = appendEscaped(m.b, description)
+		m.b = append(m.b, "</D:responsedescription>"...)
+	}
 	m.endResponse()
 }
 

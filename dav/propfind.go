@@ -177,7 +177,7 @@ func (pw *propWriter) response(d *described, deadProps func() (map[xml.Name]webd
 		if dead, err = deadProps(); err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				pw.h.log.Error("dav: reading dead properties failed", "href", d.href, "err", err)
-				pw.ms.failed(d.href, http.StatusInternalServerError)
+				pw.ms.status(d.href, http.StatusInternalServerError, "")
 			}
 			return
 		}
