@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"path"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // SetMaxLocks sets the most locks h holds at once.
@@ -17,7 +19,7 @@ var (
 	CheckXML      = checkXML
 	ParseLockInfo = parseLockInfo
 	ParseTimeout  = parseTimeout
-	StatusOf      = statusOf
+	StatusOf      = answer.StatusOf
 	AppendEscaped = appendEscaped
 )
 

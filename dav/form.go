@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -23,12 +24,12 @@ const maxFormBytes = 256 << 10
 // to confirm; it happens when the form comes back with confirm=yes.
 func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 	if !h.delete {
-		h.fail(w, r, refuse(http.StatusForbidden, "this server does not delete, rename or move (start it with --delete or -w)"))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "this server does not delete, rename or move (start it with --delete or -w)"))
 		return
 	}
 	dir, err := resourceOf(r.URL.Path)
 	if err == nil && (h.hidden(dir) || !h.isFolder(dir)) {
-		err = refuse(http.StatusNotFound, "no such folder")
+		err = answer.Refuse(http.StatusNotFound, "no such folder")
 	}
 	var srcs []resource
 	if err == nil {
@@ -48,11 +49,11 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 		h.deleteAll(w, r, srcs)
 	case "rename":
 		if len(srcs) != 1 {
-			h.fail(w, r, refuse(http.StatusBadRequest, "tick one entry to rename"))
+			h.fail(w, r, answer.Refuse(http.StatusBadRequest, "tick one entry to rename"))
 			return
 		}
 		if err := upload.CheckName(to); err != nil {
-			h.fail(w, r, refuse(http.StatusBadRequest, "%s", err.Error()))
+			h.fail(w, r, answer.Refuse(http.StatusBadRequest, "%s", err.Error()))
 			return
 		}
 		h.moveAll(w, r, srcs, dir)
@@ -64,7 +65,7 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 		}
 		h.moveAll(w, r, srcs, target)
 	default:
-		h.fail(w, r, refuse(http.StatusBadRequest, "unknown action %q: do=delete, rename or move", action))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "unknown action %q: do=delete, rename or move", action))
 	}
 }
 
@@ -78,16 +79,16 @@ func (h *Handler) isFolder(res resource) bool {
 func (h *Handler) formSources(w http.ResponseWriter, r *http.Request, dir resource) ([]resource, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return nil, refuse(http.StatusBadRequest, "refused a form that could not be read (urlencoded, at most %d bytes)", maxFormBytes)
+		return nil, answer.Refuse(http.StatusBadRequest, "refused a form that could not be read (urlencoded, at most %d bytes)", maxFormBytes)
 	}
 	names := r.PostForm["name"]
 	if len(names) == 0 {
-		return nil, refuse(http.StatusBadRequest, "tick the entries first")
+		return nil, answer.Refuse(http.StatusBadRequest, "tick the entries first")
 	}
 	srcs := make([]resource, len(names))
 	for i, n := range names {
 		if err := upload.CheckName(n); err != nil {
-			return nil, refuse(http.StatusBadRequest, "%s", err.Error())
+			return nil, answer.Refuse(http.StatusBadRequest, "%s", err.Error())
 		}
 		res, err := resourceOf(path.Join(dir.url, n))
 		if err != nil {
@@ -165,8 +166,8 @@ func (h *Handler) moveAll(w http.ResponseWriter, r *http.Request, srcs []resourc
 // browser, a page naming what will go, whose button sends the form again
 // with confirm=yes; to any other client, 400.
 func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, srcs []resource) {
-	if styleOf(r) != styleBrowser {
-		h.fail(w, r, refuse(http.StatusBadRequest, "a delete form needs confirm=yes"))
+	if answer.StyleOf(r) != answer.Browser {
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "a delete form needs confirm=yes"))
 		return
 	}
 	page := confirmPage{Action: "./?do=delete"}

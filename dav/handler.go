@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/webdav"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -162,7 +163,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.csrf.Check(r); err != nil {
-		h.fail(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "refused a cross-origin request"))
 		return
 	}
 	if h.discardFinderMetadata(w, r) {
@@ -223,7 +224,7 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Allow", h.allow)
 		fileserve.Error(w, r, http.StatusMethodNotAllowed)
 	default:
-		h.fail(w, r, refuse(http.StatusForbidden, "%s", why))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "%s", why))
 	}
 	return false
 }

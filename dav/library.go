@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // proppatch sets and removes a resource's dead properties, through the
@@ -32,9 +34,9 @@ func (h *Handler) mkcol(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 	case res.rel == ".":
-		err = refuse(http.StatusMethodNotAllowed, "the top folder exists")
+		err = answer.Refuse(http.StatusMethodNotAllowed, "the top folder exists")
 	case h.hidden(res):
-		err = refuse(http.StatusForbidden, "refused the hidden name %q", res.base())
+		err = answer.Refuse(http.StatusForbidden, "refused the hidden name %q", res.base())
 	default:
 		err = h.checkConditions(r, change{res: res}, change{res: res.parent()})
 	}

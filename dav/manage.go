@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -25,11 +26,11 @@ func (h *Handler) deleteResource(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.remove(res)
 	}
-	var ref *refusal
+	var ref *answer.Refusal
 	switch {
 	case err == nil:
 		succeed(w, r, http.StatusNoContent, "./", []string{"deleted " + res.url})
-	case styleOf(r) == styleText && errors.As(err, &ref) && ref.member != "" && ref.member != res.url:
+	case answer.StyleOf(r) == answer.Text && errors.As(err, &ref) && ref.Member != "" && ref.Member != res.url:
 		// RFC 4918 §9.6.1: a WebDAV client learns which entry inside
 		// the folder could not be deleted from a 207 naming it.
 		writeMemberFailure(w, ref)
@@ -68,7 +69,7 @@ func (h *Handler) copy(w http.ResponseWriter, r *http.Request) {
 	case "0":
 		infinite = false
 	default:
-		err = refuse(http.StatusBadRequest, "refused a COPY Depth other than 0 or infinity")
+		err = answer.Refuse(http.StatusBadRequest, "refused a COPY Depth other than 0 or infinity")
 	}
 	if err == nil {
 		err = h.checkConditions(r, change{res: dst, tree: true}, change{res: dst.parent()})
@@ -113,13 +114,13 @@ func (h *Handler) sourceAndDestination(r *http.Request) (src, dst resource, err 
 // is not hidden, and is not the top of the served folder.
 func (h *Handler) checkSource(res resource) error {
 	if h.hidden(res) {
-		return refuse(http.StatusNotFound, "no such file or folder")
+		return answer.Refuse(http.StatusNotFound, "no such file or folder")
 	}
 	if res.rel == "." {
-		return refuse(http.StatusForbidden, "refused to change the served folder itself")
+		return answer.Refuse(http.StatusForbidden, "refused to change the served folder itself")
 	}
 	if _, err := h.root.Lstat(res.rel); err != nil {
-		return refuse(statusOf(err), "no such file or folder")
+		return answer.Refuse(answer.StatusOf(err), "no such file or folder")
 	}
 	return nil
 }
@@ -128,17 +129,17 @@ func (h *Handler) checkSource(res resource) error {
 func (h *Handler) checkTarget(src, dst resource) error {
 	switch {
 	case dst.rel == ".":
-		return refuse(http.StatusForbidden, "refused to replace the served folder itself")
+		return answer.Refuse(http.StatusForbidden, "refused to replace the served folder itself")
 	case dst.url == src.url:
-		return refuse(http.StatusForbidden, "refused a Destination that is the source itself")
+		return answer.Refuse(http.StatusForbidden, "refused a Destination that is the source itself")
 	case isBelow(dst.url, src.url):
-		return refuse(http.StatusForbidden, "refused a Destination inside the source")
+		return answer.Refuse(http.StatusForbidden, "refused a Destination inside the source")
 	case h.hidden(dst):
-		return refuse(http.StatusForbidden, "refused the hidden name %q", dst.base())
+		return answer.Refuse(http.StatusForbidden, "refused the hidden name %q", dst.base())
 	}
 	info, err := h.root.Stat(dst.parent().rel)
 	if err != nil || !info.IsDir() || h.hidden(dst.parent()) {
-		return refuse(http.StatusConflict, "no folder %s to put it in", dst.parent().url)
+		return answer.Refuse(http.StatusConflict, "no folder %s to put it in", dst.parent().url)
 	}
 	return nil
 }
@@ -199,7 +200,7 @@ func (h *Handler) eachEntry(dir string, do func(name string) error) error {
 func (h *Handler) checkNoHidden(dir string) error {
 	return h.eachEntry(dir, func(name string) error {
 		if strings.HasPrefix(name, ".") {
-			return refuse(http.StatusForbidden, "refused: /%s holds hidden files, which this server does not delete (start it with --dotfiles)", dir)
+			return answer.Refuse(http.StatusForbidden, "refused: /%s holds hidden files, which this server does not delete (start it with --dotfiles)", dir)
 		}
 		child := path.Join(dir, name)
 		info, err := h.root.Lstat(child)
@@ -234,19 +235,19 @@ func (h *Handler) removeTree(name string, isDir bool) error {
 // entryFailed is the error of the entry name of a tree that could not
 // be deleted or copied: the answer names it, by its URL path.
 func entryFailed(name string, err error) error {
-	var ref *refusal
+	var ref *answer.Refusal
 	if errors.As(err, &ref) {
 		return err
 	}
-	return &refusal{code: statusOf(err), msg: fmt.Sprintf("stopped at /%s: %s", name, messageOf(err)), member: "/" + name}
+	return &answer.Refusal{Code: answer.StatusOf(err), Msg: fmt.Sprintf("stopped at /%s: %s", name, messageOf(err)), Member: "/" + name}
 }
 
 // outcome adds to the message of err, when it names an entry, what
 // became of the rest of the tree.
 func outcome(err error, what string) error {
-	var ref *refusal
-	if errors.As(err, &ref) && ref.member != "" {
-		return &refusal{code: ref.code, msg: ref.msg + "; " + what, member: ref.member}
+	var ref *answer.Refusal
+	if errors.As(err, &ref) && ref.Member != "" {
+		return &answer.Refusal{Code: ref.Code, Msg: ref.Msg + "; " + what, Member: ref.Member}
 	}
 	return err
 }
@@ -268,7 +269,7 @@ func (h *Handler) rename(src, dst resource, overwrite bool) (created bool, err e
 	case err != nil:
 		return false, err
 	case !overwrite:
-		return false, refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
+		return false, answer.Refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
 	case srcInfo.IsDir() || dstInfo.IsDir():
 		err = h.renameOver(src, dst, dstInfo.IsDir())
 	default:
@@ -322,7 +323,7 @@ func (h *Handler) copyResource(src, dst resource, overwrite, infinite bool) (cre
 		return false, err
 	}
 	if !srcInfo.IsDir() && !srcInfo.Mode().IsRegular() {
-		return false, refuse(http.StatusForbidden, "refused to copy %s, which is not a regular file", src.url)
+		return false, answer.Refuse(http.StatusForbidden, "refused to copy %s, which is not a regular file", src.url)
 	}
 	dstInfo, err := h.root.Lstat(dst.rel)
 	replace := err == nil
@@ -332,9 +333,9 @@ func (h *Handler) copyResource(src, dst resource, overwrite, infinite bool) (cre
 	case err != nil:
 		return false, err
 	case !overwrite:
-		return false, refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
+		return false, answer.Refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
 	case !h.delete:
-		return false, refuse(http.StatusForbidden, "%s exists, and this server does not replace files by a copy (start it with --delete or -w)", dst.url)
+		return false, answer.Refuse(http.StatusForbidden, "%s exists, and this server does not replace files by a copy (start it with --delete or -w)", dst.url)
 	case dstInfo.IsDir() && !h.dotfiles:
 		if err := h.checkNoHidden(dst.rel); err != nil {
 			return false, err

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/webdav"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/exttype"
 	"github.com/simplehttp/simplehttp/listing"
@@ -36,16 +37,16 @@ func (h *Handler) propfind(w http.ResponseWriter, r *http.Request) {
 	switch r.Header.Get("Depth") {
 	case "0", "1":
 	case "", "infinity":
-		h.fail(w, r, &refusal{code: http.StatusForbidden, condition: "propfind-finite-depth",
-			msg: "refused a PROPFIND of the whole tree (Depth: infinity): ask with Depth: 1, folder by folder"})
+		h.fail(w, r, &answer.Refusal{Code: http.StatusForbidden, Condition: "propfind-finite-depth",
+			Msg: "refused a PROPFIND of the whole tree (Depth: infinity): ask with Depth: 1, folder by folder"})
 		return
 	default:
-		h.fail(w, r, refuse(http.StatusBadRequest, "refused a Depth other than 0 or 1"))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "refused a Depth other than 0 or 1"))
 		return
 	}
 	info, err := h.root.Stat(res.rel)
 	if err != nil || h.hidden(res) {
-		h.fail(w, r, refuse(http.StatusNotFound, "no such file or folder"))
+		h.fail(w, r, answer.Refuse(http.StatusNotFound, "no such file or folder"))
 		return
 	}
 	body, err := xmlBody(r)

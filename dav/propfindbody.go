@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // propfindKind is what a PROPFIND asks for.
@@ -25,7 +27,7 @@ type propfindRequest struct {
 }
 
 // errBadPropfind is the answer to a body that is not a PROPFIND.
-var errBadPropfind = refuse(http.StatusBadRequest, "refused a PROPFIND body that is not a DAV:propfind of allprop, propname or prop")
+var errBadPropfind = answer.Refuse(http.StatusBadRequest, "refused a PROPFIND body that is not a DAV:propfind of allprop, propname or prop")
 
 // parsePropfind reads a PROPFIND body (a checked one: see xmlBody) as
 // RFC 4918 §14.20 defines it: a DAV:propfind holding DAV:allprop (with a

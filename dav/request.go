@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -29,7 +30,7 @@ type resource struct {
 // are cleaned away first, so nothing can climb above the top.
 func resourceOf(urlPath string) (resource, error) {
 	if !strings.HasPrefix(urlPath, "/") {
-		return resource{}, refuse(http.StatusBadRequest, "refused a path that does not begin with /")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a path that does not begin with /")
 	}
 	clean := path.Clean(urlPath)
 	if clean == "/" {
@@ -37,7 +38,7 @@ func resourceOf(urlPath string) (resource, error) {
 	}
 	for elem := range strings.SplitSeq(clean[1:], "/") {
 		if err := upload.CheckName(elem); err != nil {
-			return resource{}, refuse(http.StatusBadRequest, "%s", err.Error())
+			return resource{}, answer.Refuse(http.StatusBadRequest, "%s", err.Error())
 		}
 	}
 	return resource{url: clean, rel: clean[1:]}, nil
@@ -70,19 +71,19 @@ func (h *Handler) hidden(res resource) bool {
 func destination(r *http.Request) (resource, error) {
 	hdr := r.Header.Get("Destination")
 	if hdr == "" {
-		return resource{}, refuse(http.StatusBadRequest, "refused a %s without a Destination header", r.Method)
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a %s without a Destination header", r.Method)
 	}
 	u, err := url.Parse(hdr)
 	switch {
 	case err != nil:
-		return resource{}, refuse(http.StatusBadRequest, "refused a Destination that is not a URL")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a Destination that is not a URL")
 	case u.Host != "" && !strings.EqualFold(u.Host, r.Host):
-		return resource{}, refuse(http.StatusBadGateway, "refused a Destination on another server")
+		return resource{}, answer.Refuse(http.StatusBadGateway, "refused a Destination on another server")
 	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
-		return resource{}, refuse(http.StatusBadRequest, "refused a Destination that is not an http URL")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a Destination that is not an http URL")
 	}
 	if strings.Contains(u.EscapedPath(), "%2F") || strings.Contains(u.EscapedPath(), "%2f") {
-		return resource{}, refuse(http.StatusBadRequest, "refused a name with / or \\ in it")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a name with / or \\ in it")
 	}
 	return resourceOf(u.Path)
 }
@@ -100,14 +101,14 @@ const (
 // hostile shape.
 func xmlBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > maxBodyBytes {
-		return nil, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, answer.Refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	switch {
 	case err != nil:
-		return nil, refuse(http.StatusBadRequest, "the request body was cut off")
+		return nil, answer.Refuse(http.StatusBadRequest, "the request body was cut off")
 	case len(body) > maxBodyBytes:
-		return nil, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, answer.Refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
 	return body, checkXML(body)
 }
@@ -125,30 +126,30 @@ func checkXML(body []byte) error {
 	depth := 0
 	for n := 0; ; n++ {
 		if n == maxXMLTokens {
-			return refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
+			return answer.Refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
 		}
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
+			return answer.Refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if !localName(t.Name.Local) {
-				return refuse(http.StatusBadRequest, "refused an element name that is not a qualified name")
+				return answer.Refuse(http.StatusBadRequest, "refused an element name that is not a qualified name")
 			}
 			for _, a := range t.Attr {
 				// xmlns:p="" is no declaration (Namespaces in XML 1.0
 				// §3); litmus's propfind_invalid2 sends one.
 				if a.Name.Space == "xmlns" && a.Value == "" {
-					return refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
+					return answer.Refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
 				}
 			}
 			depth++
 			if depth > maxXMLDepth {
-				return refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
+				return answer.Refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
 			}
 		case xml.EndElement:
 			depth--
