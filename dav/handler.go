@@ -150,7 +150,11 @@ func Reads(method string) bool {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		h.next.ServeHTTP(w, r)
+		if h.delete && r.URL.Query().Get("do") == "entry" {
+			h.entryPage(w, r)
+		} else {
+			h.next.ServeHTTP(w, r)
+		}
 		return
 	case http.MethodOptions:
 		h.options(w)
