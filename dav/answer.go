@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // messageOf is the explanation of err the client gets: a refusal's own,
@@ -61,7 +61,7 @@ func (h *Handler) failAfter(w http.ResponseWriter, r *http.Request, done []strin
 	case answer.StyleOf(r) == answer.JSON:
 		answer.WriteJSON(w, code, report{Status: code, Error: msg, Done: done})
 	case answer.StyleOf(r) == answer.Browser && len(done) == 0:
-		fileserve.Error(w, r, code)
+		page.Error(w, r, code)
 	case errors.As(err, &ref) && ref.Condition != "":
 		writeXMLError(w, code, ref.Condition)
 	default:
@@ -78,7 +78,7 @@ func succeed(w http.ResponseWriter, r *http.Request, code int, back string, done
 		answer.WriteJSON(w, code, report{Status: code, Done: done})
 	case answer.Browser:
 		w.Header().Set("Location", back)
-		fileserve.Error(w, r, http.StatusSeeOther) // a short page naming the status
+		page.Error(w, r, http.StatusSeeOther) // a short page naming the status
 	default:
 		if code == http.StatusNoContent {
 			w.WriteHeader(code)

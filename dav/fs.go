@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/net/webdav"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/exttype"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -45,7 +45,7 @@ func (f *fileSystem) rel(name string) (string, error) {
 	if n == "" {
 		n = "."
 	}
-	if !f.dotfiles && fileserve.Hidden(f.links, n) {
+	if !f.dotfiles && hidden.In(f.links, n) {
 		return "", fs.ErrNotExist
 	}
 	return n, nil
@@ -118,7 +118,7 @@ func (f *file) Readdir(int) ([]fs.FileInfo, error) {
 		// The folder itself is not hidden (rel said so): an entry is, by
 		// its name, or for a link by where it leads.
 		opt.Hide = func(entry string) bool { return hiddenEntry(n, entry) }
-		opt.HideLink = func(entry string) bool { return fileserve.Hidden(f.fsys.links, path.Join(n, entry)) }
+		opt.HideLink = func(entry string) bool { return hidden.In(f.fsys.links, path.Join(n, entry)) }
 	}
 	l, err := listing.Read(f.ctx, f.fsys.links, n, f.name, opt)
 	if err != nil {
@@ -221,7 +221,7 @@ func (fi *fileInfo) ETag(context.Context) (string, error) {
 
 // hiddenEntry reports whether the dotfile rule hides the name entry in
 // the folder dir by its text alone: it begins with "." and is not the
-// top-level ".well-known" (fileserve.Hidden's rule, for one element).
+// top-level ".well-known" (hidden.In's rule, for one element).
 func hiddenEntry(dir, entry string) bool {
 	return strings.HasPrefix(entry, ".") && !(dir == "." && entry == ".well-known")
 }

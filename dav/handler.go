@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/net/webdav"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -29,7 +29,7 @@ type Options struct {
 	Delete bool
 
 	// Dotfiles, when true, lets clients see and change names that begin
-	// with "." (as [fileserve.Options].Dotfiles lets reads see them).
+	// with "." (as the file server's Options.Dotfiles lets reads see them).
 	// By default they do not exist to WebDAV: a hidden name is not
 	// listed, reads as 404 and cannot be written, and a folder holding
 	// one cannot be deleted.
@@ -216,7 +216,7 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		ok, why = h.upload || h.delete, ""
 	default:
 		w.Header().Set("Allow", h.allow)
-		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+		page.Error(w, r, http.StatusMethodNotAllowed)
 		return false
 	}
 	switch {
@@ -226,7 +226,7 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		// A server that takes no changes at all refuses them as it
 		// refuses any method it does not know, as Python's does.
 		w.Header().Set("Allow", h.allow)
-		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+		page.Error(w, r, http.StatusMethodNotAllowed)
 	default:
 		h.fail(w, r, answer.Refuse(http.StatusForbidden, "%s", why))
 	}

@@ -14,10 +14,10 @@ import (
 
 	"golang.org/x/net/webdav"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/exttype"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -88,7 +88,7 @@ func (h *Handler) readFolder(ctx context.Context, res resource) (*listing.Listin
 		// The folder itself is not hidden (the caller checked): an
 		// entry is, by its name, or for a link by where it leads.
 		opt.Hide = func(entry string) bool { return hiddenEntry(res.rel, entry) }
-		opt.HideLink = func(entry string) bool { return fileserve.Hidden(h.links, path.Join(res.rel, entry)) }
+		opt.HideLink = func(entry string) bool { return hidden.In(h.links, path.Join(res.rel, entry)) }
 	}
 	return listing.Read(ctx, h.links, res.rel, res.url, opt)
 }

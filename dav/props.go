@@ -293,7 +293,7 @@ func treeRest(name, tree string) (string, bool) {
 // noAttr reports whether err means that there is no attribute to read or
 // remove, or no extended attributes at all.
 func noAttr(err error) bool {
-	return errors.Is(err, syscall.ENODATA) || errors.Is(err, syscall.ENOTSUP)
+	return errors.Is(err, errNoAttr) || errors.Is(err, syscall.ENOTSUP)
 }
 
 func encodeProps(props map[xml.Name]webdav.Property) ([]byte, error) {

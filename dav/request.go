@@ -12,8 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -62,7 +62,7 @@ func (res resource) base() string { return path.Base(res.url) }
 // hidden reports whether the dotfile rule hides res: by its name, or for
 // a link on its way, by where it leads.
 func (h *Handler) hidden(res resource) bool {
-	return !h.dotfiles && fileserve.Hidden(h.links, res.rel)
+	return !h.dotfiles && hidden.In(h.links, res.rel)
 }
 
 // destination is the resource a COPY or MOVE's Destination header names:

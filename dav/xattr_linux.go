@@ -8,6 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// errNoAttr is the error of reading an attribute a file does not have.
+var errNoAttr error = unix.ENODATA
+
 // fileXattrs are the extended attributes of files, read and written
 // through a descriptor opened in the root, so that no link leads them
 // out of it.

@@ -7,6 +7,10 @@ import (
 	"syscall"
 )
 
+// errNoAttr is the error of reading an attribute a file does not have;
+// here every read fails with ENOTSUP first.
+var errNoAttr error = syscall.ENOTSUP
+
 // fileXattrs stands for extended attributes where this package does not
 // use them: dead properties are kept in memory.
 type fileXattrs struct{}

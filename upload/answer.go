@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // entry is a file or folder an upload made, as the answer reports it.
@@ -56,7 +56,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, done []entry) {
 	switch answer.StyleOf(r) {
 	case answer.Browser:
 		w.Header().Set("Location", folderRef(r))
-		fileserve.Error(w, r, http.StatusSeeOther) // a short page naming the status
+		page.Error(w, r, http.StatusSeeOther) // a short page naming the status
 	case answer.JSON:
 		answer.WriteJSON(w, code, report{Status: code, Done: done})
 	default:
@@ -82,7 +82,7 @@ func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, done []e
 	}
 	switch answer.StyleOf(r) {
 	case answer.Browser:
-		fileserve.Error(w, r, code)
+		page.Error(w, r, code)
 	case answer.JSON:
 		answer.WriteJSON(w, code, report{Status: code, Error: msg, Done: done})
 	default:

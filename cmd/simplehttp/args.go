@@ -30,6 +30,7 @@ type options struct {
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	gallery              // thumbnails and previews (previews.go)
 	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
@@ -109,6 +110,10 @@ var flagSpecs = []flagSpec{
 		help: `the Cache-Control of files and listings (default "no-cache": browsers revalidate, so edits show on reload); e.g. "public, max-age=600"`},
 	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil },
 		help: "answer paths that do not exist with /index.html (single-page apps); a 404.html at the top of DIR is always the 404 page"},
+	{long: "gallery-off", set: func(o *options, _ string) error { o.galleryOff = true; return nil },
+		help: "no thumbnails (?thumb), previews (?view) or grid view: listings and files exactly as without them"},
+	{long: "thumb-cache", set: func(o *options, _ string) error { o.thumbCache = true; return nil },
+		help: "also keep thumbnails on disk, in the user's cache directory (~/.cache/simplehttp), up to 512 MiB"},
 	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil },
 		help: "reload pages in the browser when their files change (stylesheets and images swap in place; listings update their rows)"},
 	{long: "proxy", value: "PATH=URL", set: addProxy,

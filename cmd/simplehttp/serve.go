@@ -58,6 +58,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
+	if err := thumbCacheDir(o); err != nil {
+		return err
+	}
 	if dir.live, err = startLive(dir, o, slog.New(slog.NewTextHandler(stderr, nil)), stderr); err != nil {
 		return err
 	}
@@ -140,8 +143,9 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
+		Thumbnails:    thumbnails(o),
 	})
-	next, uploads := withUploads(compress(dir.withLive(files), o), dir, o, logger)
+	next, uploads := withUploads(compress(dir.withLive(withPreviews(files, dir, o, logger)), o), dir, o, logger)
 	next = withDAV(next, dir, o, logger)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)

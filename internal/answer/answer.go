@@ -15,7 +15,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // Refusal is an answer other than success, with a message for the
@@ -63,7 +63,7 @@ func StatusOf(err error) int {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return http.StatusBadRequest
 	}
-	return fileserve.Status(err)
+	return page.Status(err)
 }
 
 // Style is the kind of answer a client gets.

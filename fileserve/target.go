@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// This file is what ServeHTTP does first: it reads the request target as
+// the client meant it.
+
 // withoutFragment returns r, or a copy without the fragment when its
 // request target holds a raw "#": GET /notes.txt#intro asks for
 // /notes.txt, as it does of nginx and Python's http.server. Clients strip
@@ -36,4 +39,28 @@ func withoutFragment(r *http.Request) *http.Request {
 	}
 	r2.URL = &u
 	return &r2
+}
+
+// withRootPath returns r, or a copy whose path is "/" when r comes through
+// http.StripPrefix("/files/", …) asking for "/files/": the prefix took the
+// whole path, slash included, and the root directory was asked for as a
+// directory. Without this it would be redirected to "./files//".
+func withRootPath(r *http.Request) *http.Request {
+	if r.URL.Path != "" || !strings.HasSuffix(requestPath(r), "/") {
+		return r
+	}
+	r2 := *r
+	u := *r.URL
+	u.Path, u.RawPath = "/", ""
+	r2.URL = &u
+	return &r2
+}
+
+// requestPath is the escaped path of the request line, before any
+// http.StripPrefix took its part.
+func requestPath(r *http.Request) string {
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+		return u.EscapedPath()
+	}
+	return ""
 }

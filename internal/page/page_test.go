@@ -1,4 +1,4 @@
-package fileserve
+package page
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestStatusPages(t *testing.T) {
 		if want := renderStatusPage(code); !bytes.Equal(page.body, want) {
 			t.Errorf("status %d: cached page differs from the template's", code)
 		}
-		if want := strconv.Itoa(len(page.body)); len(page.length) != 1 || page.length[0] != want {
+		if want := strconv.Itoa(len(page.body)); page.length != want {
 			t.Errorf("status %d: Content-Length %q, want %s", code, page.length, want)
 		}
 		if !bytes.Contains(page.body, []byte("<h1>"+strconv.Itoa(code)+" "+html.EscapeString(reason)+"</h1>")) {
@@ -39,7 +39,7 @@ func TestStatusPages(t *testing.T) {
 	}
 }
 
-// TestSuccessHeadersCanonical: dropSuccessHeaders deletes its keys from
+// TestSuccessHeadersCanonical: DropSuccessHeaders deletes its keys from
 // the header map as they are, so they must be in canonical form.
 func TestSuccessHeadersCanonical(t *testing.T) {
 	for _, k := range successHeaders {

@@ -5,9 +5,8 @@ package listing
 import "golang.org/x/sys/unix"
 
 // lstatName is lstat of the single path element name, relative to the
-// open folder fd, into st; buf and raw are unused here: every call goes
-// through the scheduler.
-func lstatName(fd int, name string, buf []byte, st *unix.Stat_t, _ bool) ([]byte, error) {
+// open folder fd, into st; buf is unused here.
+func lstatName(fd int, name string, buf []byte, st *unix.Stat_t) ([]byte, error) {
 	for {
 		if err := unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != unix.EINTR {
 			return buf, err
