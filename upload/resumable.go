@@ -14,6 +14,7 @@ import (
 	tus "github.com/tus/tusd/v2/pkg/handler"
 	"github.com/tus/tusd/v2/pkg/memorylocker"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
@@ -152,7 +153,7 @@ func (h *Handler) serveResumable(w http.ResponseWriter, r *http.Request) {
 	h.running.Add(1)
 	defer h.running.Done()
 	if err := h.csrf.Check(r); err != nil {
-		h.answerTus(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
+		h.answerTus(w, r, answer.Refuse(http.StatusForbidden, "refused a cross-origin request"))
 		return
 	}
 	ex, id, err := h.exchangeFor(r)
@@ -289,7 +290,7 @@ func (h *Handler) answerTus(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Method == http.MethodHead {
 		resp.Body = ""
 	}
-	writeBody(w, resp.StatusCode, resp.Header["Content-Type"], []byte(resp.Body))
+	answer.WriteBody(w, resp.StatusCode, resp.Header["Content-Type"], []byte(resp.Body))
 }
 
 // tusError is err as tusd's error type, with err's status and the

@@ -9,6 +9,7 @@ import (
 
 	tus "github.com/tus/tusd/v2/pkg/handler"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
@@ -175,7 +176,7 @@ func (h *Handler) copyPart(store *parts.Store, u parts.Upload) error {
 // appeared explains a name taken while its upload ran.
 func appeared(err error, name string) error {
 	if statusOf(err) == http.StatusConflict {
-		return refuse(http.StatusConflict, "%q appeared while it was uploaded, and this server does not replace files", name)
+		return answer.Refuse(http.StatusConflict, "%q appeared while it was uploaded, and this server does not replace files", name)
 	}
 	return err
 }
