@@ -177,7 +177,7 @@ func localFS(fd int) bool {
 	if unix.Fstatfs(fd, &st) != nil {
 		return false
 	}
-	switch st.Type {
+	switch uint32(st.Type) { // int32 on 32-bit systems, int64 on others
 	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC,
 		unix.F2FS_SUPER_MAGIC, unix.BCACHEFS_SUPER_MAGIC, unix.TMPFS_MAGIC,
 		unix.OVERLAYFS_SUPER_MAGIC, unix.EXFAT_SUPER_MAGIC, unix.MSDOS_SUPER_MAGIC:
