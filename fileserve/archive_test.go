@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -48,9 +47,7 @@ func archiveTree(t *testing.T) (*os.Root, string) {
 	symlink(t, dir, "../../secret.txt", "docs/link-out")
 	symlink(t, dir, "nowhere", "docs/dangling")
 	symlink(t, dir, "..", "docs/deep/loop")
-	if err := syscall.Mkfifo(filepath.Join(dir, "docs", "fifo"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, filepath.Join(dir, "docs", "fifo"))
 	return root, dir
 }
 

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,9 +63,7 @@ func siblingTree(t *testing.T) (root *os.Root, dir string) {
 	symlink(t, dir, "../secret.txt", "outside.js.br")     // out of the root
 	symlink(t, dir, ".secret.br", "hidden-sibling.js.br") // to a dotfile
 	symlink(t, dir, ".hidden.js", "linked.js")            // the original is hidden
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.js.br"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, filepath.Join(dir, "fifo.js.br"))
 	return root, dir
 }
 

@@ -208,24 +208,6 @@ func TestHostileSlowloris(t *testing.T) {
 	checkPrompt(t, s)
 }
 
-// maxOpenConns is how many connections (two descriptors each, in this
-// process) a test may open within the file limit, at most want.
-func maxOpenConns(t *testing.T, want int) int {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Fatal(err)
-	}
-	if lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	}
-	if room := int(lim.Cur-200) / 2; room < want {
-		t.Logf("RLIMIT_NOFILE is %d: testing %d connections instead of %d", lim.Cur, room, want)
-		return room
-	}
-	return want
-}
-
 // TestHostileIdleConnections: 1,000 kept-alive connections that go quiet
 // do not stop a normal client, and the idle time-out closes them all;
 // 1,000 that never send a byte are closed by the read-header time-out.

@@ -85,10 +85,11 @@ func TestLocalFS(t *testing.T) {
 	if err := unix.Fstatfs(int(f.Fd()), &st); err != nil {
 		t.Fatal(err)
 	}
-	known := st.Type == unix.EXT4_SUPER_MAGIC || st.Type == unix.TMPFS_MAGIC || st.Type == unix.XFS_SUPER_MAGIC ||
-		st.Type == unix.BTRFS_SUPER_MAGIC || st.Type == unix.OVERLAYFS_SUPER_MAGIC
+	typ := uint32(st.Type) // int32 on 32-bit systems
+	known := typ == unix.EXT4_SUPER_MAGIC || typ == unix.TMPFS_MAGIC || typ == unix.XFS_SUPER_MAGIC ||
+		typ == unix.BTRFS_SUPER_MAGIC || typ == unix.OVERLAYFS_SUPER_MAGIC
 	if local := localFS(int(f.Fd())); known && !local {
-		t.Errorf("localFS says no for a file on file system type %#x", st.Type)
+		t.Errorf("localFS says no for a file on file system type %#x", typ)
 	}
 	p, err := os.Open("/proc/self/stat")
 	if err != nil {
