@@ -291,7 +291,7 @@ func TestListenerCloseTwice(t *testing.T) {
 // buffers (sndbuf and the client's rcvbuf, bytes; 0 leaves the kernel's),
 // so that the kernel holds little of what is sent and the pace of the
 // client's reading governs the server's writes.
-func tcpPair(t *testing.T, w writeLimits, sndbuf, rcvbuf int) (server *conn, client *net.TCPConn) {
+func tcpPair(t testing.TB, w writeLimits, sndbuf, rcvbuf int) (server *conn, client *net.TCPConn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -318,7 +318,7 @@ func tcpPair(t *testing.T, w writeLimits, sndbuf, rcvbuf int) (server *conn, cli
 }
 
 // tempFile is a file holding data, open for reading.
-func tempFile(t *testing.T, data []byte) *os.File {
+func tempFile(t testing.TB, data []byte) *os.File {
 	t.Helper()
 	name := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(name, data, 0o644); err != nil {
