@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/netlimit"
 )
 
 // binDir holds the simplehttp binary the end-to-end tests run; it is built
@@ -172,7 +174,7 @@ var testLimits = limits{
 	idleTimeout:       time.Second,
 	bodyTimeout:       300 * time.Millisecond,
 	uploadIdleTimeout: time.Second,
-	write:             writeLimits{timeout: 300 * time.Millisecond, chunk: 64 << 10},
+	write:             netlimit.WriteLimit{Timeout: 300 * time.Millisecond, Chunk: 64 << 10},
 	maxHeaderBytes:    defaultLimits.maxHeaderBytes,
 	shutdownGrace:     5 * time.Second,
 }
@@ -414,7 +416,7 @@ func readSlowly(t *testing.T, body io.Reader, data []byte) {
 	if !bytes.Equal(got.Bytes(), data) {
 		t.Fatalf("got %d bytes, want the %d of the file", got.Len(), len(data))
 	}
-	if d := time.Since(start); d < 4*testLimits.write.timeout {
+	if d := time.Since(start); d < 4*testLimits.write.Timeout {
 		t.Errorf("download took %s only; the test proves nothing", d)
 	}
 }

@@ -147,7 +147,7 @@ func TestShutdownGraceRunsOut(t *testing.T) {
 	dir, _ := bigFixture(t, 32<<20)
 	lim := testLimits
 	lim.shutdownGrace = 200 * time.Millisecond
-	lim.write.timeout = time.Minute
+	lim.write.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, stderr := newOutput(), newOutput()

@@ -1,4 +1,4 @@
-package main
+package netlimit
 
 import (
 	"errors"
@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// withStreamDeadlines gives each write of an HTTP/2 answer its own
+// StreamDeadlines gives each write of an HTTP/2 answer its own
 // deadline, as the listener's conns do for HTTP/1.1. Under HTTP/2 a client
 // that stops reading need not fill the socket: it just grants no more
 // flow-control window, the server waits for it and no socket write ever
 // blocks, so only the stream's own deadline (which resets the stream) can
 // cut it off.
-func withStreamDeadlines(next http.Handler, write writeLimits) http.Handler {
+func StreamDeadlines(next http.Handler, write WriteLimit) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor != 2 {
 			next.ServeHTTP(w, r)
@@ -32,7 +32,7 @@ var _ http.Flusher = (*streamWriter)(nil)
 type streamWriter struct {
 	http.ResponseWriter
 	rc    *http.ResponseController
-	write writeLimits
+	write WriteLimit
 }
 
 // Write writes p in chunks, each under its own deadline.

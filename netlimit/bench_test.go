@@ -1,4 +1,4 @@
-package main
+package netlimit
 
 import (
 	"io"
@@ -10,8 +10,8 @@ import (
 // limits: the path of a large download over plain HTTP.
 func BenchmarkConnReadFrom(b *testing.B) {
 	const size = 16 << 20
-	f := tempFile(b, randomBytes(size, 1))
-	c, client := tcpPair(b, defaultLimits.write, 0, 0)
+	f := tempFile(b, randomBytes(size))
+	c, client := tcpPair(b, DefaultWriteLimit, 0, 0)
 	go io.Copy(io.Discard, client)
 	b.SetBytes(size)
 	b.ReportAllocs()
@@ -28,8 +28,8 @@ func BenchmarkConnReadFrom(b *testing.B) {
 // BenchmarkConnWrite writes 1 MiB at a time through a conn to a loopback
 // client that discards it: the path of an answer made in memory.
 func BenchmarkConnWrite(b *testing.B) {
-	p := randomBytes(1<<20, 2)
-	c, client := tcpPair(b, defaultLimits.write, 0, 0)
+	p := randomBytes(1 << 20)
+	c, client := tcpPair(b, DefaultWriteLimit, 0, 0)
 	go io.Copy(io.Discard, client)
 	b.SetBytes(int64(len(p)))
 	b.ReportAllocs()

@@ -1,4 +1,8 @@
-package main
+// Package netlimit bounds what each client can hold of an HTTP server: a
+// listener that limits the connections open at once and gives each write
+// a deadline (keeping sendfile), and a handler wrapper that does the same
+// for HTTP/2 streams.
+package netlimit
 
 import (
 	"io"
@@ -7,28 +11,32 @@ import (
 	"time"
 )
 
-// listener hands out conns that bound every write (see conn) and, when
+// Listener hands out conns that bound every write (see conn) and, when
 // sem is not nil, holds at most cap(sem) of them open at once: Accept waits
 // for a slot, and the connections beyond the limit wait in the kernel's
 // backlog, as they would for a busy server.
-type listener struct {
+type Listener struct {
 	net.Listener
 	sem       chan struct{} // nil: no limit
 	closed    chan struct{}
 	closeOnce sync.Once
-	write     writeLimits
+	write     WriteLimit
 }
 
-// writeLimits bound the writes to a client: each chunk bytes must be
-// taken by the client within timeout (see conn).
-type writeLimits struct {
-	timeout time.Duration
-	chunk   int
+// WriteLimit bounds the writes to a client: each Chunk bytes must be
+// taken by the client within Timeout (see conn).
+type WriteLimit struct {
+	Timeout time.Duration
+	Chunk   int
 }
 
-// newListener wraps ln; maxConns 0 means no limit.
-func newListener(ln net.Listener, maxConns int, write writeLimits) *listener {
-	l := &listener{Listener: ln, closed: make(chan struct{}), write: write}
+// DefaultWriteLimit is the command's: each 256 KiB of an answer must be
+// taken within 30 s (a client slower than about 8 KiB/s is cut off).
+var DefaultWriteLimit = WriteLimit{Timeout: 30 * time.Second, Chunk: 256 << 10}
+
+// NewListener wraps ln; maxConns 0 means no limit.
+func NewListener(ln net.Listener, maxConns int, write WriteLimit) *Listener {
+	l := &Listener{Listener: ln, closed: make(chan struct{}), write: write}
 	if maxConns > 0 {
 		l.sem = make(chan struct{}, maxConns)
 	}
@@ -36,7 +44,7 @@ func newListener(ln net.Listener, maxConns int, write writeLimits) *listener {
 }
 
 // Accept waits for a free slot, then for a connection.
-func (l *listener) Accept() (net.Conn, error) {
+func (l *Listener) Accept() (net.Conn, error) {
 	if l.sem != nil {
 		select {
 		case l.sem <- struct{}{}:
@@ -54,7 +62,7 @@ func (l *listener) Accept() (net.Conn, error) {
 
 // Close stops Accept, including one waiting for a slot. Closing it again
 // does nothing.
-func (l *listener) Close() error {
+func (l *Listener) Close() error {
 	var err error
 	l.closeOnce.Do(func() {
 		close(l.closed)
@@ -63,7 +71,7 @@ func (l *listener) Close() error {
 	return err
 }
 
-func (l *listener) release() {
+func (l *Listener) release() {
 	if l.sem != nil {
 		<-l.sem
 	}
@@ -85,7 +93,7 @@ func (l *listener) release() {
 // nginx spends. Closing the connection frees its slot in the listener.
 type conn struct {
 	net.Conn
-	l         *listener
+	l         *Listener
 	closeOnce sync.Once
 }
 
@@ -94,14 +102,14 @@ func (c *conn) Write(p []byte) (int, error) {
 	return c.l.write.inChunks(p, c.SetWriteDeadline, c.Conn.Write)
 }
 
-// inChunks writes p with write in chunks of at most w.chunk bytes,
-// setting the deadline w.timeout from now before each with setDeadline:
+// inChunks writes p with write in chunks of at most w.Chunk bytes,
+// setting the deadline w.Timeout from now before each with setDeadline:
 // the policy of conn, and of HTTP/2 streams (streamWriter).
-func (w writeLimits) inChunks(p []byte, setDeadline func(time.Time) error, write func([]byte) (int, error)) (int, error) {
+func (w WriteLimit) inChunks(p []byte, setDeadline func(time.Time) error, write func([]byte) (int, error)) (int, error) {
 	var n int
 	for len(p) > 0 {
-		k := min(len(p), w.chunk)
-		if err := setDeadline(time.Now().Add(w.timeout)); err != nil {
+		k := min(len(p), w.Chunk)
+		if err := setDeadline(time.Now().Add(w.Timeout)); err != nil {
 			return n, err
 		}
 		m, err := write(p[:k])
@@ -134,11 +142,11 @@ func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var total int64
 	for remain != 0 {
-		k := int64(c.l.write.chunk)
+		k := int64(c.l.write.Chunk)
 		if remain > 0 {
 			k = min(k, remain)
 		}
-		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.Timeout)); err != nil {
 			return total, err
 		}
 		n, err := rf.ReadFrom(&io.LimitedReader{R: r, N: k})
