@@ -1,7 +1,3 @@
-// Package netlimit bounds what each client can hold of an HTTP server: a
-// listener that limits the connections open at once and gives each write
-// a deadline (keeping sendfile), and a handler wrapper that does the same
-// for HTTP/2 streams.
 package netlimit
 
 import (
@@ -11,32 +7,49 @@ import (
 	"time"
 )
 
-// Listener hands out conns that bound every write (see conn) and, when
-// sem is not nil, holds at most cap(sem) of them open at once: Accept waits
-// for a slot, and the connections beyond the limit wait in the kernel's
-// backlog, as they would for a busy server.
+// Listener is a net.Listener whose connections bound every write by a
+// WriteLimit and, with a connection limit, of which at most that many are
+// open at once: Accept waits for a slot, and the connections beyond the
+// limit wait in the kernel's backlog, as they would for a busy server.
+// Closing a connection frees its slot.
 type Listener struct {
-	net.Listener
+	ln        net.Listener
 	sem       chan struct{} // nil: no limit
 	closed    chan struct{}
 	closeOnce sync.Once
 	write     WriteLimit
 }
 
-// WriteLimit bounds the writes to a client: each Chunk bytes must be
-// taken by the client within Timeout (see conn).
+// WriteLimit bounds the writes to a client: each Chunk bytes of an answer
+// must be taken by the client within Timeout. A client that reads slower
+// than Chunk per Timeout, or stops reading, is cut off; one that keeps up
+// may take as long as it likes. A field that is zero or less takes
+// DefaultWriteLimit's value.
 type WriteLimit struct {
 	Timeout time.Duration
 	Chunk   int
 }
 
-// DefaultWriteLimit is the command's: each 256 KiB of an answer must be
+// DefaultWriteLimit is simplehttp's: each 256 KiB of an answer must be
 // taken within 30 s (a client slower than about 8 KiB/s is cut off).
 var DefaultWriteLimit = WriteLimit{Timeout: 30 * time.Second, Chunk: 256 << 10}
 
-// NewListener wraps ln; maxConns 0 means no limit.
+// orDefault is w with DefaultWriteLimit's values for the fields it lacks.
+func (w WriteLimit) orDefault() WriteLimit {
+	if w.Timeout <= 0 {
+		w.Timeout = DefaultWriteLimit.Timeout
+	}
+	if w.Chunk <= 0 {
+		w.Chunk = DefaultWriteLimit.Chunk
+	}
+	return w
+}
+
+// NewListener wraps ln so that at most maxConns connections are open at
+// once (0 or less: no limit) and every write to them is bounded by write.
+// Closing the Listener closes ln.
 func NewListener(ln net.Listener, maxConns int, write WriteLimit) *Listener {
-	l := &Listener{Listener: ln, closed: make(chan struct{}), write: write}
+	l := &Listener{ln: ln, closed: make(chan struct{}), write: write.orDefault()}
 	if maxConns > 0 {
 		l.sem = make(chan struct{}, maxConns)
 	}
@@ -52,7 +65,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 			return nil, net.ErrClosed
 		}
 	}
-	c, err := l.Listener.Accept()
+	c, err := l.ln.Accept()
 	if err != nil {
 		l.release()
 		return nil, err
@@ -66,11 +79,15 @@ func (l *Listener) Close() error {
 	var err error
 	l.closeOnce.Do(func() {
 		close(l.closed)
-		err = l.Listener.Close()
+		err = l.ln.Close()
 	})
 	return err
 }
 
+// Addr is the listening address.
+func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+
+// release frees a slot.
 func (l *Listener) release() {
 	if l.sem != nil {
 		<-l.sem
@@ -78,10 +95,10 @@ func (l *Listener) release() {
 }
 
 // conn is an accepted connection whose writes are bounded by progress,
-// not by their total time: the client must take each write.chunk bytes
-// within write.timeout (256 KiB per 30 s, about 8.7 KB/s, by default).
+// not by their total time: the client must take each write.Chunk bytes
+// within write.Timeout (256 KiB per 30 s, about 8.7 KB/s, by default).
 // So a client that stops reading, or reads slower than that, is cut off
-// after at most write.timeout (plus what the kernel's buffers hold),
+// after at most write.Timeout (plus what the kernel's buffers hold),
 // while one that keeps reading faster can download for as long as it
 // takes. A whole-response deadline (http.Server.WriteTimeout) would cut
 // off large downloads instead.

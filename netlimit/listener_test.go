@@ -124,6 +124,93 @@ func TestListenerCloseTwice(t *testing.T) {
 	}
 }
 
+// TestListenerLimit: with a limit of 2, a third connection is accepted
+// only once one of the first two closes (closing it twice frees one slot,
+// not two), and Close ends an Accept that waits for a slot.
+func TestListenerLimit(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := NewListener(ln, 2, WriteLimit{})
+	if l.Addr() != ln.Addr() {
+		t.Errorf("Addr %v, want %v", l.Addr(), ln.Addr())
+	}
+	for range 4 { // the kernel's backlog takes them all
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	accepted := make(chan net.Conn)
+	accept := func() {
+		c, err := l.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}
+	first, second := mustAccept(t, l), mustAccept(t, l)
+	go accept()
+	select {
+	case <-accepted:
+		t.Fatal("a third connection was accepted while two were open")
+	case <-time.After(100 * time.Millisecond): // a slow machine can only make this pass falsely
+	}
+	first.Close()
+	third, ok := <-accepted
+	if !ok {
+		t.Fatal("Accept failed once a slot was free")
+	}
+	first.Close()
+	if len(l.sem) != 2 {
+		t.Errorf("%d slots taken with two connections open, want 2", len(l.sem))
+	}
+	go accept()
+	l.Close()
+	if c, ok := <-accepted; ok {
+		t.Errorf("Accept waiting for a slot returned %v after Close, want an error", c.RemoteAddr())
+	}
+	second.Close()
+	third.Close()
+}
+
+// mustAccept is l's next connection.
+func mustAccept(t *testing.T, l *Listener) net.Conn {
+	t.Helper()
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestWriteLimitDefaults: a WriteLimit field that is zero or less takes
+// DefaultWriteLimit's value, so a zero WriteLimit bounds writes as the
+// command does (and a zero Chunk cannot stall Write).
+func TestWriteLimitDefaults(t *testing.T) {
+	for _, tc := range []struct{ in, want WriteLimit }{
+		{WriteLimit{}, DefaultWriteLimit},
+		{WriteLimit{Timeout: -1, Chunk: -1}, DefaultWriteLimit},
+		{WriteLimit{Timeout: time.Second}, WriteLimit{Timeout: time.Second, Chunk: DefaultWriteLimit.Chunk}},
+		{WriteLimit{Chunk: 10}, WriteLimit{Timeout: DefaultWriteLimit.Timeout, Chunk: 10}},
+	} {
+		if got := tc.in.orDefault(); got != tc.want {
+			t.Errorf("%+v: %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := NewListener(ln, 0, WriteLimit{}).write; got != DefaultWriteLimit {
+		t.Errorf("NewListener with a zero WriteLimit writes under %+v", got)
+	}
+}
+
 // tcpPair is a loopback connection whose server side is wrapped as the
 // listener wraps it, with write limits w, and with small fixed socket
 // buffers (sndbuf and the client's rcvbuf, bytes; 0 leaves the kernel's),

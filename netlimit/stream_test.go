@@ -34,14 +34,15 @@ func TestStreamWriter(t *testing.T) {
 	spy := &deadlineSpy{}
 	var inner http.ResponseWriter = spy
 	write := WriteLimit{Timeout: time.Second, Chunk: 10}
-	h := StreamDeadlines(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	answer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor == 2 && http.NewResponseController(w).Flush() != nil {
 			t.Error("Flush does not reach the stream")
 		}
 		if n, err := w.Write(make([]byte, 25)); n != 25 || err != nil {
 			t.Errorf("Write = %d, %v", n, err)
 		}
-	}), write)
+	})
+	h := StreamDeadlines(answer, write)
 
 	h.ServeHTTP(inner, &http.Request{ProtoMajor: 2})
 	if got, want := strings.Join(spy.events, ", "), "deadline, write 10, deadline, write 10, deadline, write 5"; got != want {
@@ -54,6 +55,12 @@ func TestStreamWriter(t *testing.T) {
 	h.ServeHTTP(inner, &http.Request{ProtoMajor: 1})
 	if got, want := strings.Join(spy.events, ", "), "write 25"; got != want {
 		t.Errorf("HTTP/1.1 is left to the listener: %s, want %s", got, want)
+	}
+	// A zero WriteLimit is DefaultWriteLimit: 25 bytes are one chunk.
+	spy.events = nil
+	StreamDeadlines(answer, WriteLimit{}).ServeHTTP(inner, &http.Request{ProtoMajor: 2})
+	if got, want := strings.Join(spy.events, ", "), "deadline, write 25"; got != want {
+		t.Errorf("zero WriteLimit: %s, want %s", got, want)
 	}
 	// A writer without deadlines still gets the bytes.
 	rec := httptest.NewRecorder()
