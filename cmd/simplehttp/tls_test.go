@@ -55,7 +55,7 @@ func TestBinaryHTTPSWithCertificate(t *testing.T) {
 		t.Errorf("banner does not show https URLs:\n%s", s.stdout)
 	}
 	// The note follows the banner, which startBinary waited for.
-	s.stdout.waitFor(t, regexp.MustCompile(`\nCertificate for localhost, 127\.0\.0\.1, valid until 20\d\d-\d\d-\d\d \d\d:\d\d UTC\n`), 10*time.Second)
+	s.stdout.waitFor(t, regexp.MustCompile(`\nCertificate for localhost, 127\.0\.0\.1, valid until 20\d\d-\d\d-\d\d \d\d:\d\d UTC\n`), patience)
 	url := httpsURL(s) + "/big.bin"
 	for _, tc := range []struct{ opt, want string }{{"--http2", "2"}, {"--http1.1", "1.1"}} {
 		out := runTool(t, nil, "curl", "-sS", "--max-time", "30", "--cacert", cert, tc.opt,
@@ -84,7 +84,7 @@ func TestBinaryHTTPSSelfSigned(t *testing.T) {
 	requireTool(t, "curl")
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
-	printed := s.stdout.waitFor(t, fingerprintRE, 10*time.Second)[1]
+	printed := s.stdout.waitFor(t, fingerprintRE, patience)[1]
 
 	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
 	if err != nil {
@@ -191,7 +191,7 @@ func TestStalledTLSReaderIsCutOff(t *testing.T) {
 	raw.(*net.TCPConn).SetReadBuffer(4096)
 	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
 	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
-	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
+	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), patience)
 	if sent, _ := strconv.Atoi(m[1]); sent >= size {
 		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
 	}
@@ -237,8 +237,8 @@ func TestBinaryHTTPSChromium(t *testing.T) {
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", pin); !strings.Contains(dom, "nested.bin") {
 		t.Errorf("the pinned browser did not show the listing:\n%s", dom)
 	}
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), 5*time.Second)
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css\?asset HTTP/2.0" 200 `), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), patience)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css\?asset HTTP/2.0" 200 `), patience)
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", ""); strings.Contains(dom, "nested.bin") {
 		t.Error("a browser that does not trust the certificate showed the listing")
 	}
