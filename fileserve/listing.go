@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/assets"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -77,7 +78,7 @@ func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath st
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: relativeAssetPrefix(urlPath), Now: time.Now(), Upload: upload})
+	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: assets.RelativePrefix(urlPath), Now: time.Now(), Upload: upload})
 }
 
 // notModified reports whether the request's If-Modified-Since holds a

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 )
@@ -28,6 +29,7 @@ type options struct {
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
 }
@@ -37,119 +39,159 @@ func usagef(format string, args ...any) error {
 	return fmt.Errorf(format, args...)
 }
 
-// flagSpec describes one flag. set stores a value (or, for a switch,
-// true) into the options.
+// flagSpec describes one flag: its names, what --help says of it, and
+// how it stores its value.
 type flagSpec struct {
-	long     string
-	short    byte // 0: no short form
-	hasValue bool
-	set      func(o *options, value string) error
+	long  string
+	short byte // 0: no short form
+	// value names the flag's value in --help ("DIR"); "" makes a switch.
+	value string
+	// help is what --help says, wrapped there to fit the columns.
+	help string
+	// set stores the value into the options (a switch gets "").
+	set func(o *options, value string) error
 }
+
+// takesValue reports whether the flag needs a value ("--bind ::1").
+func (spec *flagSpec) takesValue() bool { return spec.value != "" }
 
 // flagSpecs are the flags, in Python's dialect: -b/--bind and
 // -d/--directory as in python -m http.server, plus simplehttp's own.
+// --help lists them in this order; the flag tables of README.md and
+// docs/command-line.md need a row for each (TestFlagTables). A long name
+// may be abbreviated, so a new name must not begin with an abbreviation
+// users type today (TestAbbreviationsStillResolve says which).
 var flagSpecs = []flagSpec{
-	{long: "bind", short: 'b', hasValue: true, set: func(o *options, v string) error { o.bind = v; return nil }},
-	{long: "directory", short: 'd', hasValue: true, set: setDirectory},
-	{long: "quiet", short: 'q', set: func(o *options, _ string) error { o.quiet = true; return nil }},
-	{long: "dotfiles", set: func(o *options, _ string) error { o.dotfiles = true; return nil }},
-	{long: "follow-symlinks", set: func(o *options, _ string) error { o.followSymlinks = true; return nil }},
-	{long: "no-compress", set: func(o *options, _ string) error { o.noCompress = true; return nil }},
-	{long: "max-conns", hasValue: true, set: setMaxConns},
-	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil }},
-	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil }},
-	{long: "max-upload-size", hasValue: true, set: setMaxUploadSize},
-	{long: "tls-cert", hasValue: true, set: func(o *options, v string) error { o.tlsCert = v; return nil }},
-	{long: "tls-key", hasValue: true, set: func(o *options, v string) error { o.tlsKey = v; return nil }},
-	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil }},
-	{long: "qr", set: func(o *options, _ string) error { o.qr = true; return nil }},
-	{long: "open", set: func(o *options, _ string) error { o.open = true; return nil }},
-	{long: "auth", hasValue: true, set: addAuth},
-	{long: "auth-file", hasValue: true, set: func(o *options, v string) error { o.authFile = v; return nil }},
-	{long: "auth-upload-only", set: func(o *options, _ string) error { o.authUploadOnly = true; return nil }},
-	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil }},
-	{long: "cache-control", hasValue: true, set: setCacheControl},
-	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil }},
-	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil }},
-	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil }},
-	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil }},
+	{long: "bind", short: 'b', value: "ADDRESS", set: func(o *options, v string) error { o.bind = v; return nil },
+		help: "listen on ADDRESS only (default: every interface, IPv4 and IPv6)"},
+	{long: "directory", short: 'd', value: "DIR", set: setDirectory,
+		help: "serve DIR (default: the current directory)"},
+	{long: "quiet", short: 'q', set: func(o *options, _ string) error { o.quiet = true; return nil },
+		help: "do not log requests"},
+	{long: "dotfiles", set: func(o *options, _ string) error { o.dotfiles = true; return nil },
+		help: `also list and serve names that begin with "." (default: .git, .env and the like are hidden and answer 404; .well-known/ is always served)`},
+	{long: "follow-symlinks", set: func(o *options, _ string) error { o.followSymlinks = true; return nil },
+		help: "follow symbolic links wherever they lead (default: a link that leads outside DIR answers 404; links that stay inside DIR always work)"},
+	{long: "no-compress", set: func(o *options, _ string) error { o.noCompress = true; return nil },
+		help: "send files and listings uncompressed (default: text, HTML, CSS, JS, JSON, SVG and listings go out compressed with zstd, br or gzip to clients that accept it, and a fresh app.js.br, .zst or .gz is sent in place of app.js)"},
+	{long: "max-conns", value: "N", set: setMaxConns,
+		help: "serve at most N connections at once; more wait their turn (default 0: no limit)"},
+	{long: "upload", set: func(o *options, _ string) error { o.upload = true; return nil },
+		help: "let clients upload files and make folders in DIR, in the listing's upload area or with curl -T FILE URL/: anyone who can reach the port can then write"},
+	{long: "overwrite", set: func(o *options, _ string) error { o.overwrite = true; return nil },
+		help: "let uploads replace existing files (default: an existing name answers 409 Conflict)"},
+	{long: "max-upload-size", value: "SIZE", set: setMaxUploadSize,
+		help: "refuse upload requests larger than SIZE with 413 (1M is 1,000,000 bytes; 512KiB, 2GB; default no limit)"},
+	{long: "tls-cert", value: "FILE", set: func(o *options, v string) error { o.tlsCert = v; return nil },
+		help: "serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM certificate (chain) in FILE; needs --tls-key"},
+	{long: "tls-key", value: "FILE", set: func(o *options, v string) error { o.tlsKey = v; return nil },
+		help: "the PEM private key of --tls-cert"},
+	{long: "tls-self-signed", set: func(o *options, _ string) error { o.tlsSelfSigned = true; return nil },
+		help: "serve HTTPS with a new self-signed certificate made in memory at start; browsers warn about it: check that the SHA-256 fingerprint they show is the one printed at start"},
+	{long: "qr", set: func(o *options, _ string) error { o.qr = true; return nil },
+		help: "print a QR code of the network URL for a phone on the same network to scan"},
+	{long: "open", set: func(o *options, _ string) error { o.open = true; return nil },
+		help: `open the URL in the web browser: $BROWSER if set (a ":"-separated list, as Python's webbrowser reads it), else the system's default`},
+	{long: "auth", value: "USER:PASSWORD", set: addAuth,
+		help: "ask for this user name and password (HTTP Basic; repeatable). Other local users can see a command line: prefer --auth-file"},
+	{long: "auth-file", value: "FILE", set: func(o *options, v string) error { o.authFile = v; return nil },
+		help: `ask for the users in FILE, one "user:hash" per line with a bcrypt hash (htpasswd -nBC 10 USER)`},
+	{long: "auth-upload-only", set: func(o *options, _ string) error { o.authUploadOnly = true; return nil },
+		help: "with --upload: ask for a password only to upload (reads stay open)"},
+	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil },
+		help: "let pages of any site read the files (CORS)"},
+	{long: "cache-control", value: "VALUE", set: setCacheControl,
+		help: `the Cache-Control of files and listings (default "no-cache": browsers revalidate, so edits show on reload); e.g. "public, max-age=600"`},
+	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil },
+		help: "answer paths that do not exist with /index.html (single-page apps); a 404.html at the top of DIR is always the 404 page"},
+	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil },
+		help: "reload pages in the browser when their files change (stylesheets and images swap in place; listings update their rows)"},
+	{long: "proxy", value: "PATH=URL", set: addProxy,
+		help: "send the requests under PATH to the server at URL (http:// or https://), e.g. /api=http://127.0.0.1:3000; repeatable"},
+	{long: "verbose", short: 'v', set: func(o *options, _ string) error { o.verbose = true; return nil },
+		help: "print each request's headers and the answer's (credentials and cookies redacted)"},
+	{long: "version", set: func(o *options, _ string) error { o.version = true; return nil },
+		help: "print the version and exit"},
+	{long: "help", short: 'h', set: func(o *options, _ string) error { o.help = true; return nil },
+		help: "print this help and exit"},
 }
 
-const usageText = `Usage: simplehttp [port] [options]
+// usageHead, portHelp and usageTail are the parts of --help that are not
+// flags.
+const (
+	usageHead = `Usage: simplehttp [port] [options]
 
 Serve a directory over HTTP, as python -m http.server does: browsers get
 folder listings, curl and wget fetch files.
 
 Arguments:
-  port                   port to listen on (default 8000, or a free port
-                         near it when 8000 is busy; 0 picks a free one)
-
-Options:
-  -b, --bind ADDRESS     listen on ADDRESS only (default: every interface,
-                         IPv4 and IPv6)
-  -d, --directory DIR    serve DIR (default: the current directory)
-  -q, --quiet            do not log requests
-      --dotfiles         also list and serve names that begin with "."
-                         (default: .git, .env and the like are hidden and
-                         answer 404; .well-known/ is always served)
-      --follow-symlinks  follow symbolic links wherever they lead (default:
-                         a link that leads outside DIR answers 404; links
-                         that stay inside DIR always work)
-      --no-compress      send files and listings uncompressed (default:
-                         text, HTML, CSS, JS, JSON, SVG and listings go out
-                         compressed with zstd, br or gzip to clients that
-                         accept it, and a fresh app.js.br, .zst or .gz is
-                         sent in place of app.js)
-      --max-conns N      serve at most N connections at once; more wait
-                         their turn (default 0: no limit)
-      --upload           let clients upload files and make folders in DIR:
-                         anyone who can reach the port can then write
-                         (the listing's upload area, curl -T FILE URL/,
-                         curl -F file=@FILE URL/)
-      --overwrite        let uploads replace existing files (default:
-                         an existing name answers 409 Conflict)
-      --max-upload-size SIZE
-                         refuse upload requests larger than SIZE with 413
-                         (1M = 1,000,000 bytes, 512KiB, 2GB; default no
-                         limit)
-      --tls-cert FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM
-                         certificate (chain) in FILE; needs --tls-key
-      --tls-key FILE     the PEM private key of --tls-cert
-      --tls-self-signed  serve HTTPS with a new self-signed certificate made
-                         in memory at start; browsers warn about it: check
-                         that the SHA-256 fingerprint they show is the one
-                         printed at start
-      --qr               print a QR code of the network URL for a phone on
-                         the same network to scan
-      --open             open the URL in the web browser: $BROWSER if set
-                         (a ":"-separated list, as Python's webbrowser
-                         reads it), else the system's default
-      --auth USER:PASSWORD
-                         ask for this user name and password (HTTP Basic;
-                         repeatable). Other local users can see a command
-                         line: prefer --auth-file
-      --auth-file FILE   ask for the users in FILE, one "user:hash" per
-                         line with a bcrypt hash (htpasswd -nBC 10 USER)
-      --auth-upload-only with --upload: ask for a password only to upload
-                         (reads stay open)
-      --cors             let pages of any site read the files (CORS)
-      --cache-control VALUE
-                         the Cache-Control of files and listings (default
-                         "no-cache": browsers revalidate, so edits show on
-                         reload); e.g. "public, max-age=600"
-      --spa              answer paths that do not exist with /index.html
-                         (single-page apps); a 404.html at the top of DIR
-                         is always the 404 page
-  -v, --verbose          print each request's headers and the answer's
-                         (credentials and cookies redacted)
-      --version          print the version and exit
-  -h, --help             print this help and exit
-
-Options may come before or after the port; -- ends the options.
+`
+	portHelp  = "port to listen on (default 8000, or a free port near it when 8000 is busy; 0 picks a free one)"
+	usageTail = `
+Options may come before or after the port; -- ends the options. A long
+option may be shortened to any prefix that names only it (--dir).
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
 The garbage collector runs with GOGC=200 unless the environment sets GOGC
 or GOMEMLIMIT.
 `
+)
+
+// The columns of --help: a flag's text starts at helpColumn, and no line
+// is longer than helpWidth.
+const (
+	helpColumn = 25
+	helpWidth  = 78
+)
+
+// usage is the text of --help, made from flagSpecs.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(usageHead)
+	writeHelpEntry(&b, "  port", portHelp)
+	b.WriteString("\nOptions:\n")
+	for k := range flagSpecs {
+		spec := &flagSpecs[k]
+		names := "      --" + spec.long
+		if spec.short != 0 {
+			names = "  -" + string(spec.short) + ", --" + spec.long
+		}
+		if spec.takesValue() {
+			names += " " + spec.value
+		}
+		writeHelpEntry(&b, names, spec.help)
+	}
+	b.WriteString(usageTail)
+	return b.String()
+}
+
+// writeHelpEntry writes names and, from helpColumn on, text wrapped to
+// helpWidth. Names too long to leave two spaces before helpColumn get a
+// line of their own.
+func writeHelpEntry(b *strings.Builder, names, text string) {
+	indent := strings.Repeat(" ", helpColumn)
+	line := names
+	if len(names)+2 > helpColumn {
+		b.WriteString(names + "\n")
+		line = ""
+	}
+	line += indent[len(line):]
+	width := helpColumn // of line, in runes
+	for k, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		switch {
+		case k == 0:
+		case width+1+n > helpWidth:
+			b.WriteString(line + "\n")
+			line, width = indent, helpColumn
+		default:
+			line += " "
+			width++
+		}
+		line += word
+		width += n
+	}
+	b.WriteString(line + "\n")
+}
 
 // parseArgs reads the command line; every error it returns is a usage
 // error (exit status 2). It reads the arguments the way GNU
@@ -203,9 +245,9 @@ func parseLong(o *options, args []string, i int) (int, error) {
 		return i, err
 	}
 	switch {
-	case !spec.hasValue && hasValue:
+	case !spec.takesValue() && hasValue:
 		return i, usagef("option --%s takes no value", spec.long)
-	case spec.hasValue && !hasValue:
+	case spec.takesValue() && !hasValue:
 		if i+1 >= len(args) {
 			return i, usagef("option --%s needs a value", spec.long)
 		}
@@ -251,7 +293,7 @@ func parseShort(o *options, args []string, i int) (int, error) {
 		if spec == nil {
 			return i, usagef("unknown option -%s (see --help)", quoteOption(bundle[j:]))
 		}
-		if !spec.hasValue {
+		if !spec.takesValue() {
 			if err := spec.set(o, ""); err != nil {
 				return i, err
 			}

@@ -148,15 +148,19 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("--help: status %d, stderr %q", code, stderr)
 	}
 	for _, spec := range flagSpecs {
-		if !strings.Contains(stdout, "--"+spec.long) {
-			t.Errorf("--help does not mention --%s", spec.long)
+		names := "--" + spec.long
+		if spec.short != 0 {
+			names = "-" + string(spec.short) + ", " + names
 		}
-		if spec.short != 0 && !strings.Contains(stdout, "-"+string(spec.short)+", --"+spec.long) {
-			t.Errorf("--help does not show -%c with --%s", spec.short, spec.long)
+		if spec.takesValue() {
+			names += " " + spec.value
+		}
+		if !strings.Contains(stdout, "  "+names+"\n") && !strings.Contains(stdout, "  "+names+"  ") {
+			t.Errorf("--help does not show %q", names)
 		}
 	}
 	// What the two safety switches change must be spelled out.
-	for _, want := range []string{"outside DIR answers 404", ".git, .env", "hidden", "default 8000", "0 picks a free one"} {
+	for _, want := range []string{"outside DIR answers 404", ".git, .env", "hidden", "default 8000", "0 picks a free one", "(--dir)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}
@@ -164,6 +168,58 @@ func TestHelp(t *testing.T) {
 	for i, line := range strings.Split(stdout, "\n") {
 		if len([]rune(line)) > 80 {
 			t.Errorf("--help line %d is longer than 80 columns: %q", i+1, line)
+		}
+	}
+}
+
+// TestFlagSpecs checks what --help and the parser need of each row of
+// the flag table.
+func TestFlagSpecs(t *testing.T) {
+	longs, shorts := map[string]bool{}, map[byte]bool{}
+	for _, spec := range flagSpecs {
+		switch {
+		case !regexp.MustCompile(`^[a-z][a-z0-9-]*$`).MatchString(spec.long):
+			t.Errorf("--%s: a long name is lower-case letters, digits and dashes", spec.long)
+		case longs[spec.long]:
+			t.Errorf("--%s is in the flag table twice", spec.long)
+		case spec.short != 0 && shorts[spec.short]:
+			t.Errorf("-%c names two flags; the second is --%s", spec.short, spec.long)
+		case strings.TrimSpace(spec.help) == "":
+			t.Errorf("--%s has no help text: --help would list it bare", spec.long)
+		case spec.value != strings.ToUpper(spec.value) || strings.ContainsAny(spec.value, " \t"):
+			t.Errorf("--%s: its value's name %q is one upper-case word, as DIR", spec.long, spec.value)
+		case spec.set == nil:
+			t.Errorf("--%s does nothing: set is nil", spec.long)
+		}
+		longs[spec.long], shorts[spec.short] = true, true
+	}
+}
+
+func TestWriteHelpEntry(t *testing.T) {
+	tests := []struct {
+		names, text, want string
+	}{
+		{"  -q, --quiet", "do not log requests",
+			"  -q, --quiet            do not log requests\n"},
+		{"      --max-upload-size SIZE", "refuse",
+			"      --max-upload-size SIZE\n                         refuse\n"},
+		// 23 columns of names leave the two spaces before the text.
+		{"      --abcdefghijklmno", "x",
+			"      --abcdefghijklmno  x\n"},
+		{"      --abcdefghijklmnop", "x",
+			"      --abcdefghijklmnop\n                         x\n"},
+		{"  port", strings.Repeat("word ", 20),
+			"  port                   word word word word word word word word word word\n" +
+				"                         word word word word word word word word word word\n"},
+		{"  port", "a\n  b\tc", "  port                   a b c\n"},
+		// A word longer than a line is not cut.
+		{"  port", strings.Repeat("x", 60), "  port                   " + strings.Repeat("x", 60) + "\n"},
+	}
+	for _, tc := range tests {
+		var b strings.Builder
+		writeHelpEntry(&b, tc.names, tc.text)
+		if b.String() != tc.want {
+			t.Errorf("writeHelpEntry(%q, %q) =\n%s\nwant\n%s", tc.names, tc.text, b.String(), tc.want)
 		}
 	}
 }

@@ -61,7 +61,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, lim l
 		fmt.Fprintf(stderr, "simplehttp: %v\n", err)
 		return exitUsage
 	case o.help:
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprint(stdout, usage())
 		return exitOK
 	case o.version:
 		fmt.Fprintln(stdout, version())

@@ -49,7 +49,7 @@ func TestBinaryMirror(t *testing.T) {
 	})
 	t.Run("wget without --reject-regex", func(t *testing.T) {
 		// wget then also saves each sorted view of each listing and the
-		// page's style and script, as README says, but never a folder's
+		// page's style and script, as docs/listings.md says, but never a folder's
 		// archive: the downloads are form buttons, which no mirror submits.
 		wget := requireTool(t, "wget")
 		out := t.TempDir()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/live"
 	"github.com/simplehttp/simplehttp/netlimit"
 )
 
@@ -58,6 +59,12 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
+	if dir.live, err = startLive(dir, o, slog.New(slog.NewTextHandler(stderr, nil)), stderr); err != nil {
+		return err
+	}
+	if dir.live != nil {
+		defer dir.live.Close()
+	}
 	ln, portNote, err := listenSite(o)
 	if err != nil {
 		return err
@@ -90,6 +97,13 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
+	}
+	if dir.live != nil {
+		fmt.Fprintln(stdout, liveNote(dir.live))
+		srv.RegisterOnShutdown(func() { dir.live.Close() }) // ends the streams
+	}
+	for _, note := range proxyNotes(o) {
+		fmt.Fprintln(stdout, note)
 	}
 	served := make(chan error, 1)
 	l := netlimit.NewListener(ln, o.maxConns, lim.write)
@@ -124,7 +138,8 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
 	})
-	next, uploads := withUploads(compress(files, o), dir, o, logger)
+	next, uploads := withUploads(compress(dir.withLive(files), o), dir, o, logger)
+	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
 		uploads: uploads, uploadIdleTimeout: lim.uploadIdleTimeout}
@@ -159,8 +174,9 @@ func shutdown(srv *http.Server, grace time.Duration, stderr io.Writer) error {
 // site is the served directory.
 type site struct {
 	root   *os.Root
-	follow fs.FS    // with --follow-symlinks: an os.DirFS of the directory
-	hidden []string // the top-level dotfiles the server hides
+	follow fs.FS          // with --follow-symlinks: an os.DirFS of the directory
+	hidden []string       // the top-level dotfiles the server hides
+	live   *live.Reloader // with --live: watches root (live.go)
 }
 
 // openSite opens the served directory as an os.Root, which no symbolic

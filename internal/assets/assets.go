@@ -1,0 +1,56 @@
+// Package assets names the reserved URL prefix under which the files of
+// package public are served: package fileserve serves them there, and
+// pages that other packages make or change (package live's script) link to
+// them there.
+package assets
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/simplehttp/simplehttp/public"
+)
+
+// Prefix is the reserved URL path under which the files of package public
+// are served. It begins with ".", so it cannot shadow a user's file unless
+// dotfiles are served, and it carries a hash of the assets, so even then
+// only a folder of that exact name could be shadowed, and a new build's
+// assets never meet an old build's cached ones.
+var Prefix = "/.simplehttp/" + version(public.FS) + "/"
+
+// version is a short hash of every file in fsys.
+func version(fsys fs.FS) string {
+	sum := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		io.WriteString(sum, name+"\x00")
+		_, err = io.Copy(sum, f)
+		return err
+	})
+	if err != nil {
+		panic("assets: reading embedded assets: " + err.Error())
+	}
+	return hex.EncodeToString(sum.Sum(nil)[:6])
+}
+
+// RelativePrefix is Prefix as a link relative to the page at urlPath, so
+// pages keep their assets when the handler is mounted under a prefix with
+// http.StripPrefix.
+func RelativePrefix(urlPath string) string {
+	depth := strings.Count(path.Clean("/"+urlPath), "/")
+	if !strings.HasSuffix(urlPath, "/") || urlPath == "/" || urlPath == "" {
+		depth--
+	}
+	return strings.Repeat("../", max(depth, 0)) + strings.TrimPrefix(Prefix, "/")
+}
