@@ -182,7 +182,7 @@ func TestTLSUsageErrors(t *testing.T) {
 func TestStalledTLSReaderIsCutOff(t *testing.T) {
 	const size = 32 << 20
 	dir, _ := bigFixture(t, size)
-	s := startInProcess(t, testLimits, "-d", dir, "--tls-self-signed")
+	s := startInProcess(t, slowReaderLimits(), "-d", dir, "--tls-self-signed")
 	raw, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
