@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/tls"
 	be "encoding/binary"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -101,7 +100,7 @@ func TestSlowHTTP2ReaderCompletes(t *testing.T) {
 }
 
 // TestHTTP2UploadIdleTimeout: over HTTP/2, an upload whose body stops
-// coming is cut off by the upload idle time-out (1 s, not the 300 ms of
+// coming is cut off by the upload idle time-out (2 s, not the 300 ms of
 // bodies nobody reads) and nothing is stored, while one that keeps coming
 // slowly, for longer than that time-out in all, is stored.
 func TestHTTP2UploadIdleTimeout(t *testing.T) {
@@ -111,13 +110,7 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 
 	pr, pw := io.Pipe()
 	go func() {
-		// 15 pieces, 100 ms apart: each gap a tenth of the time-out
-		// (so that a loaded machine cannot stretch one past it),
-		// 1.5 s in all.
-		for i := range 15 {
-			time.Sleep(100 * time.Millisecond)
-			fmt.Fprint(pw, i%10)
-		}
+		sendSlowly(pw)
 		pw.Close()
 	}()
 	req, _ := http.NewRequest(http.MethodPut, httpsURL(s)+"/slow.txt", pr)
@@ -129,7 +122,7 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated || resp.ProtoMajor != 2 {
 		t.Errorf("slow upload: %s %s", resp.Proto, resp.Status)
 	}
-	sameFile(t, filepath.Join(dir, "slow.txt"), []byte("012345678901234"))
+	sameFile(t, filepath.Join(dir, "slow.txt"), slowBody)
 
 	stalled, stall := io.Pipe()
 	defer stall.Close()
@@ -149,8 +142,8 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	}
 	// A loaded machine only delays the time-out: the bound that must
 	// hold is the lower one.
-	if d := time.Since(start); d < 900*time.Millisecond {
-		t.Errorf("a stalled upload was cut off after %s, before the 1 s upload idle time-out", d)
+	if d := time.Since(start); d < testLimits.uploadIdleTimeout*9/10 {
+		t.Errorf("a stalled upload was cut off after %s, before the upload idle time-out (%s)", d, testLimits.uploadIdleTimeout)
 	}
 	s.stderr.waitFor(t, regexp.MustCompile(`"PUT /stalled.txt HTTP/2.0" [45]\d\d`), patience)
 	if _, err := os.Stat(filepath.Join(dir, "stalled.txt")); err == nil {

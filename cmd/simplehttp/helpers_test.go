@@ -176,7 +176,7 @@ var testLimits = limits{
 	readHeaderTimeout: 5 * time.Second,
 	idleTimeout:       time.Second,
 	bodyTimeout:       300 * time.Millisecond,
-	uploadIdleTimeout: time.Second,
+	uploadIdleTimeout: 2 * time.Second,
 	write:             netlimit.WriteLimit{Timeout: 10 * time.Second, Chunk: 64 << 10},
 	maxHeaderBytes:    defaultLimits.maxHeaderBytes,
 	shutdownGrace:     5 * time.Second,

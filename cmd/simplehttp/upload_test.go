@@ -236,10 +236,23 @@ func TestBinaryUploadCutOff(t *testing.T) {
 	}
 }
 
+// slowBody is what sendSlowly sends, a byte every 100 ms: each gap a
+// twentieth of testLimits' upload idle time-out (so that a loaded
+// machine cannot stretch one past it), 2.5 s in all, longer than it.
+var slowBody = []byte("0123456789012345678901234")
+
+// sendSlowly writes slowBody to w, a byte every 100 ms.
+func sendSlowly(w io.Writer) {
+	for i := range slowBody {
+		time.Sleep(100 * time.Millisecond)
+		w.Write(slowBody[i : i+1])
+	}
+}
+
 // TestUploadIdleTimeout: an upload that keeps coming, however slowly, is
-// never cut off by the time-out for bodies nobody reads; one that stops
-// is cut off by the upload idle time-out (1 s, not the 300 ms of bodies
-// nobody reads), leaving nothing.
+// never cut off by the time-out for bodies nobody reads, nor by the upload
+// idle time-out; one that stops is cut off by the latter (2 s, not the 300
+// ms of bodies nobody reads), leaving nothing.
 func TestUploadIdleTimeout(t *testing.T) {
 	u := newUploadSite(t)
 	s := startInProcess(t, testLimits, "--upload", "-d", u.dir)
@@ -248,20 +261,14 @@ func TestUploadIdleTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	// 15 pieces, 100 ms apart: longer in all than bodyTimeout (300 ms)
-	// and uploadIdleTimeout (1 s), each gap a tenth of the latter (so
-	// that a loaded machine cannot stretch one past it).
-	io.WriteString(c, "PUT /slow.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n")
-	for i := range 15 {
-		time.Sleep(100 * time.Millisecond)
-		fmt.Fprint(c, i%10)
-	}
+	fmt.Fprintf(c, "PUT /slow.txt HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", len(slowBody))
+	sendSlowly(c)
 	c.SetReadDeadline(time.Now().Add(patience))
 	status := make([]byte, 12)
 	if _, err := io.ReadFull(c, status); err != nil || string(status) != "HTTP/1.1 201" {
 		t.Errorf("slow upload: %q %v", status, err)
 	}
-	sameFile(t, filepath.Join(u.dir, "slow.txt"), []byte("012345678901234"))
+	sameFile(t, filepath.Join(u.dir, "slow.txt"), slowBody)
 
 	stalled, err := net.Dial("tcp", s.addr)
 	if err != nil {
@@ -271,8 +278,8 @@ func TestUploadIdleTimeout(t *testing.T) {
 	io.WriteString(stalled, "PUT /stalled.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf")
 	// The server answers 400 and closes. A loaded machine only delays
 	// the time-out: the bound that must hold is the lower one.
-	if d := waitClosed(t, stalled); d < 900*time.Millisecond {
-		t.Errorf("a stalled upload was cut off after %s, before the 1 s upload idle time-out", d)
+	if d := waitClosed(t, stalled); d < testLimits.uploadIdleTimeout*9/10 {
+		t.Errorf("a stalled upload was cut off after %s, before the upload idle time-out (%s)", d, testLimits.uploadIdleTimeout)
 	}
 	s.stderr.waitFor(t, regexp.MustCompile(`"PUT /stalled.txt HTTP/1.1" 400`), patience)
 	if _, err := os.Stat(filepath.Join(u.dir, "stalled.txt")); err == nil {
