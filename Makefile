@@ -10,7 +10,7 @@ RUNS        ?= 3
 # build elsewhere (such as a 32-bit Raspberry Pi's).
 PLATFORMS   ?= linux/amd64 linux/386 linux/arm linux/arm64 darwin/arm64 windows/amd64 freebsd/amd64
 
-.PHONY: help build run test lint fuzz bench bench-peers bench-live soak golden clean
+.PHONY: help build run test lint fuzz bench bench-peers bench-gallery bench-live soak golden clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ bench-peers: build ## simplehttp beside nginx and Go's http.FileServer under loa
 	$(GO) build -o bin/floor ./bench/floor
 	$(GO) build -o bin/peers ./bench/peers
 	bin/peers --runs $(RUNS) --ours bin/simplehttp --stdfs bin/stdfs --floor bin/floor
+
+bench-gallery: ## thumbnails: a 500-photo grid cold and cached, peak RSS on 24 MP photos (a few minutes)
+	SIMPLEHTTP_GALLERY_BENCH=1 $(GO) test -run '^TestGalleryBench$$' -count=1 -timeout 30m -v ./cmd/simplehttp
 
 bench-live: ## --live: watcher start and RSS on 100,000 files, RSS of 1,000 live pages, reload latency of 50 edits
 	SIMPLEHTTP_LIVE_BENCH=1 $(GO) test -run '^TestLiveMeasure$$' -count=1 -timeout 10m -v ./cmd/simplehttp

@@ -26,7 +26,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // DefaultFailureDelay is how long the answer to a failed attempt is held
@@ -104,7 +104,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// MaxDelayed failures are waiting: answer without checking, so
 		// that a flood learns nothing from how fast it is answered.
 		w.Header().Set("Retry-After", "1")
-		fileserve.Error(w, r, http.StatusTooManyRequests)
+		page.Error(w, r, http.StatusTooManyRequests)
 		return
 	}
 	if ok && h.users.Check(user, password) {
@@ -115,12 +115,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.Warn("auth: wrong user name or password", "user", user, "remote", r.RemoteAddr)
 		if !h.holdBack(r) {
 			w.Header().Set("Retry-After", "1")
-			fileserve.Error(w, r, http.StatusTooManyRequests)
+			page.Error(w, r, http.StatusTooManyRequests)
 			return
 		}
 	}
 	w.Header().Set("WWW-Authenticate", h.challenge)
-	fileserve.Error(w, r, http.StatusUnauthorized)
+	page.Error(w, r, http.StatusUnauthorized)
 }
 
 // flooded reports whether MaxDelayed failures are being held back.

@@ -50,7 +50,8 @@ func smallFileSite(tb testing.TB, precompressed bool) http.Handler {
 // TestNoAcceptEncodingCostsNothing checks that a request without
 // Accept-Encoding, as load generators send, costs no allocation more
 // through the Handler, to a file server that looks for precompressed
-// siblings (simplehttp's setup), than to a bare file server.
+// siblings (simplehttp's setup), than to a bare file server, but the one
+// of its Vary value: each answer has its own (TestHeadersNotShared).
 func TestNoAcceptEncodingCostsNothing(t *testing.T) {
 	bare, files := smallFileSite(t, false), smallFileSite(t, true)
 	for _, target := range []string{"/small.txt", "/style.css", "/nope"} {
@@ -63,8 +64,8 @@ func TestNoAcceptEncodingCostsNothing(t *testing.T) {
 			})
 		}
 		direct, through := allocs(bare), allocs(encode.New(files, nil))
-		if through > direct {
-			t.Errorf("%s: %v allocations through encode, %v without", target, through, direct)
+		if through > direct+1 {
+			t.Errorf("%s: %v allocations through encode, %v without (and one for Vary)", target, through, direct)
 		}
 	}
 }

@@ -71,3 +71,29 @@ type discard struct{ h http.Header }
 func (d discard) Header() http.Header         { return d.h }
 func (d discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d discard) WriteHeader(int)             {}
+
+// TestHeadersNotShared: a wrapper that overwrites an answer's header
+// values in place, once the answer is made, leaves the next answers as
+// they were: the Content-Encoding and Vary this Handler sets belong to
+// one answer each.
+func TestHeadersNotShared(t *testing.T) {
+	h := newSite()
+	scribble := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		for _, values := range w.Header() {
+			for i := range values {
+				values[i] = "scribbled"
+			}
+		}
+	})
+	for _, accept := range []string{"br", "gzip", "zstd"} {
+		before := serve(t, h, http.MethodGet, "/app.js", "Accept-Encoding", accept)
+		serve(t, scribble, http.MethodGet, "/app.js", "Accept-Encoding", accept)
+		after := serve(t, h, http.MethodGet, "/app.js", "Accept-Encoding", accept)
+		for _, k := range []string{"Content-Encoding", "Vary"} {
+			if got, want := after.Header.Values(k), before.Header.Values(k); strings.Join(got, ",") != strings.Join(want, ",") || len(want) == 0 {
+				t.Errorf("Accept-Encoding %s: %s %q after a wrapper scribbled over an answer, want %q", accept, k, got, want)
+			}
+		}
+	}
+}

@@ -1,11 +1,11 @@
 package encode
 
 import (
-	"iter"
 	"net/http"
 	"strings"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // withSuffix is the entity tag of the representation coded with c, made
@@ -54,7 +54,7 @@ func withIssuedTags(r *http.Request, c coding.Coding) *http.Request {
 // there is none.
 func issuedTags(values []string, c coding.Coding) (tags []string, changed bool) {
 	for _, v := range values {
-		for tag := range entityTags(v) {
+		for tag := range etag.Tags(v) {
 			if _, ok := withoutSuffix(tag, c); ok {
 				changed = true
 			}
@@ -65,7 +65,7 @@ func issuedTags(values []string, c coding.Coding) (tags []string, changed bool) 
 	}
 	var b strings.Builder
 	for _, v := range values {
-		for tag := range entityTags(v) {
+		for tag := range etag.Tags(v) {
 			tag, _ = withoutSuffix(tag, c)
 			if b.Len() > 0 {
 				b.WriteString(", ")
@@ -93,50 +93,12 @@ func (rw *responseWriter) restoreTag(hdr http.Header) {
 // holdsTag reports whether the If-None-Match values list tag, compared
 // weakly (RFC 9110, 8.8.3.2: W/ does not count).
 func holdsTag(values []string, tag string) bool {
-	tag = strings.TrimPrefix(tag, "W/")
 	for _, v := range values {
-		for t := range entityTags(v) {
-			if strings.TrimPrefix(t, "W/") == tag {
+		for t := range etag.Tags(v) {
+			if etag.WeakEqual(t, tag) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// entityTags yields the elements of an If-None-Match or If-Match value:
-// entity tags (W/"x" or "x", which may hold commas), and "*" or anything
-// malformed as it stands, up to the next comma.
-func entityTags(v string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for {
-			v = strings.TrimLeft(v, " \t,")
-			if v == "" {
-				return
-			}
-			n := elementLen(v)
-			if !yield(strings.TrimRight(v[:n], " \t")) {
-				return
-			}
-			v = v[n:]
-		}
-	}
-}
-
-// elementLen is the length of the element v begins with: a quoted tag up
-// to its closing quote, or else up to the next comma.
-func elementLen(v string) int {
-	quote := 0
-	if strings.HasPrefix(v, "W/") {
-		quote = 2
-	}
-	if quote < len(v) && v[quote] == '"' {
-		if end := strings.IndexByte(v[quote+1:], '"'); end >= 0 {
-			return quote + 1 + end + 1
-		}
-	}
-	if i := strings.IndexByte(v, ','); i >= 0 {
-		return i
-	}
-	return len(v)
 }

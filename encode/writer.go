@@ -192,20 +192,12 @@ func (rw *responseWriter) qualifies(hdr http.Header, ended bool) bool {
 	return size < 0 || size >= int64(rw.minSize) // unknown: streamed, likely long
 }
 
-// contentEncodings are the Content-Encoding values, shared between
-// answers as coding.AddVary's value is.
-var contentEncodings = [...][]string{
-	coding.Zstd:   {coding.Zstd.String()},
-	coding.Brotli: {coding.Brotli.String()},
-	coding.Gzip:   {coding.Gzip.String()},
-}
-
 // start sets the headers of the compressed representation and, unless
 // the request is HEAD, takes an encoder.
 func (rw *responseWriter) start(hdr http.Header) {
 	hdr.Del("Content-Length")
-	hdr.Del("Accept-Ranges") // ranges are of the uncompressed bytes
-	hdr["Content-Encoding"] = contentEncodings[rw.coding]
+	hdr.Del("Accept-Ranges")                               // ranges are of the uncompressed bytes
+	hdr["Content-Encoding"] = []string{rw.coding.String()} // this answer's own: a wrapper may change it
 	if tag := hdr.Get("ETag"); tag != "" {
 		hdr.Set("ETag", withSuffix(tag, rw.coding))
 	}

@@ -1,8 +1,6 @@
 package fileserve
 
 import (
-	"archive/tar"
-	"archive/zip"
 	"bufio"
 	"context"
 	"errors"
@@ -14,13 +12,12 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/flate"
-	"github.com/klauspost/compress/gzip"
+	"github.com/simplehttp/simplehttp/internal/archive"
+	"github.com/simplehttp/simplehttp/internal/hidden"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // A folder's URL with "?download=zip" or "?download=tar.gz" answers with
@@ -46,34 +43,6 @@ import (
 // cuts the connection, so the client sees a broken download, never a
 // complete-looking wrong archive.
 
-// archiveFormat is one kind of archive a folder can be downloaded as.
-type archiveFormat struct {
-	ext         string // of the download's file name
-	contentType string
-	newWriter   func(io.Writer) archiveWriter
-}
-
-// archiveFormats are the formats, by the value of the download parameter.
-var archiveFormats = map[string]archiveFormat{
-	"zip":    {".zip", "application/zip", newZipWriter},
-	"tar.gz": {".tar.gz", "application/gzip", newTarGzWriter},
-}
-
-// archiveWriter writes one archive. Names are slash-separated, relative to
-// the archive's root.
-type archiveWriter interface {
-	// addDir adds the folder name.
-	addDir(name string, info fs.FileInfo) error
-	// addFile adds the file name, whose content is exactly info.Size()
-	// bytes of r (errShrank if r ends sooner).
-	addFile(name string, info fs.FileInfo, r io.Reader) error
-	// close ends the archive; missing lists what was left out.
-	close(missing *leftOut) error
-}
-
-// errShrank is a file that ended before its size.
-var errShrank = errors.New("fileserve: file shrank while it was archived")
-
 // archiveQuery returns the value of the request's download parameter, and
 // whether it has one.
 func archiveQuery(r *http.Request) (string, bool) {
@@ -87,9 +56,9 @@ func archiveQuery(r *http.Request) (string, bool) {
 // serveArchive answers with an archive of the folder name in the format
 // the download parameter names (400 for one it does not know).
 func (h *Handler) serveArchive(w http.ResponseWriter, r *http.Request, name, format string) {
-	af, ok := archiveFormats[format]
+	af, ok := archive.Formats[format]
 	if !ok {
-		h.fail(w, r, statusError(http.StatusBadRequest))
+		h.fail(w, r, page.StatusError(http.StatusBadRequest))
 		return
 	}
 	top, err := h.fsys.Open(name)
@@ -100,8 +69,8 @@ func (h *Handler) serveArchive(w http.ResponseWriter, r *http.Request, name, for
 	top.Close()
 	base := h.archiveBase(name)
 	hdr := w.Header()
-	hdr.Set("Content-Type", af.contentType)
-	hdr.Set("Content-Disposition", contentDisposition(base+af.ext))
+	hdr.Set("Content-Type", af.ContentType)
+	hdr.Set("Content-Disposition", contentDisposition(base+af.Ext))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -111,10 +80,10 @@ func (h *Handler) serveArchive(w http.ResponseWriter, r *http.Request, name, for
 	// when the first bytes of a big folder's archive take a while.
 	_ = http.NewResponseController(w).Flush()
 	out := bufio.NewWriterSize(w, archiveBufSize)
-	aw := &archiveWalk{h: h, ctx: r.Context(), a: af.newWriter(out), missing: &leftOut{}}
+	aw := &archiveWalk{h: h, ctx: r.Context(), a: af.NewWriter(out), missing: &archive.LeftOut{}}
 	err = aw.walkDir(name, base)
 	if err == nil {
-		err = aw.a.close(aw.missing)
+		err = aw.a.Close(aw.missing)
 	}
 	if err == nil {
 		err = out.Flush()
@@ -166,8 +135,8 @@ func contentDisposition(filename string) string {
 type archiveWalk struct {
 	h       *Handler
 	ctx     context.Context
-	a       archiveWriter
-	missing *leftOut
+	a       archive.Writer
+	missing *archive.LeftOut
 }
 
 // readDirBatch is how many names of a folder are read at a time: the
@@ -190,7 +159,7 @@ func (aw *archiveWalk) walkDir(name, arcName string) error {
 		aw.leaveOut(name, cmpErr(err, fs.ErrInvalid))
 		return nil
 	}
-	if err := aw.a.addDir(arcName, info); err != nil {
+	if err := aw.a.AddDir(arcName, info); err != nil {
 		return err
 	}
 	for {
@@ -224,7 +193,7 @@ func cmpErr(err, alt error) error {
 func (aw *archiveWalk) entry(dir, arcDir string, e fs.DirEntry) error {
 	name := path.Join(dir, e.Name())
 	arcName := arcDir + "/" + e.Name()
-	if !aw.h.dotfiles && hiddenElem(e.Name(), dir == ".") {
+	if !aw.h.dotfiles && hidden.Elem(e.Name(), dir == ".") {
 		return nil
 	}
 	switch t := e.Type(); {
@@ -279,7 +248,7 @@ func (aw *archiveWalk) file(name, arcName string) error {
 		return nil
 	}
 	defer f.Close()
-	return aw.a.addFile(arcName, info, f)
+	return aw.a.AddFile(arcName, info, f)
 }
 
 // leaveOut notes that name is not in the archive. Why is logged only when
@@ -287,191 +256,8 @@ func (aw *archiveWalk) file(name, arcName string) error {
 // GET logs only its 5xx: an unreadable file, a broken link, a link to a
 // folder are what the folder holds, and the zip's comment names them.
 func (aw *archiveWalk) leaveOut(name string, err error) {
-	aw.missing.add(name)
-	if statusFor(err) >= 500 {
+	aw.missing.Add(name)
+	if page.Status(err) >= 500 {
 		aw.h.log.Error("fileserve: left out of an archive", "name", name, "err", err)
 	}
-}
-
-// leftOut counts the entries left out of an archive and keeps the first
-// names.
-type leftOut struct {
-	count int
-	names []string
-}
-
-// maxLeftOutNames bounds the names an archive's comment lists.
-const maxLeftOutNames = 20
-
-func (l *leftOut) add(name string) {
-	l.count++
-	if len(l.names) < maxLeftOutNames {
-		l.names = append(l.names, name)
-	}
-}
-
-// String is the note an archive carries about what it lacks, or "".
-func (l *leftOut) String() string {
-	if l.count == 0 {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "simplehttp: %d entries could not be read or followed and are missing from this archive:", l.count)
-	for _, n := range l.names {
-		fmt.Fprintf(&b, "\n  %q", n)
-	}
-	if l.count > len(l.names) {
-		fmt.Fprintf(&b, "\n  and %d more", l.count-len(l.names))
-	}
-	return b.String()
-}
-
-// copyExactly copies size bytes of r to w: errShrank when r ends sooner;
-// bytes past size (a file that grew) are not read.
-func copyExactly(w io.Writer, r io.Reader, size int64) error {
-	buf := copyBufs.Get().(*[copyBufSize]byte)
-	defer copyBufs.Put(buf)
-	n, err := io.CopyBuffer(w, io.LimitReader(r, size), buf[:])
-	if err == nil && n < size {
-		return errShrank
-	}
-	return err
-}
-
-// copyBufSize is the size of the buffers files are copied into archives
-// through, pooled so that a folder of small files makes no garbage. Reads
-// of 256 KiB, not 64, halve an archive's system calls.
-const copyBufSize = 256 << 10
-
-var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
-
-// archiveMode is the permission bits archived for info: its own, without
-// set-user-ID and the like.
-func archiveMode(info fs.FileInfo) fs.FileMode { return info.Mode().Perm() }
-
-// zipWriter writes a zip archive. Names are stored as they are; archive/zip
-// sets the UTF-8 flag for names that are valid UTF-8 and not ASCII, and not
-// for other bytes, which old tools read in their own code page.
-type zipWriter struct{ zw *zip.Writer }
-
-func newZipWriter(w io.Writer) archiveWriter {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, newPooledFlate)
-	return &zipWriter{zw: zw}
-}
-
-func (z *zipWriter) addDir(name string, info fs.FileInfo) error {
-	fh := &zip.FileHeader{Name: name + "/", Method: zip.Store, Modified: info.ModTime()}
-	fh.SetMode(fs.ModeDir | archiveMode(info))
-	_, err := z.zw.CreateHeader(fh)
-	return err
-}
-
-func (z *zipWriter) addFile(name string, info fs.FileInfo, r io.Reader) error {
-	fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: info.ModTime()}
-	if info.Size() == 0 || compressed(name) {
-		fh.Method = zip.Store
-	}
-	fh.SetMode(archiveMode(info))
-	w, err := z.zw.CreateHeader(fh)
-	if err != nil {
-		return err
-	}
-	return copyExactly(w, r, info.Size())
-}
-
-func (z *zipWriter) close(missing *leftOut) error {
-	if note := missing.String(); note != "" {
-		z.zw.SetComment(note) // at most 20 names: far below the limit of 65535 bytes
-	}
-	return z.zw.Close()
-}
-
-// zipLevel is the deflate level of zip entries, gzipLevel that of tar.gz
-// archives: fast levels, since the archive is made while the client waits.
-const (
-	zipLevel  = flate.BestSpeed
-	gzipLevel = gzip.BestSpeed
-)
-
-// flateWriters recycles the deflate writers of zip entries: each holds
-// several hundred kilobytes, and a folder of small files would make one
-// per file.
-var flateWriters sync.Pool
-
-// newPooledFlate is the zip compressor for Deflate: a pooled deflate writer
-// that returns to the pool when closed.
-func newPooledFlate(w io.Writer) (io.WriteCloser, error) {
-	if fw, ok := flateWriters.Get().(*flate.Writer); ok {
-		fw.Reset(w)
-		return &pooledFlate{fw}, nil
-	}
-	fw, err := flate.NewWriter(w, zipLevel)
-	if err != nil {
-		return nil, err
-	}
-	return &pooledFlate{fw}, nil
-}
-
-type pooledFlate struct{ *flate.Writer }
-
-func (p *pooledFlate) Close() error {
-	err := p.Writer.Close()
-	flateWriters.Put(p.Writer)
-	p.Writer = nil
-	return err
-}
-
-// compressedExts are extensions of files that are compressed already:
-// stored in a zip as they are, which costs no time and loses nothing.
-var compressedExts = map[string]bool{
-	".zip": true, ".gz": true, ".tgz": true, ".bz2": true, ".xz": true, ".zst": true, ".br": true,
-	".7z": true, ".rar": true, ".jar": true, ".apk": true, ".epub": true, ".docx": true, ".xlsx": true,
-	".pptx": true, ".odt": true, ".ods": true, ".odp": true, ".jpg": true, ".jpeg": true, ".png": true,
-	".gif": true, ".webp": true, ".avif": true, ".heic": true, ".mp3": true, ".ogg": true, ".oga": true,
-	".opus": true, ".flac": true, ".m4a": true, ".aac": true, ".mp4": true, ".m4v": true, ".webm": true,
-	".mkv": true, ".mov": true, ".avi": true, ".ogv": true, ".woff": true, ".woff2": true,
-}
-
-// compressed reports whether the file name is compressed already, by its
-// extension.
-func compressed(name string) bool {
-	return compressedExts[strings.ToLower(path.Ext(name))]
-}
-
-// tarGzWriter writes a gzip-compressed tar archive. Owners are not
-// archived (uid and gid 0, no names): they mean nothing on the client's
-// machine and would tell it the server's accounts.
-type tarGzWriter struct {
-	gz *gzip.Writer
-	tw *tar.Writer
-}
-
-func newTarGzWriter(w io.Writer) archiveWriter {
-	gz, _ := gzip.NewWriterLevel(w, gzipLevel) // a valid level: no error
-	return &tarGzWriter{gz: gz, tw: tar.NewWriter(gz)}
-}
-
-func (t *tarGzWriter) addDir(name string, info fs.FileInfo) error {
-	return t.tw.WriteHeader(&tar.Header{
-		Typeflag: tar.TypeDir, Name: name + "/", Mode: int64(archiveMode(info)), ModTime: info.ModTime().Truncate(time.Second),
-	})
-}
-
-func (t *tarGzWriter) addFile(name string, info fs.FileInfo, r io.Reader) error {
-	err := t.tw.WriteHeader(&tar.Header{
-		Typeflag: tar.TypeReg, Name: name, Size: info.Size(), Mode: int64(archiveMode(info)),
-		ModTime: info.ModTime().Truncate(time.Second),
-	})
-	if err != nil {
-		return err
-	}
-	return copyExactly(t.tw, r, info.Size())
-}
-
-func (t *tarGzWriter) close(*leftOut) error {
-	if err := t.tw.Close(); err != nil {
-		return err
-	}
-	return t.gz.Close()
 }

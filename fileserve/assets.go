@@ -6,6 +6,7 @@ import (
 	"path"
 
 	"github.com/simplehttp/simplehttp/internal/assets"
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/public"
 )
 
@@ -19,13 +20,13 @@ var assetPrefix = assets.Prefix
 func serveAsset(w http.ResponseWriter, r *http.Request, name string) {
 	f, err := public.FS.Open(name)
 	if err != nil {
-		writeStatusPage(w, r, http.StatusNotFound)
+		page.WriteStatus(w, r, http.StatusNotFound)
 		return
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || info.IsDir() {
-		writeStatusPage(w, r, http.StatusNotFound)
+		page.WriteStatus(w, r, http.StatusNotFound)
 		return
 	}
 	ctype, _ := typeByExtension(path.Ext(name))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,13 +12,10 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/browsertest"
 )
-
-// chromiumPath is the browser the browser tests drive.
-const chromiumPath = "/usr/bin/chromium"
 
 // screenshotDir is where the browser tests leave their screenshots
 // (gitignored), relative to this package.
@@ -64,46 +60,10 @@ func browserFixture(t *testing.T) string {
 	return dir
 }
 
-// newBrowser starts headless Chromium for one test, or skips the test when
-// it is not installed (outside CI, where it must be).
+// newBrowser starts headless Chromium for one test (browsertest.New).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser tests need %s in CI: %v", chromiumPath, err)
-		}
-		t.Skipf("skipping browser test: %s not found (install chromium; CI=true makes this a failure)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	}
-	// The browser lives as long as this context: the whole test.
-	ctx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	// Record every Content-Security-Policy violation of every page.
-	const listen = `document.addEventListener("securitypolicyviolation",
-		e => { window.__csp = (window.__csp || []).concat(e.violatedDirective + " " + e.blockedURI) });`
-	// The first call starts the browser; it must have no deadline, which
-	// would stop the browser with it. The later steps have deadlines.
-	err := chromedp.Do(ctx, call(page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: listen}))
-	if err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
-	}
-	return ctx
+	return browsertest.New(t)
 }
 
 // rowNames are the names in the listing's rows that are shown.
@@ -312,34 +272,21 @@ func checkNarrow(t *testing.T, ctx context.Context) {
 }
 
 // stepTimeout bounds each browser step.
-const stepTimeout = 15 * time.Second
+const stepTimeout = browsertest.StepTimeout
 
 // do runs actions as one named step, failing the test on error.
 func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v", step, err)
-	}
+	browsertest.Do(t, ctx, step, actions...)
 }
 
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluating %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](t, ctx, expr)
 }
 
 // call is the DevTools protocol command c as an action.
 func call[P, R any](c cdp.Command[P, R], params P) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := cdp.Call(ctx, t, c, params)
-		return chromedp.Void{}, err
-	}
+	return browsertest.Call(c, params)
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // serveDir answers for the directory name: a redirect when the URL lacks
@@ -68,7 +70,7 @@ func redirectToSlash(w http.ResponseWriter, r *http.Request) {
 		loc += "?" + r.URL.RawQuery
 	}
 	w.Header().Set("Location", loc)
-	writeStatusPage(w, r, http.StatusMovedPermanently)
+	page.WriteStatus(w, r, http.StatusMovedPermanently)
 }
 
 // lastSegment is the last element of the request's path, percent-encoded
@@ -87,28 +89,4 @@ func lastSegment(r *http.Request) string {
 		seg = url.PathEscape(strings.TrimRight(s, "/"))
 	}
 	return seg
-}
-
-// requestPath is the escaped path of the request line, before any
-// http.StripPrefix took its part.
-func requestPath(r *http.Request) string {
-	if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
-		return u.EscapedPath()
-	}
-	return ""
-}
-
-// withRootPath returns r, or a copy whose path is "/" when r comes through
-// http.StripPrefix("/files/", …) asking for "/files/": the prefix took the
-// whole path, slash included, and the root directory was asked for as a
-// directory. Without this it would be redirected to "./files//".
-func withRootPath(r *http.Request) *http.Request {
-	if r.URL.Path != "" || !strings.HasSuffix(requestPath(r), "/") {
-		return r
-	}
-	r2 := *r
-	u := *r.URL
-	u.Path, u.RawPath = "/", ""
-	r2.URL = &u
-	return &r2
 }

@@ -2,6 +2,7 @@ package fileserve_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
 )
@@ -26,6 +27,9 @@ func TestDirectSameAnswers(t *testing.T) {
 	symlink(t, dir, "../.env", "hidx/index.html")  // a link to a dotfile: no index
 	direct := fileserve.NewRoot(root, &fileserve.Options{CacheControl: "no-cache"})
 	general := fileserve.New(root.FS(), &fileserve.Options{CacheControl: "no-cache"})
+	now := time.Now() // one clock for both: listings show relative times
+	direct.SetClock(now)
+	general.SetClock(now)
 	for _, method := range []string{"GET", "HEAD"} {
 		for _, target := range []string{"/a.txt", "/page.html", "/noext", "/deep/er/x.css", "/empty.txt", "/link.txt", "/missing", "/a.txt/x", "/idx/", "/lidx/", "/hidx/", "/deep/"} {
 			sameAnswers(t, general, direct, method, target)

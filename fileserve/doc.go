@@ -44,13 +44,20 @@
 //     units are ignored. A FIFO, socket or device is never opened (404).
 //     A file that shrinks while it is sent leaves the client a short body
 //     on a closed connection, never a complete-looking one, and is logged.
+//     Its ETag and Last-Modified come from its modification time; a time
+//     at or before 1970-01-01 00:00:01, which reproducible builds and the
+//     Nix store give every version of a file, makes neither (nor does it
+//     make a listing's Last-Modified), so no new version is ever taken
+//     for an old one (304).
 //   - On Linux, [NewRoot] opens a file reached without a symbolic link
 //     with one openat2 confined to the root by the kernel, and sends a
 //     file of up to 16 KiB asked for whole from memory, with one write.
-//     Such files are then held (4 MiB in all per Handler) and answered,
-//     200 or 304, after one fstatat that checks they are still the same
-//     inode with the same size, mtime and ctime, with no link in place of
-//     a folder on the way: never stale, never past the rules above.
+//     On a local file system (not NFS, CIFS or FUSE, whose stat may
+//     answer from a cache), such files are then held (4 MiB in all per
+//     Handler) and answered, 200 or 304, after one fstatat that checks
+//     they are still the same inode with the same size, mtime and ctime,
+//     with no link in place of a folder on the way: never stale, never
+//     past the rules above.
 //   - With [Options].Precompressed, a precompressed sibling (app.js.zst,
 //     app.js.br, app.js.gz) stands in for a file of a compressible type
 //     when the client accepts its coding and it is not older than the

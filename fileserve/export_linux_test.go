@@ -1,45 +1,31 @@
 package fileserve
 
-import "time"
+import "github.com/simplehttp/simplehttp/internal/hotcache"
 
 // HoldsHot reports whether h holds the content of the file name (a name
 // under the root, as translatePath makes it) in its hot cache.
-func (h *Handler) HoldsHot(name string) bool { return h.hot != nil && h.hot.get(name) != nil }
+func (h *Handler) HoldsHot(name string) bool { return h.hot != nil && h.hot.Get(name) != nil }
 
-// SettleAll makes h take every file in as if its ctime were long past:
-// the tests write a file and ask for it at once.
-func (h *Handler) SettleAll() {
-	h.hot.now = func() time.Time { return time.Now().Add(time.Hour) }
-}
-
-// HotBytes is how much content h's hot cache holds.
-func (h *Handler) HotBytes() int {
-	h.hot.mu.RLock()
-	defer h.hot.mu.RUnlock()
-	return h.hot.bytes
-}
+// HotBytes is how much h's hot cache holds.
+func (h *Handler) HotBytes() int { return h.hot.Bytes() }
 
 // HotCount is how many files h's hot cache holds.
-func (h *Handler) HotCount() int {
-	h.hot.mu.RLock()
-	defer h.hot.mu.RUnlock()
-	return len(h.hot.files)
-}
+func (h *Handler) HotCount() int { return h.hot.Len() }
 
 // MaxHotBytes bounds HotBytes; HotOverhead is what each entry costs
 // besides its name and content.
 const (
 	MaxHotBytes = hotBytes
-	HotOverhead = hotOverhead
+	HotOverhead = hotcache.Overhead
 )
 
 // HasDirect reports whether h answers small files through openat2.
 func HasDirect(h *Handler) bool { return h.direct != nil }
 
 // WithoutHotFiles makes h read every small file, as it does before a
-// file has settled: no file is ever taken in.
+// file has settled: its hot cache holds nothing.
 func (h *Handler) WithoutHotFiles() {
 	if h.hot != nil {
-		h.hot.now = func() time.Time { return time.Time{} }
+		h.hot = hotcache.New[wholeAnswer](0)
 	}
 }

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"sync"
+	"strings"
+	"syscall"
 	"time"
 
-	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/etag"
+	"github.com/simplehttp/simplehttp/internal/hidden"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // serveFile sends the regular file name (the file branch of Python's
@@ -42,7 +45,7 @@ func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
 	switch {
 	case err != nil:
 	case !info.Mode().IsRegular():
-		err = statusError(http.StatusNotFound) // replaced since the Stat
+		err = page.StatusError(http.StatusNotFound) // replaced since the Stat
 	case h.openedHidden(f, name):
 		err = errHidden
 	}
@@ -51,6 +54,58 @@ func (h *Handler) openFile(name string) (fs.File, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	return f, info, nil
+}
+
+// openedHidden reports whether the open file f, named name, is hidden by
+// where it really is: unless dotfiles are served, a hidden name or one
+// reached through a link to a hidden name. Where the kernel tells the
+// path of an open file (Linux's /proc/self/fd), that costs one system
+// call; else name's links are resolved, one Lstat per element.
+func (h *Handler) openedHidden(f fs.File, name string) bool {
+	if h.dotfiles {
+		return false
+	}
+	if rel, ok := h.realName(f); ok {
+		return hidden.Name(rel)
+	}
+	return hidden.In(h.fsys, name)
+}
+
+// realName is the name under the root of the open file f, from its real
+// path; ok is false where the kernel does not tell, or when f is not under
+// the root's real path (a link out of an os.DirFS).
+func (h *Handler) realName(f fs.File) (name string, ok bool) {
+	p, ok := openPath(f)
+	if !ok || h.rootDir == "" {
+		return "", false
+	}
+	if p == h.rootDir {
+		return ".", true
+	}
+	name, ok = strings.CutPrefix(p, strings.TrimSuffix(h.rootDir, "/")+"/")
+	return name, ok && name != ""
+}
+
+// openPath is the real, absolute path of the open file f, as Linux tells
+// it in /proc/self/fd, for an *os.File. ok is false elsewhere, and for a
+// file that has been deleted since it was opened.
+func openPath(f fs.File) (p string, ok bool) {
+	sc, isConn := f.(syscall.Conn)
+	if !isConn {
+		return "", false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return "", false
+	}
+	var lerr error
+	err = rc.Control(func(fd uintptr) {
+		p, lerr = os.Readlink("/proc/self/fd/" + strconv.FormatUint(uint64(fd), 10))
+	})
+	if err != nil || lerr != nil || !strings.HasPrefix(p, "/") || strings.HasSuffix(p, " (deleted)") {
+		return "", false
+	}
+	return p, true
 }
 
 // sendFile sends the open regular file f, named name. A small file asked
@@ -83,7 +138,7 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	setFileHeaders(w.Header(), ctype, info)
 	cw := &contentWriter{ResponseWriter: w, r: r}
-	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", info.ModTime(), withKnownSize(content, info.Size()))
+	http.ServeContent(cw, withNormalizedRange(r, info.Size()), "", validatorTime(info), withKnownSize(content, info.Size()))
 	if short := cw.shortBy(); short > 0 && shrank(f, info.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
 			"path", r.URL.Path, "sent", cw.written, "missing", short)
@@ -92,184 +147,32 @@ func (h *Handler) sendFile(w http.ResponseWriter, r *http.Request, name string, 
 
 // setFileHeaders sets the headers that every answer with the content of
 // a file carries, besides those http.ServeContent sets: its type, its
-// validator, and that the type is not to be second-guessed.
+// validator (when its time is meaningful), and that the type is not to be
+// second-guessed.
 func setFileHeaders(hdr http.Header, ctype string, info fs.FileInfo) {
 	hdr.Set("Content-Type", ctype)
-	hdr.Set("ETag", etag(info.ModTime(), info.Size()))
+	if tag := etag.Of(info.ModTime(), info.Size()); tag != "" {
+		hdr.Set("ETag", tag)
+	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
 }
 
-// maxInMemory is the largest file sent from memory, with one write of
-// headers and body together; a larger one goes out with sendfile.
-const maxInMemory = 16 << 10
-
-// bodyBufs recycles the buffers small files are read into.
-var bodyBufs = sync.Pool{New: func() any { return new([maxInMemory]byte) }}
-
-// getBodyBuf returns a buffer of maxInMemory bytes; putBodyBuf takes it
-// back once the answer is written.
-func getBodyBuf() *[maxInMemory]byte    { return bodyBufs.Get().(*[maxInMemory]byte) }
-func putBodyBuf(buf *[maxInMemory]byte) { bodyBufs.Put(buf) }
-
-// wantsWhole reports whether r asks for the whole file with no Range and
-// no precondition, so that the answer is 200 with every byte and
-// http.ServeContent would have nothing to decide, and whether the
-// answer may be the file's own bytes (identityAllowed).
-func (h *Handler) wantsWhole(r *http.Request, hdr http.Header, mayHaveSibling bool) bool {
-	return !hasAny(r.Header, "If-None-Match", "If-Modified-Since") && asksWhole(r) &&
-		h.identityAllowed(r, hdr, mayHaveSibling)
-}
-
-// asksWhole reports whether r has no Range and none of the preconditions
-// evaluated before If-None-Match (If-Match, If-Unmodified-Since).
-func asksWhole(r *http.Request) bool {
-	return !hasAny(r.Header, "Range", "If-Match", "If-Unmodified-Since")
-}
-
-// hasAny reports whether hdr holds a non-empty value of one of keys
-// (canonical names), as http.ServeContent reads them: the first value.
-func hasAny(hdr http.Header, keys ...string) bool {
-	for _, k := range keys {
-		if v := hdr[k]; len(v) > 0 && v[0] != "" {
-			return true
-		}
+// validatorTime is the modification time of the file info as
+// http.ServeContent is to use it, for Last-Modified and If-Modified-Since:
+// the zero time, which it ignores, when the time is not meaningful
+// (etag.Meaningful: a time every version of the file may share).
+func validatorTime(info fs.FileInfo) time.Time {
+	if t := info.ModTime(); etag.Meaningful(t) {
+		return t
 	}
-	return false
+	return time.Time{}
 }
-
-// identityAllowed reports whether hdr leaves the Content-Length to the
-// file (a wrapper that set Content-Encoding changes the bytes), and
-// whether no precompressed sibling may be wanted instead of the file
-// (only of a file that mayHaveSibling: of a type that compresses, and
-// large enough to be looked for).
-func (h *Handler) identityAllowed(r *http.Request, hdr http.Header, mayHaveSibling bool) bool {
-	if mayHaveSibling && h.precompressed && len(r.Header["Accept-Encoding"]) > 0 {
-		return false
-	}
-	return len(hdr["Content-Encoding"]) == 0
-}
-
-// sendRead reads the whole of the small file content, which holds
-// info.Size() bytes, and sends it with sendWhole. It reports false,
-// having sent nothing, when the file is not as long as info says (it
-// changed: the general sending then notices and logs) or cannot be read;
-// content is then back at its start, or the error says why it is not.
-func (h *Handler) sendRead(w http.ResponseWriter, r *http.Request, name string, content io.ReadSeeker, info fs.FileInfo) (sent bool, err error) {
-	buf := getBodyBuf()
-	defer putBodyBuf(buf)
-	body := buf[:info.Size()]
-	if _, err := io.ReadFull(content, body); err != nil {
-		_, err = content.Seek(0, io.SeekStart)
-		return false, err
-	}
-	h.sendWhole(w, r, contentTypeOf(name, body), info, body)
-	return true, nil
-}
-
-// sendWhole answers 200 with body, the whole content of a file described
-// by info, as http.ServeContent answers a request with no Range and no
-// precondition (the same headers), but from memory: net/http then sends
-// headers and body with one write, where ServeContent's sendfile makes
-// it two writes and two packets.
-func (h *Handler) sendWhole(w http.ResponseWriter, r *http.Request, ctype string, info fs.FileInfo, body []byte) {
-	a := newWholeAnswer(ctype, info.ModTime(), len(body))
-	a.send(w, r, h.precompressed, body)
-}
-
-// wholeAnswer holds the headers of a file's content sent whole from
-// memory, each value a one-element slice assigned to the answer's header
-// map as it is: net/http only reads them, and an append copies (their
-// capacity is 1), so the hot cache shares them between answers.
-type wholeAnswer struct {
-	contentType, etag, lastModified, contentLength []string
-
-	// compressible: the type compresses, so with Options.Precompressed
-	// the answer varies on Accept-Encoding, as sendPrecompressed's do.
-	compressible bool
-}
-
-// newWholeAnswer makes the headers of a file of type ctype, modified at
-// modTime, size bytes long.
-func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
-	a := wholeAnswer{
-		contentType:   []string{ctype},
-		etag:          []string{etag(modTime, int64(size))},
-		contentLength: []string{strconv.Itoa(size)},
-		compressible:  coding.Compressible(ctype),
-	}
-	if !modTime.IsZero() && !modTime.Equal(time.Unix(0, 0)) {
-		a.lastModified = []string{modTime.UTC().Format(http.TimeFormat)}
-	}
-	return a
-}
-
-// send answers 200 with body and a's headers (precompressed: Options.
-// Precompressed).
-func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
-	hdr := w.Header()
-	hdr["Content-Type"] = a.contentType
-	hdr["Etag"] = a.etag
-	hdr["X-Content-Type-Options"] = nosniffValue
-	if a.lastModified != nil {
-		hdr["Last-Modified"] = a.lastModified
-	}
-	hdr["Accept-Ranges"] = acceptRangesValue
-	hdr["Content-Length"] = a.contentLength
-	a.addVary(hdr, precompressed)
-	writeBody(w, r, http.StatusOK, body)
-}
-
-// sendNotModified answers 304 to a request whose If-None-Match names the
-// file, with the headers http.ServeContent's 304 keeps: the validator,
-// and neither the type nor the length of a body it does not send.
-func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
-	hdr := w.Header()
-	hdr["Etag"] = a.etag
-	hdr["X-Content-Type-Options"] = nosniffValue
-	a.addVary(hdr, precompressed)
-	w.WriteHeader(http.StatusNotModified)
-}
-
-// addVary says Vary: Accept-Encoding when a precompressed sibling could
-// have been sent instead.
-func (a *wholeAnswer) addVary(hdr http.Header, precompressed bool) {
-	if precompressed && a.compressible {
-		coding.AddVary(hdr)
-	}
-}
-
-// acceptRangesValue is the Accept-Ranges of every whole answer, shared as
-// htmlTypeValue is.
-var acceptRangesValue = []string{"bytes"}
 
 // shrank reports whether the open file f is now shorter than size. A body
 // cut short by a client that left is no fault of the file's.
 func shrank(f fs.File, size int64) bool {
 	info, err := f.Stat()
 	return err == nil && info.Size() < size
-}
-
-// etag is a strong validator built from the file's modification time and
-// size, as nginx's is: a file rewritten in place gets a new one.
-func etag(modTime time.Time, size int64) string {
-	return `"` + strconv.FormatInt(modTime.UnixNano(), 36) + "-" + strconv.FormatInt(size, 36) + `"`
-}
-
-// withNormalizedRange returns r with its Range header rewritten by
-// normalizeRange, or r itself when it has none.
-func withNormalizedRange(r *http.Request, size int64) *http.Request {
-	header := r.Header.Get("Range")
-	if header == "" {
-		return r
-	}
-	rewritten, keep := normalizeRange(header, size)
-	r = r.Clone(r.Context())
-	if keep {
-		r.Header.Set("Range", rewritten)
-	} else {
-		r.Header.Del("Range")
-	}
-	return r
 }
 
 // withKnownSize returns content, which must be at offset 0, so that

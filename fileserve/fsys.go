@@ -4,6 +4,9 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/simplehttp/simplehttp/internal/direct"
+	"github.com/simplehttp/simplehttp/internal/hotcache"
 )
 
 // NewRoot returns a Handler serving root. It is New(root.FS(), opt) with
@@ -14,12 +17,16 @@ import (
 // root, so nothing outside it is reachable, symbolic links included.
 func NewRoot(root *os.Root, opt *Options) *Handler {
 	h := New(rootFS{root}, opt)
-	h.direct = newDirectRoot(root)
+	h.direct = direct.New(root)
 	if h.direct != nil {
-		h.hot = newHotFiles()
+		h.hot = hotcache.New[wholeAnswer](hotBytes)
 	}
 	return h
 }
+
+// hotBytes bounds the memory of a Handler's hot cache: 256 files of the
+// largest size sent from memory, or thousands of small pages and scripts.
+const hotBytes = 4 << 20
 
 // rootFS is the file system of an os.Root that takes names as the kernel
 // does. It breaks fs.FS's rule that names be valid UTF-8, so it stays
@@ -48,3 +55,15 @@ var (
 	_ fs.StatFS     = rootFS{}
 	_ fs.ReadLinkFS = rootFS{}
 )
+
+// realDir is the real path of fsys's root directory, or "" where the
+// kernel does not tell.
+func realDir(fsys fs.FS) string {
+	f, err := fsys.Open(".")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	p, _ := openPath(f)
+	return p
+}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 )
 
 // FuzzTranslatePath checks translatePath's invariants: a name it accepts
@@ -53,7 +54,7 @@ func FuzzTranslatePath(f *testing.F) {
 		if utf8.ValidString(name) && !fs.ValidPath(name) {
 			t.Fatalf("%q: name %q is not a valid path", urlPath, name)
 		}
-		if !dotfiles && fileserve.IsHidden(name) {
+		if !dotfiles && hidden.Name(name) {
 			t.Fatalf("%q: hidden name %q accepted", urlPath, name)
 		}
 		for _, again := range []string{"/" + name, name} {

@@ -5,7 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/simplehttp/simplehttp/internal/direct"
+	"github.com/simplehttp/simplehttp/internal/hotcache"
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -46,6 +50,12 @@ type Options struct {
 	// (package upload does); the Handler itself never writes.
 	UploadForm bool
 
+	// ManageForm, when true, shows on HTML listings a box to select each
+	// entry and a form to delete, rename or move the selected ones. It
+	// posts to the folder's URL: a handler in front must take it
+	// (package dav does).
+	ManageForm bool
+
 	// CacheControl, when set, is the Cache-Control header of files,
 	// listings and redirects, e.g. "no-cache" (a browser revalidates
 	// every time, so an edit shows on reload; the validators make that a
@@ -65,6 +75,15 @@ type Options struct {
 	// finds nothing, when it exists. It is opened as any file is: hidden,
 	// linked out of the root or special, it is not used.
 	NotFoundPage string
+
+	// Thumbnails, when set, turns on the gallery and previews of HTML
+	// listings: a grid view (?view=grid) whose tiles show "name?thumb"
+	// for the files it accepts, and a script that opens files in a
+	// viewer on the page ("name?view" in a frame of the same origin,
+	// which the listing's Content-Security-Policy then allows). A
+	// handler in front must answer ?thumb and ?view (package preview
+	// does, and its HasThumbnail is the function to set here).
+	Thumbnails func(name string) bool
 }
 
 // Handler serves the files and directory listings of one file system.
@@ -74,16 +93,19 @@ type Handler struct {
 	indexNames []string
 	dotfiles   bool
 	uploadForm bool
+	manageForm bool
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
-	direct     *directRoot // nil: every name goes through fsys
-	hot        *hotFiles   // small files lately sent; nil when direct is
+	now        func() time.Time             // time.Now, but for tests: listings' relative times, the hot cache's settling
+	direct     *direct.Root                 // nil: every name goes through fsys
+	hot        *hotcache.Cache[wholeAnswer] // small files lately sent; nil when direct is
 
-	precompressed bool     // Options.Precompressed
-	cacheControl  []string // Options.CacheControl as a header value; nil: none
-	spa           bool     // Options.SPA
-	notFoundPage  string   // Options.NotFoundPage
+	precompressed bool                   // Options.Precompressed
+	cacheControl  string                 // Options.CacheControl; "": none
+	spa           bool                   // Options.SPA
+	notFoundPage  string                 // Options.NotFoundPage
+	thumbnails    func(name string) bool // Options.Thumbnails
 }
 
 // nameCacheBytes bounds the memory of a Handler's [listing.NameCache]:
@@ -105,8 +127,10 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		indexNames: opt.IndexNames,
 		dotfiles:   opt.Dotfiles,
 		uploadForm: opt.UploadForm,
+		manageForm: opt.ManageForm,
 		log:        opt.Logger,
 		names:      listing.NewNameCache(nameCacheBytes),
+		now:        time.Now,
 	}
 	if h.indexNames == nil {
 		h.indexNames = []string{"index.html", "index.htm"}
@@ -115,11 +139,10 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		h.log = slog.Default()
 	}
 	h.precompressed = opt.Precompressed
-	if opt.CacheControl != "" {
-		h.cacheControl = []string{opt.CacheControl}
-	}
+	h.cacheControl = opt.CacheControl
 	h.spa = opt.SPA
 	h.notFoundPage = opt.NotFoundPage
+	h.thumbnails = opt.Thumbnails
 	h.rootDir = realDir(fsys)
 	return h
 }
@@ -142,7 +165,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", allowedMethods)
-		h.fail(w, r, statusError(http.StatusMethodNotAllowed))
+		h.fail(w, r, page.StatusError(http.StatusMethodNotAllowed))
 	}
 }
 
@@ -156,7 +179,7 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 	h.setCacheControl(w)
 	name, ok := h.translatePath(r.URL.Path)
 	if !ok {
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 		return
 	}
 	if h.direct != nil && h.serveDirect(w, r, name) {
@@ -171,18 +194,27 @@ func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
 	case info.IsDir() && h.hidden(name):
 		// A link to a hidden directory. (A file's links are checked
 		// once it is open, by openFile.)
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	case info.IsDir():
 		h.serveDir(w, r, name)
 	case strings.HasSuffix(r.URL.Path, "/"):
 		// A file asked for as a directory (Python's Issue17324).
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	case !info.Mode().IsRegular():
 		// A FIFO, device or socket is never opened: opening a FIFO
 		// blocks until a writer comes, and a device's content is not a
 		// file's.
-		h.fail(w, r, statusError(http.StatusNotFound))
+		h.fail(w, r, page.StatusError(http.StatusNotFound))
 	default:
 		h.serveFile(w, r, name)
+	}
+}
+
+// setCacheControl gives a file, listing or redirect answer the
+// configured Cache-Control. Error pages drop it again
+// (page.DropSuccessHeaders), and the listing's assets carry their own.
+func (h *Handler) setCacheControl(w http.ResponseWriter) {
+	if h.cacheControl != "" {
+		w.Header()["Cache-Control"] = []string{h.cacheControl}
 	}
 }

@@ -139,6 +139,14 @@ func tempRoot(t testing.TB, files map[string]string) (root *os.Root, dir string)
 	return root, dir
 }
 
+// must fails the test on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // symlink creates the symbolic link name → target inside dir.
 func symlink(t *testing.T, dir, target, name string) {
 	t.Helper()

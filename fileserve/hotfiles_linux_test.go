@@ -13,6 +13,8 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/discard"
+	"github.com/simplehttp/simplehttp/internal/localfs"
+	"golang.org/x/sys/unix"
 )
 
 // hotRoot is a served folder whose Handler holds hot files, beside a
@@ -24,14 +26,20 @@ type hotRoot struct {
 }
 
 // newHotRoot serves files (as tempRoot takes them) with every file
-// settled at once, so the first GET of a small file takes it in.
+// settled at once, so the first GET of a small file takes it in. Both
+// Handlers' clocks stand still at the same moment, so that a listing's
+// relative times ("1 hour ago") read the same from both, however long
+// the test takes.
 func newHotRoot(t *testing.T, files map[string]string, opt *fileserve.Options) *hotRoot {
 	t.Helper()
 	root, dir := tempRoot(t, files)
 	hot := fileserve.NewRoot(root, opt)
 	needDirect(t, hot)
-	hot.SettleAll()
-	return &hotRoot{dir: dir, hot: hot, general: fileserve.New(root.FS(), opt)}
+	general := fileserve.New(root.FS(), opt)
+	settled := time.Now().Add(time.Hour)
+	hot.SetClock(settled)
+	general.SetClock(settled)
+	return &hotRoot{dir: dir, hot: hot, general: general}
 }
 
 // needDirect skips the test unless h answers through openat2, which the
@@ -177,6 +185,39 @@ func TestHotFileNeverStale(t *testing.T) {
 	}
 }
 
+// TestHotFileUntrustedFS: on a file system that package localfs does not
+// trust (NFS, CIFS and FUSE here, pretended), whose stat may answer from
+// a cache, neither a small file nor the site's 404 page is held; they are
+// read for every request and answered as the general path answers. On
+// one it trusts they are held. It pretends, so it runs alone.
+func TestHotFileUntrustedFS(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		typ  uint32
+		held bool
+	}{
+		{"ext4", unix.EXT4_SUPER_MAGIC, true},
+		{"nfs", unix.NFS_SUPER_MAGIC, false},
+		{"cifs", unix.CIFS_SUPER_MAGIC, false},
+		{"fuse", unix.FUSE_SUPER_MAGIC, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hr := newHotRoot(t, map[string]string{"a.txt": "hello\n", "404.html": "<p>lost</p>"},
+				&fileserve.Options{NotFoundPage: "404.html"})
+			defer localfs.Pretend(tc.typ)()
+			for range 2 {
+				hr.same(t, "GET", "/a.txt")
+				hr.same(t, "GET", "/missing.txt")
+			}
+			for _, name := range []string{"a.txt", "404.html"} {
+				if got := hr.hot.HoldsHot(name); got != tc.held {
+					t.Errorf("%s held: %v, want %v", name, got, tc.held)
+				}
+			}
+		})
+	}
+}
+
 // TestHotFileAnswers: a hit answers as the general path does, for GET and
 // HEAD, at the root and deep down; requests that are not for the whole
 // file (ranges, preconditions) are answered by the general path, right.
@@ -272,14 +313,6 @@ func TestHotFileBounded(t *testing.T) {
 		if got, most := hr.hot.HotCount(), fileserve.MaxHotBytes/(size+fileserve.HotOverhead); got > most {
 			t.Errorf("after %d files of %d bytes the cache holds %d entries, want at most %d", n, size, got, most)
 		}
-	}
-}
-
-// must fails the test on err.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -3,11 +3,12 @@ package fileserve
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/assets"
+	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/internal/qvalue"
 	"github.com/simplehttp/simplehttp/listing"
 )
 
@@ -23,6 +24,9 @@ var listingTypes = [...]string{
 // holds it already.
 func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name string) {
 	q := listing.ParseQuery(r.URL.RawQuery)
+	if h.thumbnails == nil {
+		q.View = listing.ViewList // no grid without thumbnails
+	}
 	format := q.Format
 	if format == listing.FormatAuto {
 		format = negotiate(r.Header.Values("Accept"))
@@ -46,16 +50,19 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 		return
 	}
 	w.Header().Add("Vary", "Accept")
-	if !l.ModTime.IsZero() && l.ModTime.Unix() > 0 {
+	if !l.ModTime.IsZero() { // zero: no time that could vouch for it
 		w.Header().Set("Last-Modified", l.ModTime.UTC().Format(http.TimeFormat))
 		if notModified(r, l.ModTime) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
+	if format == listing.FormatHTML && h.thumbnails != nil {
+		w.Header().Set("Content-Security-Policy", page.PreviewsPolicy)
+	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, h.uploadForm)
+	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now(), Thumbnails: h.thumbnails})
 	switch {
 	case err == nil:
 		pw.finish()
@@ -69,16 +76,19 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 }
 
-// render writes l in format into buf; upload shows the upload area on an
-// HTML page.
-func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, upload bool) error {
+// render writes l in format into buf; opt says which forms an HTML page
+// shows (upload, manage), whether it has the gallery and previews
+// (Thumbnails), and the moment its relative times ("3 minutes ago") are
+// from.
+func render(buf io.Writer, l *listing.Listing, format listing.Format, urlPath string, opt listing.HTMLOptions) error {
 	switch format {
 	case listing.FormatJSON:
 		return l.WriteJSON(buf)
 	case listing.FormatText:
 		return l.WriteText(buf)
 	}
-	return l.WriteHTML(buf, listing.HTMLOptions{AssetPrefix: assets.RelativePrefix(urlPath), Now: time.Now(), Upload: upload})
+	opt.AssetPrefix = assets.RelativePrefix(urlPath)
+	return l.WriteHTML(buf, opt)
 }
 
 // notModified reports whether the request's If-Modified-Since holds a
@@ -103,7 +113,7 @@ func notModified(r *http.Request, modTime time.Time) bool {
 // sent only when the client ranks it above HTML, as "Accept:
 // application/json" does.
 func negotiate(accept []string) listing.Format {
-	best, bestQ := listing.FormatHTML, -1.0
+	best, bestQ := listing.FormatHTML, -1
 	for _, f := range []listing.Format{listing.FormatHTML, listing.FormatJSON, listing.FormatText} {
 		if q := acceptQuality(accept, listingTypes[f]); q > bestQ {
 			best, bestQ = f, q
@@ -115,19 +125,24 @@ func negotiate(accept []string) listing.Format {
 	return best
 }
 
-// acceptQuality is the quality the Accept header values give the media
-// type offer ("type/subtype", parameters ignored): that of the most
-// specific matching range, 0 when none matches, 1 with no header at all.
-func acceptQuality(accept []string, offer string) float64 {
+// acceptQuality is the weight, in thousandths, that the Accept header
+// values give the media type offer ("type/subtype", parameters ignored):
+// that of the most specific matching range, 0 when none matches,
+// qvalue.Max with no header at all. An element whose weight is not a
+// qvalue counts for nothing.
+func acceptQuality(accept []string, offer string) int {
+	if len(accept) == 0 {
+		return qvalue.Max
+	}
 	offer, _, _ = strings.Cut(offer, ";")
 	typ, _, _ := strings.Cut(offer, "/")
-	q, specificity := 0.0, -1
-	if len(accept) == 0 {
-		return 1
-	}
+	q, specificity := 0, -1
 	for _, v := range accept {
-		for rng := range strings.SplitSeq(v, ",") {
-			mt, rq := parseRange(rng)
+		for elem := range strings.SplitSeq(v, ",") {
+			mt, rq, ok := qvalue.Element(elem)
+			if !ok {
+				continue
+			}
 			s := -1
 			switch {
 			case strings.EqualFold(mt, offer):
@@ -143,22 +158,4 @@ func acceptQuality(accept []string, offer string) float64 {
 		}
 	}
 	return q
-}
-
-// parseRange splits one Accept element ("text/html;q=0.8") into its media
-// range and quality (1 when absent, 0 when invalid).
-func parseRange(rng string) (string, float64) {
-	mt, params, _ := strings.Cut(rng, ";")
-	q := 1.0
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(k, "q") {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(f >= 0 && f <= 1) { // NaN too
-				f = 0
-			}
-			q = f
-		}
-	}
-	return strings.TrimSpace(mt), q
 }

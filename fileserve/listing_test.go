@@ -36,6 +36,11 @@ func TestNegotiate(t *testing.T) {
 		{[]string{"application/json;q=NaN"}, listing.FormatHTML},
 		{[]string{"application/json;q=2"}, listing.FormatHTML},
 		{[]string{";;,,=q"}, listing.FormatHTML},
+		// RFC 9110's qvalue grammar: "1e-1" is no weight, so JSON is
+		// not asked for at all.
+		{[]string{"text/html;q=0.05, application/json;q=1e-1"}, listing.FormatHTML},
+		{[]string{"text/html;q=0.05, application/json;q=0.1"}, listing.FormatJSON},
+		{[]string{"*/*;q=0.5, text/html;q=bogus"}, listing.FormatHTML},
 	}
 	for _, tt := range tests {
 		if got := negotiate(tt.accept); got != tt.want {
@@ -197,5 +202,27 @@ func TestServeListingClientGone(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil).WithContext(ctx))
 	if logged.Len() > 0 || rec.Body.Len() > 0 {
 		t.Errorf("cancelled listing: logged %q, answered %q", logged.String(), rec.Body.String())
+	}
+}
+
+// TestServeListingClock: a listing's relative times ("3 hours ago") are
+// from the Handler's clock, so that two Handlers, or two requests, at the
+// same moment render the same page (TestHotFileNeverStale compares them).
+func TestServeListingClock(t *testing.T) {
+	h := New(listingTestFS(), nil)
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{listingT0.Add(3 * time.Hour), `title="3 hours ago"`},
+		{listingT0.Add(time.Second), `title="1 second ago"`},
+		{listingT0, `title="now"`},
+	} {
+		h.now = func() time.Time { return tc.now }
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/sub/", nil))
+		if body := rec.Body.String(); !strings.Contains(body, tc.want) {
+			t.Errorf("at %v the listing lacks %s:\n%s", tc.now, tc.want, body)
+		}
 	}
 }

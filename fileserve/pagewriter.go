@@ -3,6 +3,8 @@ package fileserve
 import (
 	"net/http"
 	"sync"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // maxWholePage is the largest generated page sent whole, with its
@@ -49,7 +51,7 @@ func (p *pageWriter) Write(b []byte) (int, error) {
 	}
 	if !p.streaming {
 		p.streaming = true
-		setGeneratedHeaders(p.w.Header(), p.contentType)
+		page.SetHeaders(p.w.Header(), p.contentType, "")
 		p.w.WriteHeader(http.StatusOK)
 	}
 	if p.flush(); p.err != nil {
@@ -88,7 +90,7 @@ func (p *pageWriter) finish() {
 		p.flush()
 		return
 	}
-	writeGenerated(p.w, p.r, http.StatusOK, p.contentType, p.buf)
+	page.Write(p.w, p.r, http.StatusOK, p.contentType, p.buf)
 }
 
 // release returns the buffer to the pool.

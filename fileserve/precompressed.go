@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // siblingExts are the extensions of precompressed siblings, by coding:
@@ -69,10 +70,12 @@ func (h *Handler) sendSibling(w http.ResponseWriter, r *http.Request, name strin
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", ctype)
-	hdr.Set("ETag", siblingETag(sinfo, c))
+	if tag := siblingETag(sinfo, c); tag != "" {
+		hdr.Set("ETag", tag)
+	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	cw := &contentWriter{ResponseWriter: w, r: r}
-	http.ServeContent(codedWriter{cw, c}, singleRange(withNormalizedRange(r, sinfo.Size())), "", sinfo.ModTime(),
+	http.ServeContent(codedWriter{cw, c}, singleRange(withNormalizedRange(r, sinfo.Size())), "", validatorTime(sinfo),
 		withKnownSize(content, sinfo.Size()))
 	if short := cw.shortBy(); short > 0 && shrank(f, sinfo.Size()) {
 		h.log.Warn("fileserve: file shrank while being sent; the client got a short body",
@@ -126,7 +129,11 @@ func singleRange(r *http.Request) *http.Request {
 
 // siblingETag is the ETag of a sibling in coding c: its own, with the
 // coding's name, so that it differs from the file's even if both had the
-// same time and size ("1a2b-3c-br").
+// same time and size ("1a2b-3c-br"); "" when it has none.
 func siblingETag(info fs.FileInfo, c coding.Coding) string {
-	return strings.TrimSuffix(etag(info.ModTime(), info.Size()), `"`) + "-" + c.String() + `"`
+	tag := etag.Of(info.ModTime(), info.Size())
+	if tag == "" {
+		return ""
+	}
+	return strings.TrimSuffix(tag, `"`) + "-" + c.String() + `"`
 }

@@ -4,10 +4,28 @@ import (
 	"cmp"
 	"errors"
 	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 )
+
+// withNormalizedRange returns r with its Range header rewritten by
+// normalizeRange, or r itself when it has none.
+func withNormalizedRange(r *http.Request, size int64) *http.Request {
+	header := r.Header.Get("Range")
+	if header == "" {
+		return r
+	}
+	rewritten, keep := normalizeRange(header, size)
+	r = r.Clone(r.Context())
+	if keep {
+		r.Header.Set("Range", rewritten)
+	} else {
+		r.Header.Del("Range")
+	}
+	return r
+}
 
 // maxRanges is the most byte ranges one request may ask for. Real clients
 // (players, download managers, PDF viewers) ask for a handful.

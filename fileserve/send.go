@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // contentWriter is the ResponseWriter that http.ServeContent writes to.
@@ -27,7 +29,7 @@ func (cw *contentWriter) WriteHeader(code int) {
 	}
 	cw.code = code
 	if code >= http.StatusBadRequest {
-		writeErrorPage(cw.ResponseWriter, cw.r, code)
+		page.Error(cw.ResponseWriter, cw.r, code)
 		return
 	}
 	cw.ResponseWriter.WriteHeader(code)

@@ -3,17 +3,21 @@ package fileserve
 import (
 	"io/fs"
 	"net/http"
+
+	"github.com/simplehttp/simplehttp/internal/hidden"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
-// This file is what handlers mounted beside the file server (package
-// upload, which writes into the same directory) share with it, so that
-// both answer alike: the same error pages, the same statuses for the same
-// file-system errors, the same hidden names.
+// This file is what a program's own handlers, mounted beside the file
+// server, may share with it so that all answer alike: the same error
+// pages, the same statuses for the same file-system errors, the same
+// hidden names. simplehttp's own packages (upload, auth) use the internal
+// packages these wrap.
 
 // Error answers r with code and simplehttp's short error page for it,
 // carrying the security headers of every page simplehttp generates.
 func Error(w http.ResponseWriter, r *http.Request, code int) {
-	writeErrorPage(w, r, code)
+	page.Error(w, r, code)
 }
 
 // Status is the status the file server answers a file-system error with:
@@ -21,7 +25,7 @@ func Error(w http.ResponseWriter, r *http.Request, code int) {
 // a permission error, 503 when the process is out of file descriptors, 500
 // otherwise. It looks at nothing but the error's kind.
 func Status(err error) int {
-	return statusFor(err)
+	return page.Status(err)
 }
 
 // Hidden reports whether the dotfile policy of [Options].Dotfiles hides
@@ -31,5 +35,5 @@ func Status(err error) int {
 // to be followed. A name that does not exist yet is hidden by its text
 // alone.
 func Hidden(fsys fs.FS, name string) bool {
-	return isHidden(name) || leadsToHidden(fsys, name)
+	return hidden.In(fsys, name)
 }

@@ -6,21 +6,13 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // This file holds what serving a site (rather than a folder of files)
-// adds to the read path: a Cache-Control value, a fallback to the index
-// page for a single-page app, and the site's own 404 page.
-
-// setCacheControl gives a file, listing or redirect answer the
-// configured Cache-Control. Error pages drop it again (dropSuccessHeaders),
-// and the listing's assets carry their own. The value is made once and
-// shared by every answer (see htmlTypeValue).
-func (h *Handler) setCacheControl(w http.ResponseWriter) {
-	if h.cacheControl != nil {
-		w.Header()["Cache-Control"] = h.cacheControl
-	}
-}
+// adds to the read path when a name is not found: a fallback to the
+// index page for a single-page app, and the site's own 404 page.
 
 // notFound answers a GET or HEAD of a name that does not exist (err
 // says why): the index page in SPA mode, else the 404 page.
@@ -36,7 +28,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, err error) {
 // not a missing name, or there is no index page (the caller then sends
 // the usual 404).
 func (h *Handler) serveSPA(w http.ResponseWriter, r *http.Request, err error) bool {
-	if !h.spa || statusFor(err) != http.StatusNotFound || errors.Is(err, errHidden) {
+	if !h.spa || page.Status(err) != http.StatusNotFound || errors.Is(err, errHidden) {
 		return false
 	}
 	return h.serveIndex(w, r, h.indexNames[0])
@@ -70,7 +62,7 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 	if err != nil {
 		return false
 	}
-	setNotFoundPageHeaders(w.Header(), []string{ctype}, []string{strconv.FormatInt(info.Size(), 10)})
+	setNotFoundPageHeaders(w.Header(), ctype, strconv.FormatInt(info.Size(), 10))
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {
 		io.CopyN(w, content, info.Size()) //nolint:errcheck // a failed write means the client left
@@ -79,21 +71,18 @@ func (h *Handler) sendNotFoundPage(w http.ResponseWriter, r *http.Request) bool 
 }
 
 // writeNotFoundPage answers 404 with body, the whole of the site's own
-// page, of type ctype and length length (header values).
-func writeNotFoundPage(w http.ResponseWriter, r *http.Request, ctype, length []string, body []byte) {
-	setNotFoundPageHeaders(w.Header(), ctype, length)
-	writeBody(w, r, http.StatusNotFound, body)
+// page, of type ctype.
+func writeNotFoundPage(w http.ResponseWriter, r *http.Request, ctype string, body []byte) {
+	setNotFoundPageHeaders(w.Header(), ctype, strconv.Itoa(len(body)))
+	page.WriteBody(w, r, http.StatusNotFound, body)
 }
+
+// notFoundPageKeys are the headers of the site's own 404 page, in the
+// order setNotFoundPageHeaders gives their values.
+var notFoundPageKeys = []string{"Content-Type", "Content-Length", "Cache-Control", "X-Content-Type-Options"}
 
 // setNotFoundPageHeaders sets the headers of the site's own 404 page: its
 // type and length, and no caching (the next request may find a page).
-func setNotFoundPageHeaders(hdr http.Header, ctype, length []string) {
-	hdr["Content-Type"] = ctype
-	hdr["Content-Length"] = length
-	hdr["Cache-Control"] = noStoreValue
-	hdr["X-Content-Type-Options"] = nosniffValue
+func setNotFoundPageHeaders(hdr http.Header, ctype, length string) {
+	page.SetValues(hdr, notFoundPageKeys, ctype, length, "no-store", "nosniff")
 }
-
-// noStoreValue is the Cache-Control of the site's own 404 page, shared as
-// htmlTypeValue is.
-var noStoreValue = []string{"no-store"}

@@ -4,8 +4,9 @@ package fileserve
 
 import (
 	"net/http"
-	"strconv"
 
+	"github.com/simplehttp/simplehttp/internal/direct"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,30 +25,30 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	switch {
 	case h.direct == nil:
 		return false, false
-	case !h.dotfiles && isHidden(name):
+	case !h.dotfiles && hidden.Name(name):
 		return false, true
 	}
 	var raw unix.Stat_t
-	err := h.direct.fstatat(name, &raw)
-	if f := h.validHot(name, &raw, err); f != nil {
-		writeNotFoundPage(w, r, f.contentType, f.contentLength, f.body)
+	err := h.direct.Lstat(name, &raw)
+	if e := h.validHot(name, &raw, err); e != nil {
+		writeNotFoundPage(w, r, e.Answer.contentType, e.Body)
 		return true, true
 	}
 	switch {
-	case missing(err):
+	case direct.Missing(err):
 		return false, true
 	case err != nil || raw.Mode&unix.S_IFMT == unix.S_IFLNK:
 		return false, false
 	case raw.Mode&unix.S_IFMT != unix.S_IFREG: // a folder, FIFO, device
 		return false, true
 	}
-	opened := h.hot.now()
-	fd, st, err := h.direct.open(name)
+	opened := h.now()
+	fd, st, err := h.direct.Open(name)
 	if err != nil {
 		return false, false // a link on the way (ELOOP), or an error
 	}
 	defer unix.Close(fd)
-	if !st.mode.IsRegular() || st.size > maxInMemory {
+	if !st.Mode.IsRegular() || st.Size > maxInMemory {
 		return false, false
 	}
 	buf := getBodyBuf()
@@ -56,6 +57,6 @@ func (h *Handler) sendNotFoundPageDirect(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return false, false // it shrank, or failed: the general path sees
 	}
-	writeNotFoundPage(w, r, []string{ctype}, []string{strconv.Itoa(len(body))}, body)
+	writeNotFoundPage(w, r, ctype, body)
 	return true, true
 }

@@ -50,9 +50,11 @@ func TestHotNotFoundPage(t *testing.T) {
 
 // TestNotFoundAllocs bounds the allocations of the commonest 404, a
 // missing name on a site with NotFoundPage and CacheControl set but no
-// 404.html, as the command line serves: the error page and its headers
-// are made once, the 404.html check is one fstatat. (What is left: the
-// C strings of the two fstatats, the asked name's and 404.html's.)
+// 404.html, as the command line serves: the error page is made once,
+// the 404.html check is one fstatat. (What is left: the C strings of the
+// two fstatats, the asked name's and 404.html's; the Cache-Control set
+// before the name is looked up; and the page's header values, which are
+// this answer's own, see TestHeadersNotShared.)
 func TestNotFoundAllocs(t *testing.T) {
 	root, _ := tempRoot(t, map[string]string{"a.txt": "a"})
 	h := fileserve.NewRoot(root, &fileserve.Options{NotFoundPage: "404.html", CacheControl: "no-cache"})
@@ -71,6 +73,6 @@ func TestNotFoundAllocs(t *testing.T) {
 	}
 }
 
-// maxNotFoundAllocs is what a 404 allocated once its page and headers
-// were made ahead (16 before).
-const maxNotFoundAllocs = 2
+// maxNotFoundAllocs is what a 404 allocates once its page is made ahead
+// (16 before that).
+const maxNotFoundAllocs = 4

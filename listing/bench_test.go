@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/localfs"
 )
 
 // benchFolder creates n small files in a fresh temporary folder and
@@ -55,7 +57,7 @@ func BenchmarkListing10k(b *testing.B) {
 	// As the Handler lists a folder it listed before: the names come from
 	// a NameCache, once the folder has settled.
 	b.Run("html/cached-names", func(b *testing.B) {
-		time.Sleep(racyMargin)
+		time.Sleep(localfs.SettleTime + 100*time.Millisecond)
 		opt := Options{Readme: true, Names: NewNameCache(16 << 20)}
 		var buf bytes.Buffer
 		b.ReportAllocs()

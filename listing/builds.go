@@ -12,8 +12,9 @@ var bigFolder = 1000
 // bigBuilds bounds how many listings of big local folders the process
 // builds at once: one per core Go runs on.
 //
-// On a local file system, Read's stats are raw system calls (see
-// [onLocalFS]) and building a listing is all CPU work. More builds at
+// On a local file system ([onLocalFS]), Read's stats never wait on
+// anything slower than the local disk, and building a listing is all
+// CPU work. More builds at
 // once than there are cores would only take turns on the same cores, and
 // each would hold its entries (about 250 bytes apiece) for as many times
 // longer: ten clients asking at once for a 10,000-entry listing, with

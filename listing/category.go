@@ -46,6 +46,14 @@ func (c Category) Icon() string { return categoryInfo[c].icon }
 // Label is the category's name for people ("Folder", "Image", …).
 func (c Category) Label() string { return categoryInfo[c].label }
 
+// CategoryOf is the category of a file (not a folder) named name, from
+// its extension alone.
+func CategoryOf(name string) Category {
+	ext := strings.ToLower(path.Ext(name))
+	typ, _ := exttype.Lookup(ext)
+	return categoryOf(ext, typ)
+}
+
 // archiveExts are the extensions of archives and compressed files.
 var archiveExts = setOf(".zip", ".gz", ".tgz", ".br", ".zst", ".xz", ".bz2", ".7z", ".tar",
 	".rar", ".jar", ".iso", ".deb", ".rpm", ".apk", ".dmg", ".lz", ".lz4", ".lzma", ".cab", ".whl")

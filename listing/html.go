@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"bytes"
 	"html/template"
 	"io"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
+	"github.com/simplehttp/simplehttp/internal/etag"
+	"github.com/simplehttp/simplehttp/internal/markdown"
 	"github.com/simplehttp/simplehttp/templates"
 )
 
@@ -28,6 +31,15 @@ type HTMLOptions struct {
 	// Upload shows an upload area and a "new folder" form, which post to
 	// the folder's URL: for a server that accepts writes there.
 	Upload bool
+	// Manage shows a box to select each entry and a form to delete,
+	// rename or move the selected ones (package dav takes it).
+	Manage bool
+	// Thumbnails, when set, turns on the gallery and previews: the page
+	// loads preview.js and preview.css, offers a grid view (Query.View),
+	// and in it each file Thumbnails accepts shows "name?thumb=VERSION"
+	// (the version of package etag), which a handler in front must
+	// answer (package preview does).
+	Thumbnails func(name string) bool
 }
 
 // htmlPage is what templates/listing.html sees.
@@ -36,6 +48,12 @@ type htmlPage struct {
 	AssetPrefix string
 	// Upload shows the upload area (HTMLOptions.Upload).
 	Upload bool
+	// Manage shows the delete, rename and move form (HTMLOptions.Manage).
+	Manage bool
+	// Previews loads the preview script and offers the grid view
+	// (HTMLOptions.Thumbnails) with a form button, which no mirroring
+	// client follows; Grid shows it.
+	Previews, Grid bool
 	// Crumbs are the path's ancestors, root first, then the folder itself.
 	Crumbs []crumb
 	// Columns are the table's headers, each a link that sorts by it.
@@ -54,8 +72,8 @@ type htmlPage struct {
 	Prev, Next string
 	// ReadmeURL links to the README file.
 	ReadmeURL string
-	// Markdown is the README parsed, when it is a Markdown file.
-	Markdown []mdBlock
+	// Markdown is the README rendered, when it is a Markdown file.
+	Markdown template.HTML
 }
 
 type crumb struct{ Name, URL string }
@@ -79,9 +97,20 @@ const assetQuery = "?asset"
 // Asset is the link to the file name of package public.
 func (p *htmlPage) Asset(name string) string { return p.AssetPrefix + name + assetQuery }
 
+// readmeHeadingOffset puts a README's headings below the page's h1 and
+// the README section's h2: its h1 is an h3. A Markdown README is rendered
+// by package internal/markdown (goldmark): raw HTML in it shows as text,
+// and links keep only relative, http, https and mailto URLs.
+const readmeHeadingOffset = 2
+
 // WriteHTML renders l as an HTML page.
 func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
-	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Crumbs: crumbs(l.Path)}
+	p := &htmlPage{Listing: l, AssetPrefix: opt.AssetPrefix, Upload: opt.Upload, Manage: opt.Manage, Crumbs: crumbs(l.Path)}
+	if opt.Thumbnails != nil {
+		p.Previews, p.Grid = true, l.Query.View == ViewGrid
+	} else {
+		l.Query.View = ViewList // no grid to keep in the links
+	}
 	p.Columns = columns(l.Query)
 	p.DirsToggle = l.Query.with(func(q *Query) { q.DirsFirst = !q.DirsFirst; q.Offset = 0 })
 	p.ClearFilter = l.Query.with(func(q *Query) { q.Filter, q.Offset = "", 0 })
@@ -90,12 +119,19 @@ func (l *Listing) WriteHTML(w io.Writer, opt HTMLOptions) error {
 	p.From, p.To, p.Prev, p.Next = pages(l)
 	if l.Readme != nil {
 		p.ReadmeURL = entryURL(l.Readme.Name, false)
-		if isMarkdown(l.Readme.Name) {
-			p.Markdown = parseMarkdown(l.Readme.Text)
+		if markdown.IsFile(l.Readme.Name) {
+			var md bytes.Buffer
+			if err := markdown.Render(&md, []byte(l.Readme.Text), readmeHeadingOffset); err != nil {
+				return err
+			}
+			p.Markdown = template.HTML(md.String()) //nolint:gosec // escaped by package markdown
 		}
 	}
 	if err := page.ExecuteTemplate(w, "head", p); err != nil {
 		return err
+	}
+	if !p.Grid {
+		opt.Thumbnails = nil
 	}
 	if err := writeRows(w, l.Entries, opt); err != nil {
 		return err
@@ -176,6 +212,9 @@ func keep(q Query) []param {
 	if q.Format != FormatAuto {
 		ps = append(ps, param{"format", q.Format.String()})
 	}
+	if q.View == ViewGrid {
+		ps = append(ps, param{"view", "grid"})
+	}
 	return ps
 }
 
@@ -201,9 +240,11 @@ const rowChunk = 32 << 10
 // a percent-encoded URL, escaped again.
 func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 	rf := rowFormatter{
-		now:   opt.Now,
-		sizes: map[int64]string{},
-		times: map[int64]string{},
+		now:    opt.Now,
+		manage: opt.Manage,
+		thumbs: opt.Thumbnails,
+		sizes:  map[int64]string{},
+		times:  map[int64]string{},
 	}
 	b := make([]byte, 0, rowChunk+1024)
 	for _, e := range entries {
@@ -222,9 +263,11 @@ func writeRows(w io.Writer, entries []*Entry, opt HTMLOptions) error {
 // rowFormatter formats rows. Folders hold many files of one size or one
 // time, so it memoizes go-humanize's texts (which allocate) per value.
 type rowFormatter struct {
-	now   time.Time        // for relative times; zero leaves them out
-	sizes map[int64]string // size → its text in binary units
-	times map[int64]string // Unix second → its <time> element
+	now    time.Time              // for relative times; zero leaves them out
+	manage bool                   // a box to select each entry (HTMLOptions.Manage)
+	thumbs func(name string) bool // in the grid: the files with a thumbnail
+	sizes  map[int64]string       // size → its text in binary units
+	times  map[int64]string       // Unix second → its <time> element
 }
 
 // maxMemo bounds each memo of one page.
@@ -245,13 +288,22 @@ func memoized(memo map[int64]string, key int64, f func() string) string {
 // appendRow appends the <tr> of one entry.
 func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	icon := e.Category.Icon()
-	b = append(b, `<tr><td class="name"><a class="`...)
+	b = append(b, `<tr><td class="name">`...)
+	if rf.manage && utf8.ValidString(e.Name) { // a form cannot carry other names
+		b = append(b, `<input type="checkbox" class="pick" form="manage-form" name="name" value="`...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `" aria-label="Select `...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `">`...)
+	}
+	b = append(b, `<a class="`...)
 	b = append(b, icon...) // the style sheet draws the icon of this class
 	if !e.Broken {         // a broken link's name is no link: it could only 404
 		b = append(b, `" href="`...)
 		b = appendEscaped(b, e.URL)
 	}
 	b = append(b, `">`...)
+	b = rf.appendThumb(b, e)
 	b = appendEscaped(b, e.Name)
 	if e.IsDir {
 		b = append(b, '/')
@@ -270,6 +322,23 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 	b = append(b, `</td><td class="type">`...)
 	b = append(b, e.Category.Label()...)
 	return append(b, "</td></tr>\n"...)
+}
+
+// appendThumb appends, in the grid, the lazily loaded thumbnail of a file
+// that has one. Its link names the file's version, so the browser may
+// keep it for good: a changed file is linked to another.
+func (rf *rowFormatter) appendThumb(b []byte, e *Entry) []byte {
+	if rf.thumbs == nil || e.IsDir || e.Broken || !rf.thumbs(e.Name) {
+		return b
+	}
+	b = append(b, `<img src="`...)
+	b = appendEscaped(b, e.URL)
+	b = append(b, `?thumb`...)
+	if etag.Meaningful(e.ModTime) { // else no version names the content
+		b = append(b, '=')
+		b = append(b, etag.Version(e.ModTime, e.Size)...)
+	}
+	return append(b, `" alt="" loading="lazy" decoding="async">`...)
 }
 
 // appendSize appends the rest of the size cell's start tag and its text:

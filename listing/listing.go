@@ -21,6 +21,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
 // Entry is one row of a listing.
@@ -83,7 +85,10 @@ type Listing struct {
 	// Query is the request the listing answers.
 	Query Query
 	// ModTime is the newest modification time of the directory, the
-	// page's entries and the README: the listing's Last-Modified.
+	// page's entries and the README: the listing's Last-Modified. It is
+	// zero when one of them is not a meaningful time (at or before
+	// 1970-01-01 00:00:01, as in the Nix store), which could change
+	// without moving the newest.
 	ModTime time.Time
 	// Readme is the folder's README, on the first page of an HTML
 	// listing, or nil.
@@ -164,13 +169,16 @@ func Read(ctx context.Context, fsys fs.FS, dir, urlPath string, opt Options) (*L
 	if err := r.sort(all); err != nil {
 		return nil, err
 	}
-	l := &Listing{Path: urlPath, Total: len(all), Query: opt.Query, ModTime: info.ModTime()}
-	if l.Entries, err = r.page(all, &l.ModTime); err != nil {
+	l := &Listing{Path: urlPath, Total: len(all), Query: opt.Query}
+	var newest lastModified
+	newest.add(info.ModTime())
+	if l.Entries, err = r.page(all, &newest); err != nil {
 		return nil, err
 	}
 	if opt.Readme && opt.Query.Offset == 0 && readme != "" {
-		l.Readme = r.readme(readme, &l.ModTime)
+		l.Readme = r.readme(readme, &newest)
 	}
+	l.ModTime = newest.time()
 	return l, nil
 }
 
@@ -436,10 +444,10 @@ func (r *reader) statAll(all []*Entry) error {
 }
 
 // page cuts the requested page out of the sorted entries, stats its
-// entries, sets their links and moves *modTime forward to the newest of
-// their times. The links share one string: a page of thousands costs one
-// allocation, not one each.
-func (r *reader) page(all []*Entry, modTime *time.Time) ([]*Entry, error) {
+// entries, sets their links and adds their times to newest. The links
+// share one string: a page of thousands costs one allocation, not one
+// each.
+func (r *reader) page(all []*Entry, newest *lastModified) ([]*Entry, error) {
 	q := r.opt.Query
 	start := min(q.Offset, len(all))
 	end := start + min(q.PageSize(), len(all)-start)
@@ -464,16 +472,16 @@ func (r *reader) page(all []*Entry, modTime *time.Time) ([]*Entry, error) {
 		start := urls.Len()
 		writeURL(&urls, e.Name, e.IsDir)
 		e.URL = urls.String()[start:]
-		*modTime = latest(*modTime, e.ModTime)
+		newest.add(e.ModTime)
 		kept = append(kept, e)
 	}
 	return kept, nil
 }
 
-// readme reads the README file name, capped at maxReadme bytes, and moves
-// *modTime forward to its time. A README that is not a regular file or
-// cannot be read is left out.
-func (r *reader) readme(name string, modTime *time.Time) *Readme {
+// readme reads the README file name, capped at maxReadme bytes, and adds
+// its time to newest. A README that is not a regular file or cannot be
+// read is left out.
+func (r *reader) readme(name string, newest *lastModified) *Readme {
 	p := path.Join(r.dir, name)
 	if li, err := lstat(r.fsys, p); err != nil || (li.Mode()&fs.ModeSymlink != 0 && r.hiddenLink(name)) {
 		return nil
@@ -491,7 +499,7 @@ func (r *reader) readme(name string, modTime *time.Time) *Readme {
 	if err != nil {
 		return nil
 	}
-	*modTime = latest(*modTime, info.ModTime())
+	newest.add(info.ModTime())
 	rm := &Readme{Name: name, Truncated: len(b) > maxReadme}
 	if rm.Truncated {
 		b = b[:maxReadme]
@@ -500,12 +508,33 @@ func (r *reader) readme(name string, modTime *time.Time) *Readme {
 	return rm
 }
 
-// latest is the later of two times.
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+// lastModified is the newest of the times a listing shows, or none at all
+// once one of them is not meaningful (etag.Meaningful: at or before
+// 1970-01-01 00:00:01, as in the Nix store): an entry with such a time
+// can change without moving the newest one. An unknown (zero) time, as a
+// broken link's, is passed over.
+type lastModified struct {
+	newest time.Time
+	void   bool
+}
+
+// add takes t into account.
+func (m *lastModified) add(t time.Time) {
+	switch {
+	case t.IsZero():
+	case !etag.Meaningful(t):
+		m.void = true
+	case t.After(m.newest):
+		m.newest = t
 	}
-	return a
+}
+
+// time is the listing's Last-Modified: the newest time, or the zero time.
+func (m *lastModified) time() time.Time {
+	if m.void {
+		return time.Time{}
+	}
+	return m.newest
 }
 
 // entryURL is the relative, percent-encoded link to name. The "./" prefix

@@ -3,6 +3,8 @@ package listing
 import (
 	"sync"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/localfs"
 )
 
 // A NameCache remembers the names in folders listed recently, so that a
@@ -13,12 +15,12 @@ import (
 // A folder's names are trusted while its stamp (device, inode, change and
 // modification times, size) is the one seen before they were read: the
 // kernel changes a folder's times whenever an entry is added, removed or
-// renamed. As in git's "racy" check, a folder changed less than two
-// seconds before it was read is not remembered, since a change made later
-// in the same tick of the file system's clock would leave its stamp as it
-// was. Only folders on Linux's local file systems (ext4, xfs, btrfs, f2fs,
-// tmpfs, ramfs, overlayfs) are cached: another computer's clock and
-// caches decide a network folder's times.
+// renamed. As in git's "racy" check, a folder changed too shortly before
+// it was read ([localfs.Settled]) is not remembered, since a change made
+// later in the same tick of the file system's clock would leave its
+// stamp as it was. Only folders on Linux's local file systems (those package localfs
+// trusts: ext4, xfs, btrfs, tmpfs and the like) are cached: another
+// computer's clock and caches decide a network folder's times.
 //
 // A NameCache is safe for concurrent use. The zero value is not usable;
 // make one with [NewNameCache]. A nil *NameCache caches nothing.
@@ -28,10 +30,6 @@ type NameCache struct {
 	bytes int // the cost of every entry in dirs
 	max   int // the most bytes that dirs may cost
 }
-
-// racyMargin is longer than the coarsest clock of a file system whose
-// folders are cached: ext4 on small inodes keeps whole seconds.
-const racyMargin = 2 * time.Second
 
 // dirID is a folder's identity: its device and inode.
 type dirID struct{ dev, ino uint64 }
@@ -99,11 +97,10 @@ func (c *NameCache) put(id dirID, stamp dirStamp, readAt time.Time, names []stri
 	c.bytes += cost
 }
 
-// settledBy reports whether the folder last changed at least racyMargin
-// before t.
+// settledBy reports whether the folder, read at t, had settled: its
+// times lie far enough before t to change with any later change.
 func (s dirStamp) settledBy(t time.Time) bool {
-	limit := t.Add(-racyMargin)
-	return s.ctime.Before(limit) && s.mtime.Before(limit)
+	return localfs.Settled(s.ctime, t) && localfs.Settled(s.mtime, t)
 }
 
 // namesCost is about the memory names take: their bytes and headers.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/localfs"
 )
 
 // TestNameCacheFollowsChanges lists a real folder through a NameCache
@@ -51,7 +53,7 @@ func TestNameCacheFollowsChanges(t *testing.T) {
 	if len(cache.dirs) != 0 {
 		t.Fatal("a folder changed a moment ago was cached")
 	}
-	time.Sleep(racyMargin + 100*time.Millisecond)
+	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
 	check("settled", "a", "b")
 	if len(cache.dirs) != 1 {
 		t.Fatalf("a settled folder was not cached: %d folders in the cache", len(cache.dirs))
@@ -76,7 +78,7 @@ func TestNameCacheFollowsChanges(t *testing.T) {
 }
 
 // TestNameCacheRacy checks that names are kept only when the folder had
-// not changed for racyMargin before they were read.
+// not changed for localfs.SettleTime before they were read.
 func TestNameCacheRacy(t *testing.T) {
 	changed := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -85,9 +87,9 @@ func TestNameCacheRacy(t *testing.T) {
 		readAt       time.Time
 		kept         bool
 	}{
-		{"settled", changed, changed, changed.Add(racyMargin + time.Nanosecond), true},
+		{"settled", changed, changed, changed.Add(localfs.SettleTime + time.Nanosecond), true},
 		{"same tick", changed, changed, changed, false},
-		{"just under", changed, changed, changed.Add(racyMargin), false},
+		{"just under", changed, changed, changed.Add(localfs.SettleTime), false},
 		{"ctime recent", changed.Add(time.Hour), changed, changed.Add(time.Hour + time.Second), false},
 		{"mtime recent", changed, changed.Add(time.Hour), changed.Add(time.Hour + time.Second), false},
 		{"clock behind the disk", changed, changed, changed.Add(-time.Hour), false},

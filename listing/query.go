@@ -42,6 +42,16 @@ var formatNames = [...]string{FormatAuto: "", FormatHTML: "html", FormatJSON: "j
 // String is the format's value in a "format" query parameter.
 func (f Format) String() string { return formatNames[f] }
 
+// View is how an HTML listing shows its entries.
+type View uint8
+
+// The views. ViewGrid shows tiles with thumbnails, where the page offers
+// it (HTMLOptions.Thumbnails); else it is ViewList.
+const (
+	ViewList View = iota
+	ViewGrid
+)
+
 // Paging limits. A directory of up to DefaultLimit entries is shown whole.
 const (
 	// DefaultLimit is the page size when the query names none. It is high
@@ -64,6 +74,7 @@ type Query struct {
 	Limit     int     // limit=N: page size; 0 means DefaultLimit
 	Offset    int     // offset=N: entries skipped before the page
 	Format    Format  // format=html|json|txt (also "text")
+	View      View    // view=grid|list
 }
 
 // ParseQuery reads a Query from a raw URL query. The query is untrusted:
@@ -101,6 +112,9 @@ func ParseQuery(rawQuery string) Query {
 		q.Format = FormatJSON
 	case "txt", "text":
 		q.Format = FormatText
+	}
+	if v.Get("view") == "grid" {
+		q.View = ViewGrid
 	}
 	return q
 }
@@ -154,6 +168,9 @@ func (q Query) Encode() string {
 	}
 	if q.Format != FormatAuto {
 		add("format", q.Format.String())
+	}
+	if q.View == ViewGrid {
+		add("view", "grid")
 	}
 	if b.Len() == 0 {
 		return "./"

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -47,7 +48,7 @@ func (r *reader) lstatAt(es []*Entry) error {
 				continue
 			}
 			var err error
-			buf, err = lstatName(int(fd), e.Name, buf, &st, r.local)
+			buf, err = lstatName(int(fd), e.Name, buf, &st)
 			if errors.Is(err, unix.ENOENT) {
 				e.gone = true
 			}
@@ -76,33 +77,17 @@ func (r *reader) fill(e *Entry, st *unix.Stat_t, err error) {
 	e.classify(&r.memo)
 }
 
-// onLocalFS reports whether the open folder fd is on a local file system,
-// where a stat never waits on anything slower than the local disk and
-// the folder's times come from this computer's clock. There a listing
-// makes its stats as raw system calls, and a [NameCache] may keep its
-// names.
-//
-// Made through the scheduler, each stat costs an entersyscall and an
-// exitsyscall, and with one core (GOMAXPROCS=1, as in the benchmark
-// harness) the runtime keeps handing the P from thread to thread: for a
-// 10,000-entry listing, a tenth of its time. A raw call keeps the P, so
-// a stat that waits holds up the goroutines queued on that P meanwhile:
-// for a cold local disk, one read (as it holds up an nginx worker), but
-// for a network or FUSE file system, as long as a server takes to
-// answer. Those, and any file system not named here, keep the
-// scheduler-aware call.
+// onLocalFS reports whether the open folder fd is on a file system that
+// package localfs trusts: a local one, where a stat never waits on
+// anything slower than the local disk and the folder's times come from
+// this computer's clock. There a [NameCache] may keep its names, and a
+// big listing is CPU work (see bigBuilds).
 func onLocalFS(fd syscall.RawConn) bool {
-	var sfs unix.Statfs_t
-	var err error
-	if cerr := fd.Control(func(fd uintptr) { err = unix.Fstatfs(int(fd), &sfs) }); cerr != nil || err != nil {
+	trusted := false
+	if err := fd.Control(func(fd uintptr) { trusted = localfs.Trusted(int(fd)) }); err != nil {
 		return false
 	}
-	switch uint32(sfs.Type) {
-	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.F2FS_SUPER_MAGIC,
-		unix.TMPFS_MAGIC, unix.RAMFS_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
-		return true
-	}
-	return false
+	return trusted
 }
 
 // stampOf is the identity and stamp of the folder info, a FileInfo from

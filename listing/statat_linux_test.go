@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,30 +39,21 @@ func TestLstatName(t *testing.T) {
 	}
 	must(t, rc.Control(func(fd uintptr) {
 		buf := make([]byte, 0, 256)
-		for _, raw := range []bool{true, false} {
-			for _, tt := range tests {
-				var st unix.Stat_t
-				var err error
-				buf, err = lstatName(int(fd), tt.name, buf, &st, raw)
-				if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
-					t.Errorf("raw %v, %.20q: mode %o size %d err %v, want %o %d %v", raw, tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
-				}
+		for _, tt := range tests {
+			var st unix.Stat_t
+			var err error
+			buf, err = lstatName(int(fd), tt.name, buf, &st)
+			if err != tt.err || err == nil && (st.Mode&unix.S_IFMT != tt.mode || st.Size != tt.size) {
+				t.Errorf("%.20q: mode %o size %d err %v, want %o %d %v", tt.name, st.Mode&unix.S_IFMT, st.Size, err, tt.mode, tt.size, tt.err)
 			}
 		}
 	}))
 }
 
-// TestOnLocalFS checks that raw stats and cached names are kept to local
-// file systems: /proc is not one, and a test's temporary folder on one of
+// TestOnLocalFS checks that cached names are kept to local file systems: /proc is not one, and a test's temporary folder on one of
 // the usual local file systems is (on any other, that half skips).
 func TestOnLocalFS(t *testing.T) {
-	local := func(dir string) bool {
-		d, err := os.Open(dir)
-		must(t, err)
-		defer d.Close()
-		return onLocalFS(dirFD(d))
-	}
-	if local("/proc") {
+	if localDir(t, "/proc") {
 		t.Error("/proc counted as a local file system")
 	}
 	dir := t.TempDir()
@@ -69,11 +61,61 @@ func TestOnLocalFS(t *testing.T) {
 	must(t, unix.Statfs(dir, &sfs))
 	switch uint32(sfs.Type) {
 	case unix.EXT4_SUPER_MAGIC, unix.TMPFS_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
-		if !local(dir) {
+		if !localDir(t, dir) {
 			t.Errorf("the temporary folder's file system (type %#x) is not counted as local", sfs.Type)
 		}
 	default:
 		t.Skipf("the temporary folder is on a file system of type %#x, not one this test knows", sfs.Type)
+	}
+}
+
+// localDir reports what onLocalFS says of the folder dir.
+func localDir(t *testing.T, dir string) bool {
+	t.Helper()
+	d, err := os.Open(dir)
+	must(t, err)
+	defer d.Close()
+	return onLocalFS(dirFD(d))
+}
+
+// TestNameCacheUntrustedFS: a folder on a file system that package
+// localfs does not trust (NFS and FUSE here, pretended) is read afresh
+// every time, however its stamp matches names in the cache; on one it
+// trusts, the cached names are used. It pretends, so it runs alone.
+func TestNameCacheUntrustedFS(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.txt", "b.txt"} {
+		must(t, os.WriteFile(filepath.Join(dir, name), nil, 0o644))
+	}
+	info, err := os.Stat(dir)
+	must(t, err)
+	id, stamp, ok := stampOf(info)
+	if !ok {
+		t.Fatal("no stamp for a folder")
+	}
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	for _, tc := range []struct {
+		name   string
+		typ    uint32
+		cached bool
+	}{
+		{"ext4", unix.EXT4_SUPER_MAGIC, true},
+		{"nfs", unix.NFS_SUPER_MAGIC, false},
+		{"fuse", unix.FUSE_SUPER_MAGIC, false},
+	} {
+		cache := NewNameCache(1 << 20)
+		// Names read under the folder's present stamp, an hour after
+		// it settled, less one: a listing from the cache lacks a.txt.
+		cache.put(id, stamp, time.Now().Add(time.Hour), []string{"b.txt"})
+		restore := localfs.Pretend(tc.typ)
+		l, err := Read(context.Background(), root.FS(), ".", "/", Options{Names: cache})
+		restore()
+		must(t, err)
+		if got := len(l.Entries) == 1; got != tc.cached {
+			t.Errorf("on %s: listed %d entries; want the cached names (1): %v", tc.name, len(l.Entries), tc.cached)
+		}
 	}
 }
 
@@ -97,8 +139,8 @@ func TestDescriptorPathStatsOnlyThePage(t *testing.T) {
 	all, _, err := r.entries(dirents, names)
 	must(t, err)
 	must(t, r.sort(all))
-	var modTime time.Time
-	page, err := r.page(all, &modTime)
+	var newest lastModified
+	page, err := r.page(all, &newest)
 	must(t, err)
 	stated := 0
 	for _, e := range all {
@@ -109,7 +151,7 @@ func TestDescriptorPathStatsOnlyThePage(t *testing.T) {
 	if len(page) != 10 {
 		t.Fatalf("page of %d, want 10", len(page))
 	}
-	if stated != 10 || page[0].Name != "f20" || modTime.IsZero() {
-		t.Errorf("page from %s, %d entries stat'ed, time %v; want from f20, 10, a time", page[0].Name, stated, modTime)
+	if stated != 10 || page[0].Name != "f20" || newest.time().IsZero() {
+		t.Errorf("page from %s, %d entries stat'ed, time %v; want from f20, 10, a time", page[0].Name, stated, newest.time())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -173,17 +174,7 @@ func pageCached(fd int, off, size int64) bool {
 // that reads what is in the page cache without asking anyone. It says no
 // for file systems it does not know.
 func localFS(fd int) bool {
-	var st unix.Statfs_t
-	if unix.Fstatfs(fd, &st) != nil {
-		return false
-	}
-	switch uint32(st.Type) { // int32 on 32-bit systems, int64 on others
-	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC,
-		unix.F2FS_SUPER_MAGIC, unix.BCACHEFS_SUPER_MAGIC, unix.TMPFS_MAGIC,
-		unix.OVERLAYFS_SUPER_MAGIC, unix.EXFAT_SUPER_MAGIC, unix.MSDOS_SUPER_MAGIC:
-		return true
-	}
-	return false
+	return localfs.Trusted(fd)
 }
 
 // unsupported reports whether errno says sendfile cannot read the source

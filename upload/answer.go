@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // entry is a file or folder an upload made, as the answer reports it.
@@ -77,7 +77,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, done []entry) {
 	switch styleOf(r) {
 	case styleBrowser:
 		w.Header().Set("Location", folderRef(r))
-		fileserve.Error(w, r, http.StatusSeeOther) // a short page naming the status
+		page.Error(w, r, http.StatusSeeOther) // a short page naming the status
 	case styleJSON:
 		writeJSON(w, code, report{Status: code, Done: done})
 	default:
@@ -103,7 +103,7 @@ func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, done []e
 	}
 	switch styleOf(r) {
 	case styleBrowser:
-		fileserve.Error(w, r, code)
+		page.Error(w, r, code)
 	case styleJSON:
 		writeJSON(w, code, report{Status: code, Error: msg, Done: done})
 	default:

@@ -9,8 +9,7 @@ import (
 	"syscall"
 
 	"github.com/dustin/go-humanize"
-
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // refusal is an answer other than success, with a message for the
@@ -60,7 +59,7 @@ func statusOf(err error) int {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return http.StatusBadRequest
 	}
-	return fileserve.Status(err)
+	return page.Status(err)
 }
 
 // SizeString spells a byte count the way it was most likely given: in

@@ -2,7 +2,6 @@ package upload
 
 // Internals under test.
 var (
-	CheckName   = checkName
 	SplitTarget = splitTarget
 )
 

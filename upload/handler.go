@@ -8,7 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/hidden"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
 
 // Options configures a [Handler]. The zero value keeps every existing
@@ -24,7 +25,7 @@ type Options struct {
 	MaxSize int64
 
 	// Dotfiles, when true, lets uploads write names that begin with "."
-	// and into hidden folders, as [fileserve.Options].Dotfiles lets reads
+	// and into hidden folders, as fileserve.Options.Dotfiles lets reads
 	// see them. By default such a name answers 403 and such a folder 404.
 	Dotfiles bool
 
@@ -100,7 +101,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		w.Header().Set("Allow", AllowedMethods)
-		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+		page.Error(w, r, http.StatusMethodNotAllowed)
 	}
 }
 
@@ -125,12 +126,12 @@ func (h *Handler) Wait(timeout time.Duration) bool {
 // checkFolder checks that dir (under the root) is a folder the client may
 // write into: it exists, it is a folder, and it is not hidden.
 func (h *Handler) checkFolder(dir string) error {
-	if !h.dotfiles && fileserve.Hidden(h.policyFS, dir) {
+	if !h.dotfiles && hidden.In(h.policyFS, dir) {
 		return refuse(http.StatusNotFound, "no such folder")
 	}
 	info, err := h.root.Stat(dir)
 	switch {
-	case err != nil && fileserve.Status(err) == http.StatusNotFound:
+	case err != nil && page.Status(err) == http.StatusNotFound:
 		return refuse(http.StatusNotFound, "no such folder")
 	case err != nil:
 		return err
@@ -165,7 +166,7 @@ func (h *Handler) checkNew(dir, name string) error {
 
 // hiddenName reports whether the dotfile policy hides name in dir.
 func (h *Handler) hiddenName(dir, name string) bool {
-	return !h.dotfiles && fileserve.Hidden(h.policyFS, joinName(dir, name))
+	return !h.dotfiles && hidden.In(h.policyFS, joinName(dir, name))
 }
 
 // joinName is the name of name in dir.

@@ -10,8 +10,9 @@ import (
 	"net/http"
 	"os"
 	"path"
-	"sync"
 	"syscall"
+
+	"github.com/simplehttp/simplehttp/internal/copybuf"
 )
 
 // tempPrefix begins the name of every temporary file: a dotfile, so it is
@@ -130,20 +131,13 @@ func (h *Handler) syncDir(dir string) {
 	}
 }
 
-// copyBufSize is the size of the buffers bodies are copied through: big
-// enough that a fast upload costs few system calls, small enough that many
-// at once cost little memory.
-const copyBufSize = 256 << 10
-
-var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
-
 // copyBody copies body to f through a pooled buffer and returns the
 // bytes written. An error reading body (a cut connection, a client that
 // went away) is errShortBody, unless it is the limit of MaxSize; an error
 // writing f is returned as it is (a full disk).
 func copyBody(f *os.File, body io.Reader) (int64, error) {
-	buf := copyBufs.Get().(*[copyBufSize]byte)
-	defer copyBufs.Put(buf)
+	buf := copybuf.Get()
+	defer copybuf.Put(buf)
 	var written int64
 	for {
 		n, rerr := body.Read(buf[:])

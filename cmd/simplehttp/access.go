@@ -57,8 +57,8 @@ func checkAccessFlags(o *options) error {
 	switch {
 	case o.authUploadOnly && !o.authOn():
 		return usagef("option --auth-upload-only needs --auth or --auth-file")
-	case o.authUploadOnly && !o.upload:
-		return usagef("option --auth-upload-only needs --upload")
+	case o.authUploadOnly && !o.upload && !o.delete:
+		return usagef("option --auth-upload-only needs --upload, --delete or -w")
 	}
 	return nil
 }
@@ -95,7 +95,9 @@ func (a *access) loadUsers() error {
 // preflights need no credentials) and authentication, in that order.
 func withAccess(next http.Handler, a *access, logger *slog.Logger, stderr io.Writer) http.Handler {
 	if a.users != nil {
-		opt := &auth.Options{Logger: logger}
+		// OPTIONS answers alike for every URL, and Windows' WebDAV
+		// client gives up on a server whose OPTIONS asks for credentials.
+		opt := &auth.Options{Logger: logger, Protects: func(r *http.Request) bool { return r.Method != http.MethodOptions }}
 		if a.authUploadOnly {
 			opt.Protects = func(r *http.Request) bool { return writing(r.Method) }
 		}

@@ -25,10 +25,12 @@ type options struct {
 	maxConns       int
 	upload         bool  // accept uploads (PUT, POST forms)
 	overwrite      bool  // uploads may replace files
+	delete         bool  // delete, rename and move (DELETE, MOVE, the listing's buttons)
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
+	gallery              // thumbnails and previews (previews.go)
 	develop              // --live, --proxy (live.go)
 	help           bool
 	version        bool
@@ -82,6 +84,10 @@ var flagSpecs = []flagSpec{
 		help: "let uploads replace existing files (default: an existing name answers 409 Conflict)"},
 	{long: "max-upload-size", value: "SIZE", set: setMaxUploadSize,
 		help: "refuse upload requests larger than SIZE with 413 (1M is 1,000,000 bytes; 512KiB, 2GB; default no limit)"},
+	{long: "delete", set: func(o *options, _ string) error { o.delete = true; return nil },
+		help: "let clients delete, rename and move files and folders (the listing's buttons, curl -X DELETE, WebDAV's DELETE and MOVE), and replace them by a WebDAV COPY or MOVE"},
+	{long: "write", short: 'w', set: setWrite,
+		help: "--upload, --overwrite and --delete together: what a read-write WebDAV mount needs"},
 	{long: "tls-cert", value: "FILE", set: func(o *options, v string) error { o.tlsCert = v; return nil },
 		help: "serve HTTPS (HTTP/2 and HTTP/1.1) with the PEM certificate (chain) in FILE; needs --tls-key"},
 	{long: "tls-key", value: "FILE", set: func(o *options, v string) error { o.tlsKey = v; return nil },
@@ -97,13 +103,17 @@ var flagSpecs = []flagSpec{
 	{long: "auth-file", value: "FILE", set: func(o *options, v string) error { o.authFile = v; return nil },
 		help: `ask for the users in FILE, one "user:hash" per line with a bcrypt hash (htpasswd -nBC 10 USER)`},
 	{long: "auth-upload-only", set: func(o *options, _ string) error { o.authUploadOnly = true; return nil },
-		help: "with --upload: ask for a password only to upload (reads stay open)"},
+		help: "with --upload, --delete or -w: ask for a password only to change files (reads, WebDAV's PROPFIND included, stay open)"},
 	{long: "cors", set: func(o *options, _ string) error { o.cors = true; return nil },
 		help: "let pages of any site read the files (CORS)"},
 	{long: "cache-control", value: "VALUE", set: setCacheControl,
 		help: `the Cache-Control of files and listings (default "no-cache": browsers revalidate, so edits show on reload); e.g. "public, max-age=600"`},
 	{long: "spa", set: func(o *options, _ string) error { o.spa = true; return nil },
 		help: "answer paths that do not exist with /index.html (single-page apps); a 404.html at the top of DIR is always the 404 page"},
+	{long: "gallery-off", set: func(o *options, _ string) error { o.galleryOff = true; return nil },
+		help: "no thumbnails (?thumb), previews (?view) or grid view: listings and files exactly as without them"},
+	{long: "thumb-cache", set: func(o *options, _ string) error { o.thumbCache = true; return nil },
+		help: "also keep thumbnails on disk, in the user's cache directory (~/.cache/simplehttp), up to 512 MiB"},
 	{long: "live", set: func(o *options, _ string) error { o.live = true; return nil },
 		help: "reload pages in the browser when their files change (stylesheets and images swap in place; listings update their rows)"},
 	{long: "proxy", value: "PATH=URL", set: addProxy,
@@ -128,6 +138,13 @@ Arguments:
 `
 	portHelp  = "port to listen on (default 8000, or a free port near it when 8000 is busy; 0 picks a free one)"
 	usageTail = `
+WebDAV: the URL of a folder is the URL to mount (Finder, Explorer, davfs2,
+rclone). Reading needs no option; changes need these:
+  --upload      PUT of a new file, MKCOL, COPY to a new name, PROPPATCH, LOCK
+  --overwrite   PUT that replaces a file
+  --delete      DELETE, MOVE (rename), COPY or MOVE that replaces
+  -w, --write   all three
+
 Options may come before or after the port; -- ends the options. A long
 option may be shortened to any prefix that names only it (--dir).
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
@@ -358,6 +375,12 @@ func setMaxUploadSize(o *options, v string) error {
 		return usagef("option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not %q", v)
 	}
 	o.maxUploadSize = int64(n)
+	return nil
+}
+
+// setWrite takes -w/--write: everything a read-write mount needs.
+func setWrite(o *options, _ string) error {
+	o.upload, o.overwrite, o.delete = true, true, true
 	return nil
 }
 

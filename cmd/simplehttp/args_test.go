@@ -102,7 +102,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-x"}, "simplehttp: unknown option -x (see --help)"},
 		{[]string{"-qx"}, "simplehttp: unknown option -x (see --help)"},
 		{[]string{"-\x1b[2J"}, `simplehttp: unknown option -"\x1b[2J" (see --help)`},
-		{[]string{"--d", "x"}, "simplehttp: ambiguous option --d (--directory, --dotfiles)"},
+		{[]string{"--d", "x"}, "simplehttp: ambiguous option --d (--directory, --dotfiles, --delete)"},
 		{[]string{"-b"}, "simplehttp: option -b (--bind) needs a value"},
 		{[]string{"8000", "-d"}, "simplehttp: option -d (--directory) needs a value"},
 		{[]string{"--bind"}, "simplehttp: option --bind needs a value"},
@@ -122,7 +122,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"--auth", "annpw"}, "simplehttp: option --auth wants user:password"},
 		{[]string{"--auth", ":pw"}, "simplehttp: option --auth wants user:password"},
 		{[]string{"--auth-upload-only", "--upload"}, "simplehttp: option --auth-upload-only needs --auth or --auth-file"},
-		{[]string{"--auth-upload-only", "--auth", "a:b"}, "simplehttp: option --auth-upload-only needs --upload"},
+		{[]string{"--auth-upload-only", "--auth", "a:b"}, "simplehttp: option --auth-upload-only needs --upload, --delete or -w"},
 		{[]string{"--cache-control", ""}, `simplehttp: option --cache-control wants a Cache-Control value such as "public, max-age=600"`},
 		{[]string{"--cache-control", "a\r\nX: y"}, `simplehttp: option --cache-control wants a Cache-Control value such as "public, max-age=600"`},
 	}

@@ -59,6 +59,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
+	if err := thumbCacheDir(o); err != nil {
+		return err
+	}
 	if dir.live, err = startLive(dir, o, slog.New(slog.NewTextHandler(stderr, nil)), stderr); err != nil {
 		return err
 	}
@@ -98,6 +101,9 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
 	}
+	if o.delete {
+		fmt.Fprintln(stdout, deleteNote(o))
+	}
 	if dir.live != nil {
 		fmt.Fprintln(stdout, liveNote(dir.live))
 		srv.RegisterOnShutdown(func() { dir.live.Close() }) // ends the streams
@@ -134,11 +140,14 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		Precompressed: !o.noCompress,
 		Logger:        logger,
 		UploadForm:    o.upload,
+		ManageForm:    o.delete,
 		CacheControl:  o.cacheControl,
 		SPA:           o.spa,
 		NotFoundPage:  "404.html",
+		Thumbnails:    thumbnails(o),
 	})
-	next, uploads := withUploads(compress(dir.withLive(files), o), dir, o, logger)
+	next, uploads := withUploads(compress(dir.withLive(withPreviews(files, dir, o, logger)), o), dir, o, logger)
+	next = withDAV(next, dir, o, logger)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,

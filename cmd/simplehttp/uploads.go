@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simplehttp/simplehttp/dav"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -57,10 +58,10 @@ func (d *frontDoor) waitUploads() {
 }
 
 // writing reports whether method may change files: anything but GET,
-// HEAD and OPTIONS, as the upload handler and auth's upload-only mode
-// both count it.
+// HEAD, OPTIONS and PROPFIND (dav.Reads), as the upload and WebDAV
+// handlers and auth's upload-only mode all count it.
 func writing(method string) bool {
-	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+	return !dav.Reads(method)
 }
 
 // idleBody is the body of an upload. It must keep coming: each read

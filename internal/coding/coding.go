@@ -43,21 +43,13 @@ func (s Set) Has(c Coding) bool { return s&(1<<c) != 0 }
 // Without is s without c.
 func (s Set) Without(c Coding) Set { return s &^ (1 << c) }
 
-// varyAcceptEncoding is the value of a Vary header that holds only
-// Accept-Encoding. AddVary shares it between responses, which is safe:
-// a header's value slice is replaced or appended to (which copies a slice
-// of capacity 1), never written in place.
-var varyAcceptEncoding = []string{"Accept-Encoding"}[:1:1]
-
 // AddVary adds Accept-Encoding to the Vary header of hdr, unless it is
-// there already. It allocates nothing when hdr has no Vary yet, so the
-// answers that are not compressed pay nothing for saying that they could
-// have been.
+// there already.
 func AddVary(hdr http.Header) {
 	vary, ok := hdr["Vary"]
 	switch {
 	case !ok:
-		hdr["Vary"] = varyAcceptEncoding
+		hdr["Vary"] = []string{"Accept-Encoding"} // this answer's own: a wrapper may change it
 	case !varies(vary, "Accept-Encoding"):
 		hdr["Vary"] = append(vary, "Accept-Encoding")
 	}

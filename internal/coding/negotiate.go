@@ -1,9 +1,10 @@
 package coding
 
-import "strings"
+import (
+	"strings"
 
-// qMax is the weight 1 in thousandths, the precision of a qvalue.
-const qMax = 1000
+	"github.com/simplehttp/simplehttp/internal/qvalue"
+)
 
 // Negotiate chooses the coding of an answer from the values of a request's
 // Accept-Encoding header and the codings on offer, as RFC 9110 (12.5.3)
@@ -83,8 +84,8 @@ func parse(accept []string) weights {
 	}
 	for _, v := range accept {
 		for elem := range strings.SplitSeq(v, ",") {
-			name, q, ok := parseElement(elem)
-			if !ok {
+			name, q, ok := qvalue.Element(elem)
+			if !ok || name == "" {
 				continue
 			}
 			if name == "*" {
@@ -118,50 +119,4 @@ func lookup(name string) (Coding, bool) {
 		}
 	}
 	return Identity, false
-}
-
-// parseElement reads one element of the header: the coding's name and
-// its weight (1000 when none is given). ok is false for an empty element
-// and for one whose weight is not a qvalue. Parameters other than q are
-// ignored.
-func parseElement(elem string) (name string, q int, ok bool) {
-	name, params, _ := strings.Cut(elem, ";")
-	name = strings.TrimSpace(name)
-	q = qMax
-	for p := range strings.SplitSeq(params, ";") {
-		key, value, _ := strings.Cut(p, "=")
-		if !equalFold(strings.TrimSpace(key), "q") {
-			continue
-		}
-		if q, ok = parseQ(strings.TrimSpace(value)); !ok {
-			return "", 0, false
-		}
-	}
-	return name, q, name != ""
-}
-
-// parseQ reads a qvalue ("0", "0.5", "1.000"; RFC 9110, 12.4.2) in
-// thousandths.
-func parseQ(s string) (int, bool) {
-	if s == "" || (s[0] != '0' && s[0] != '1') {
-		return 0, false
-	}
-	whole := int(s[0] - '0')
-	frac := s[1:]
-	if frac != "" {
-		if frac[0] != '.' || len(frac) > 4 {
-			return 0, false
-		}
-		frac = frac[1:]
-	}
-	q, scale := whole*qMax, qMax
-	for i := 0; i < len(frac); i++ {
-		d := frac[i]
-		if d < '0' || d > '9' || (whole == 1 && d != '0') {
-			return 0, false
-		}
-		scale /= 10
-		q += int(d-'0') * scale
-	}
-	return q, true
 }

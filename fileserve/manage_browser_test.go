@@ -1,0 +1,202 @@
+package fileserve_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/simplehttp/simplehttp/dav"
+	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/upload"
+)
+
+// serveManaged serves a fresh folder as the command does with -w: the
+// WebDAV handler in front of uploads and the file server, whose listings
+// show the upload area and the delete, rename and move form.
+func serveManaged(t *testing.T) (srvURL, dir string) {
+	t.Helper()
+	root, dir := tempRoot(t, map[string]string{
+		"a.txt": "a\n", "b.txt": "b\n", "old.txt": "old\n", "sub/c.txt": "c\n", "dest/": "",
+	})
+	files := fileserve.NewRoot(root, &fileserve.Options{UploadForm: true, ManageForm: true})
+	h := dav.New(root, upload.New(root, files, &upload.Options{Overwrite: true}), &dav.Options{Upload: true, Delete: true})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL, dir
+}
+
+// TestBrowserManage ticks entries in the listing and deletes (after a
+// confirmation that names them), renames and moves them with the
+// script; then does the same with scripts off, through the forms and the
+// server's confirmation page.
+func TestBrowserManage(t *testing.T) {
+	ctx := newBrowser(t)
+	srvURL, dir := serveManaged(t)
+	var mu sync.Mutex
+	var dialogs []string
+	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range opening {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dialogs = append(dialogs, ev.Message)
+			mu.Unlock()
+			go chromedp.Do(ctx, call(page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})) //nolint:errcheck // the test checks the effect
+		}
+	}()
+	gone := func(name string) bool { _, err := os.Lstat(filepath.Join(dir, name)); return err != nil }
+
+	do(t, ctx, "open the listing", chromedp.Navigate(srvURL+"/"), chromedp.WaitVisible(chromedp.CSS("#manage-form")))
+	checkStyled(t, ctx)
+	if label := eval[string](t, ctx, `document.querySelector("input.pick[value='a.txt']").getAttribute("aria-label")`); label != "Select a.txt" {
+		t.Errorf("a tick box is labelled %q", label)
+	}
+	screenshot(t, ctx, "listing-manage")
+
+	reloadAfter(t, ctx, "delete a.txt and sub/",
+		chromedp.Click(chromedp.CSS(`input.pick[value="a.txt"]`)),
+		chromedp.Click(chromedp.CSS(`input.pick[value="sub"]`)),
+		chromedp.Click(chromedp.CSS(`button[data-action="delete"]`)))
+	mu.Lock()
+	said := strings.Join(dialogs, "\n")
+	mu.Unlock()
+	if !strings.Contains(said, "a.txt") || !strings.Contains(said, "sub/  (a folder, with everything in it)") {
+		t.Errorf("the confirmation said %q, not naming both entries", said)
+	}
+	if !gone("a.txt") || !gone("sub") {
+		t.Error("a.txt or sub/ is still there")
+	}
+
+	reloadAfter(t, ctx, "rename old.txt",
+		chromedp.Click(chromedp.CSS(`input.pick[value="old.txt"]`)),
+		chromedp.SetValue(chromedp.CSS("#manage-to"), "new name.txt"),
+		chromedp.Click(chromedp.CSS(`button[data-action="rename"]`)))
+	reloadAfter(t, ctx, "move b.txt to /dest/",
+		chromedp.Click(chromedp.CSS(`input.pick[value="b.txt"]`)),
+		chromedp.SetValue(chromedp.CSS("#manage-to"), "/dest/"),
+		chromedp.Click(chromedp.CSS(`button[data-action="move"]`)))
+	if !gone("old.txt") || gone("new name.txt") || gone("dest/b.txt") {
+		t.Errorf("after rename and move: %v", names(t, dir))
+	}
+
+	do(t, ctx, "a refusal shows", chromedp.Click(chromedp.CSS(`button[data-action="rename"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#manage-status")))
+	if got := eval[string](t, ctx, `document.getElementById("manage-status").textContent`); got != "Tick the entries first." {
+		t.Errorf("status %q", got)
+	}
+	checkNoCSPViolations(t, ctx)
+
+	// Without scripts: the form posts, the server asks, the entry goes.
+	do(t, ctx, "turn scripts off", call(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}),
+		chromedp.Navigate(srvURL+"/"), chromedp.WaitVisible(chromedp.CSS("#manage-form")))
+	reloadAfter(t, ctx, "delete new name.txt without scripts",
+		chromedp.Click(chromedp.CSS(`input.pick[value="new name.txt"]`)),
+		chromedp.Click(chromedp.CSS(`button[data-action="delete"]`)))
+	if text := eval[string](t, ctx, `document.body.textContent`); !strings.Contains(text, "Delete 1 entry?") || !strings.Contains(text, "new name.txt") {
+		t.Errorf("the confirmation page says %q", text)
+	}
+	if gone("new name.txt") {
+		t.Fatal("deleted before it was confirmed")
+	}
+	screenshot(t, ctx, "manage-confirm")
+	reloadAfter(t, ctx, "confirm", chromedp.Click(chromedp.CSS(`form button[type="submit"]`)))
+	if !gone("new name.txt") {
+		t.Error("new name.txt is still there after the confirmed delete")
+	}
+	reloadAfter(t, ctx, "rename without scripts",
+		chromedp.Click(chromedp.CSS(`input.pick[value="dest"]`)),
+		chromedp.SetValue(chromedp.CSS("#manage-to"), "renamed"),
+		chromedp.Click(chromedp.CSS(`button[data-action="rename"]`)))
+	if got := names(t, dir); !slices.Equal(got, []string{"renamed", "renamed/b.txt"}) {
+		t.Errorf("after the forms: %q", got)
+	}
+}
+
+// TestBrowserManageScreenshots renders the listing with the manage form
+// light, dark and on a phone, and checks the phone's page does not
+// scroll sideways.
+func TestBrowserManageScreenshots(t *testing.T) {
+	ctx := newBrowser(t)
+	srvURL, _ := serveManaged(t)
+	for _, s := range []struct {
+		name          string
+		width, height int64
+		scheme        string
+	}{
+		{"manage-light", 1200, 700, "light"},
+		{"manage-dark", 1200, 700, "dark"},
+		{"manage-375px", 375, 812, "light"},
+		{"manage-375px-dark", 375, 812, "dark"},
+	} {
+		do(t, ctx, s.name,
+			call(emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: s.width, Height: s.height, DeviceScaleFactor: 1, Mobile: s.width < 500}),
+			call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: s.scheme}}}),
+			chromedp.Navigate(srvURL+"/"),
+			chromedp.WaitVisible(chromedp.CSS("#manage-form")),
+			chromedp.Click(chromedp.CSS(`input.pick[value="b.txt"]`)))
+		screenshot(t, ctx, s.name)
+		if s.width < 500 {
+			checkNarrow(t, ctx)
+		}
+	}
+	checkNoCSPViolations(t, ctx)
+}
+
+// reloadAfter runs actions that end in a new page (a reload, a form's
+// answer) and waits until that page has loaded.
+func reloadAfter(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	eval[bool](t, ctx, `window.__before = true`)
+	do(t, ctx, step, actions...)
+	waitUntil(t, ctx, `!window.__before && document.readyState === "complete"`)
+}
+
+// waitUntil waits, for at most stepTimeout, until the JavaScript
+// condition holds in the page, which may be reloading meanwhile.
+func waitUntil(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById("manage-status") || {}).textContent + " | to=" + (document.getElementById("manage-to")||{}).value + " | ticked=" + document.querySelectorAll("input.pick:checked").length + " | " + location.href`))
+	t.Fatalf("%s did not come true within %s (status %q)", cond, stepTimeout, status)
+}
+
+// names lists every name under dir, as sorted slash paths.
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	var list []string
+	err := filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		list = append(list, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(list)
+	return list
+}
