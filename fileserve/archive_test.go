@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // archiveTree is a folder worth archiving: nested and empty folders, names
@@ -47,7 +48,7 @@ func archiveTree(t *testing.T) (*os.Root, string) {
 	symlink(t, dir, "../../secret.txt", "docs/link-out")
 	symlink(t, dir, "nowhere", "docs/dangling")
 	symlink(t, dir, "..", "docs/deep/loop")
-	mkfifo(t, filepath.Join(dir, "docs", "fifo"))
+	testfifo.Make(t, filepath.Join(dir, "docs", "fifo"))
 	return root, dir
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // pattern is n bytes in which a shifted or foreign byte shows.
@@ -103,8 +104,8 @@ func TestTruncatedWhileSending(t *testing.T) {
 // root are answered 404 at once, never opened.
 func TestSpecialFiles(t *testing.T) {
 	root, dir := tempRoot(t, map[string]string{"fifodir/a.txt": "a\n"})
-	mkfifo(t, filepath.Join(dir, "fifo"))
-	mkfifo(t, filepath.Join(dir, "fifodir", "index.html"))
+	testfifo.Make(t, filepath.Join(dir, "fifo"))
+	testfifo.Make(t, filepath.Join(dir, "fifodir", "index.html"))
 	l, err := net.Listen("unix", filepath.Join(dir, "sock"))
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // padded is s made longer than the size below which siblings are not
@@ -63,7 +64,7 @@ func siblingTree(t *testing.T) (root *os.Root, dir string) {
 	symlink(t, dir, "../secret.txt", "outside.js.br")     // out of the root
 	symlink(t, dir, ".secret.br", "hidden-sibling.js.br") // to a dotfile
 	symlink(t, dir, ".hidden.js", "linked.js")            // the original is hidden
-	mkfifo(t, filepath.Join(dir, "fifo.js.br"))
+	testfifo.Make(t, filepath.Join(dir, "fifo.js.br"))
 	return root, dir
 }
 

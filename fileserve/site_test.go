@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // TestCacheControl: files, listings, index pages and redirects carry
@@ -221,7 +222,7 @@ func TestNotFoundPageChanges(t *testing.T) {
 			if err := os.Remove(page); err != nil {
 				t.Fatal(err)
 			}
-			mkfifo(t, page)
+			testfifo.Make(t, page)
 			builtIn("FIFO") // answered at once: a FIFO is never opened
 		})
 	}

@@ -2,18 +2,7 @@
 
 package fileserve_test
 
-import (
-	"syscall"
-	"testing"
-)
-
-// mkfifo makes a named pipe at name.
-func mkfifo(t *testing.T, name string) {
-	t.Helper()
-	if err := syscall.Mkfifo(name, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+import "syscall"
 
 // mknodNull makes, at name, a character device with /dev/null's numbers
 // on Linux (only root may).
