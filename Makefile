@@ -6,6 +6,9 @@ FUZZTIME    ?= 30s
 SOAKTIME    ?= 60s
 PORT        ?= 8000
 RUNS        ?= 3
+# The platforms make lint builds and vets for, so that no change breaks a
+# build elsewhere (such as a 32-bit Raspberry Pi's).
+PLATFORMS   ?= linux/amd64 linux/386 linux/arm linux/arm64 darwin/arm64 windows/amd64 freebsd/amd64
 
 .PHONY: help build run test lint fuzz bench bench-peers bench-gallery bench-live bench-resumable soak golden clean
 
@@ -21,10 +24,15 @@ run: build ## serve the current directory on $(PORT)
 test: lint ## lint, then every test with the race detector (the README's test command)
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-lint: ## gofmt, go vet, staticcheck
+lint: ## gofmt, go vet, staticcheck; go build and go vet for each of $(PLATFORMS)
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	@set -e; for p in $(PLATFORMS); do \
+	  echo "GOOS=$${p%/*} GOARCH=$${p#*/} go build ./... && go vet ./..."; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet ./...; \
+	done
 
 fuzz: ## run every fuzz test for $(FUZZTIME) each
 	@set -e; for pkg in $$($(GO) list ./...); do \

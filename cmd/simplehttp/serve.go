@@ -22,18 +22,19 @@ import (
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/hashsum"
 	"github.com/simplehttp/simplehttp/live"
+	"github.com/simplehttp/simplehttp/netlimit"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // limits are the server's time-outs and sizes. Tests shorten them.
 type limits struct {
-	readHeaderTimeout time.Duration // request line and headers
-	idleTimeout       time.Duration // between requests on a kept-alive connection
-	bodyTimeout       time.Duration // a request body nobody reads
-	uploadIdleTimeout time.Duration // between reads of an upload's body
-	write             writeLimits   // each chunk of an answer
-	maxHeaderBytes    int           // request line and headers; beyond: 431
-	shutdownGrace     time.Duration // for answers in flight at Ctrl-C
+	readHeaderTimeout time.Duration       // request line and headers
+	idleTimeout       time.Duration       // between requests on a kept-alive connection
+	bodyTimeout       time.Duration       // a request body nobody reads
+	uploadIdleTimeout time.Duration       // between reads of an upload's body
+	write             netlimit.WriteLimit // each chunk of an answer
+	maxHeaderBytes    int                 // request line and headers; beyond: 431
+	shutdownGrace     time.Duration       // for answers in flight at Ctrl-C
 }
 
 // defaultLimits are production values. Header and idle time-outs as Caddy's
@@ -45,7 +46,7 @@ var defaultLimits = limits{
 	idleTimeout:       60 * time.Second,
 	bodyTimeout:       10 * time.Second,
 	uploadIdleTimeout: 30 * time.Second,
-	write:             writeLimits{timeout: 30 * time.Second, chunk: 256 << 10},
+	write:             netlimit.DefaultWriteLimit,
 	maxHeaderBytes:    64 << 10,
 	shutdownGrace:     10 * time.Second,
 }
@@ -85,7 +86,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	front := newFrontDoor(dir, o, lim, stderr)
 	srv := &http.Server{
-		Handler:           withStreamDeadlines(front, lim.write),
+		Handler:           netlimit.StreamDeadlines(front, lim.write),
 		ReadHeaderTimeout: lim.readHeaderTimeout,
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
@@ -118,7 +119,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, note)
 	}
 	served := make(chan error, 1)
-	l := newListener(ln, o.maxConns, lim.write)
+	l := netlimit.NewListener(ln, o.maxConns, lim.write)
 	go func() { served <- serveOn(srv, l) }()
 	if o.open {
 		openBrowser(browserURL(o.scheme(), ln.Addr(), ifaddrs), stderr)
