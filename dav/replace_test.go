@@ -6,20 +6,19 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/simplehttp/simplehttp/dav"
 )
 
-// inode is the inode number of name under the served directory.
-func (s *site) inode(t *testing.T, name string) uint64 {
+// lstat describes name under the served directory.
+func (s *site) lstat(t *testing.T, name string) os.FileInfo {
 	t.Helper()
 	info, err := os.Lstat(filepath.Join(s.dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return info.Sys().(*syscall.Stat_t).Ino
+	return info
 }
 
 // tree lists the names under the served folder dir, hidden ones too.
@@ -54,7 +53,7 @@ func (s *site) noTemporaries(t *testing.T) {
 // nothing, and a reader of the old file reads it to its end.
 func TestCopyReplacesAFileInOneStep(t *testing.T) {
 	s := newSite(t, allWrites)
-	before := s.inode(t, "b.txt")
+	before := s.lstat(t, "b.txt")
 	reader, err := os.Open(filepath.Join(s.dir, "b.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +63,7 @@ func TestCopyReplacesAFileInOneStep(t *testing.T) {
 	if resp.StatusCode != 204 || s.read(t, "b.txt") != "a\n" {
 		t.Fatalf("COPY over a file: %d %s, b.txt %q", resp.StatusCode, body, s.read(t, "b.txt"))
 	}
-	if s.inode(t, "b.txt") == before {
+	if os.SameFile(s.lstat(t, "b.txt"), before) {
 		t.Error("the copy was written into the old file, not renamed over it")
 	}
 	if old, _ := io.ReadAll(reader); string(old) != "b\n" {

@@ -154,7 +154,7 @@ func TestResumableMeasure(t *testing.T) {
 		t.Skip("skipping the 2 GiB measurement: make bench-resumable runs it")
 	}
 	requireProc(t)
-	const size, chunk = 2 << 30, 16 << 20
+	const size, chunk int64 = 2 << 30, 16 << 20
 	u := newUploadSite(t)
 	s := startBinary(t, nil, "-q", "--upload", "--resumable-dir", t.TempDir(), "-d", u.dir)
 	src := filepath.Join(t.TempDir(), "huge.bin")
@@ -171,7 +171,7 @@ func TestResumableMeasure(t *testing.T) {
 	start = time.Now()
 	req, _ := http.NewRequest(http.MethodPost, s.url+"/sub/", nil)
 	req.Header.Set("Tus-Resumable", "1.0.0")
-	req.Header.Set("Upload-Length", strconv.Itoa(size))
+	req.Header.Set("Upload-Length", strconv.FormatInt(size, 10))
 	req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte("huge.bin")))
 	resp := do(t, s.client, req)
 	if resp.StatusCode != http.StatusCreated {
@@ -183,12 +183,12 @@ func TestResumableMeasure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	for off := 0; off < size; off += chunk {
-		req, _ := http.NewRequest(http.MethodPatch, s.url+path, io.NewSectionReader(f, int64(off), chunk))
+	for off := int64(0); off < size; off += chunk {
+		req, _ := http.NewRequest(http.MethodPatch, s.url+path, io.NewSectionReader(f, off, chunk))
 		req.ContentLength = chunk
 		req.Header.Set("Tus-Resumable", "1.0.0")
 		req.Header.Set("Content-Type", "application/offset+octet-stream")
-		req.Header.Set("Upload-Offset", strconv.Itoa(off))
+		req.Header.Set("Upload-Offset", strconv.FormatInt(off, 10))
 		if resp := do(t, s.client, req); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("PATCH at %d: %d", off, resp.StatusCode)
 		}
