@@ -6,8 +6,11 @@ FUZZTIME    ?= 30s
 SOAKTIME    ?= 60s
 PORT        ?= 8000
 RUNS        ?= 3
+# The platforms make lint builds and vets for, so that no change breaks a
+# build elsewhere (such as a 32-bit Raspberry Pi's).
+PLATFORMS   ?= linux/amd64 linux/386 linux/arm linux/arm64 darwin/arm64 windows/amd64 freebsd/amd64
 
-.PHONY: help build run test lint fuzz bench bench-peers bench-gallery bench-live soak golden clean
+.PHONY: help build run test lint fuzz bench bench-peers bench-gallery bench-live bench-resumable soak golden clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -19,12 +22,17 @@ run: build ## serve the current directory on $(PORT)
 	./bin/simplehttp $(PORT)
 
 test: lint ## lint, then every test with the race detector (the README's test command)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
-lint: ## gofmt, go vet, staticcheck
+lint: ## gofmt, go vet, staticcheck; go build and go vet for each of $(PLATFORMS)
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	@set -e; for p in $(PLATFORMS); do \
+	  echo "GOOS=$${p%/*} GOARCH=$${p#*/} go build ./... && go vet ./..."; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet ./...; \
+	done
 
 fuzz: ## run every fuzz test for $(FUZZTIME) each
 	@set -e; for pkg in $$($(GO) list ./...); do \
@@ -47,6 +55,9 @@ bench-gallery: ## thumbnails: a 500-photo grid cold and cached, peak RSS on 24 M
 
 bench-live: ## --live: watcher start and RSS on 100,000 files, RSS of 1,000 live pages, reload latency of 50 edits
 	SIMPLEHTTP_LIVE_BENCH=1 $(GO) test -run '^TestLiveMeasure$$' -count=1 -timeout 10m -v ./cmd/simplehttp
+
+bench-resumable: ## 2 GiB by tus in 16 MiB chunks beside a plain PUT: throughput, and the server's peak RSS (must stay flat)
+	SIMPLEHTTP_RESUMABLE_BENCH=1 $(GO) test -run '^TestResumableMeasure$$' -count=1 -timeout 15m -v ./cmd/simplehttp
 
 soak: ## bounded mixed load against the real binary for $(SOAKTIME)
 	SIMPLEHTTP_SOAK=$(SOAKTIME) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./cmd/simplehttp

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -99,36 +100,47 @@ func TestProtects(t *testing.T) {
 }
 
 // TestFailureDelay: a failure is answered after the delay, and beyond
-// MaxDelayed failures waiting at once the next get 429 at once.
+// MaxDelayed failures waiting at once the next get 429 at once. (Those
+// wait a minute, until their clients leave, so that a loaded machine
+// cannot end one before the last has come.)
 func TestFailureDelay(t *testing.T) {
-	delay := time.Second
 	var plain auth.Users // no bcrypt: every check is quick, the failures overlap
 	plain.AddPassword("ann", "secret")
-	h := auth.New(ok, &plain, &auth.Options{FailureDelay: delay, Logger: slog.New(slog.DiscardHandler)})
-	wrong := func() *httptest.ResponseRecorder {
-		r := httptest.NewRequest("GET", "/", nil)
+	wrong := func(h http.Handler, ctx context.Context) int {
+		r := httptest.NewRequestWithContext(ctx, "GET", "/", nil)
 		r.SetBasicAuth("ann", "wrong")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w
+		return w.Code
 	}
+	delay := time.Second
+	h := auth.New(ok, &plain, &auth.Options{FailureDelay: delay, Logger: slog.New(slog.DiscardHandler)})
 	start := time.Now()
-	if w := wrong(); w.Code != 401 || time.Since(start) < delay {
-		t.Fatalf("one failure: %d after %s, want 401 after %s", w.Code, time.Since(start), delay)
+	if code := wrong(h, context.Background()); code != 401 || time.Since(start) < delay {
+		t.Fatalf("one failure: %d after %s, want 401 after %s", code, time.Since(start), delay)
 	}
-	var wg sync.WaitGroup
+	h = auth.New(ok, &plain, &auth.Options{FailureDelay: time.Minute, Logger: slog.New(slog.DiscardHandler)})
+	leave, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	codes := make(chan int, auth.MaxDelayed+10)
 	for range auth.MaxDelayed + 10 {
-		wg.Go(func() { codes <- wrong().Code })
+		go func() { codes <- wrong(h, leave) }()
 	}
-	wg.Wait()
-	close(codes)
 	count := map[int]int{}
-	for c := range codes {
-		count[c]++
+	for range 10 { // the ones beyond MaxDelayed, at once
+		select {
+		case code := <-codes:
+			count[code]++
+		case <-time.After(20 * time.Second): // only a failing test waits
+			t.Fatalf("%d failures answered at once, want 10", count[429]+count[401])
+		}
 	}
-	if count[401] > auth.MaxDelayed || count[429] < 10 || count[401]+count[429] != auth.MaxDelayed+10 {
-		t.Errorf("%d concurrent failures: %v, want at most %d 401s and the rest 429", auth.MaxDelayed+10, count, auth.MaxDelayed)
+	cancel()
+	for range auth.MaxDelayed {
+		count[<-codes]++
+	}
+	if count[401] != auth.MaxDelayed || count[429] != 10 {
+		t.Errorf("%d concurrent failures: %v, want %d 401s and 10 429s", auth.MaxDelayed+10, count, auth.MaxDelayed)
 	}
 }
 
@@ -214,35 +226,44 @@ func BenchmarkCheckHash(b *testing.B) {
 
 // TestFlood: while MaxDelayed failures wait, credentials not accepted
 // lately get 429 unchecked, right or wrong, so a flood learns nothing;
-// a user already let in keeps working.
+// a user already let in keeps working. The failures are held back for a
+// minute, until their clients leave at the end of the test, so that a
+// loaded machine cannot end the flood early.
 func TestFlood(t *testing.T) {
 	var u auth.Users
 	u.AddPassword("ann", "secret")
 	u.AddPassword("bob", "hunter2")
-	h := auth.New(ok, &u, &auth.Options{FailureDelay: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)})
-	get := func(user, password string) int {
-		r := httptest.NewRequest("GET", "/", nil)
+	h := auth.New(ok, &u, &auth.Options{FailureDelay: time.Minute, Logger: slog.New(slog.DiscardHandler)})
+	get := func(ctx context.Context, user, password string) int {
+		r := httptest.NewRequestWithContext(ctx, "GET", "/", nil)
 		r.SetBasicAuth(user, password)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		return w.Code
 	}
-	if code := get("ann", "secret"); code != 200 {
+	bg := context.Background()
+	if code := get(bg, "ann", "secret"); code != 200 {
 		t.Fatalf("ann before the flood: %d", code)
 	}
 	var wg sync.WaitGroup
-	for range auth.MaxDelayed {
-		wg.Go(func() { get("eve", "guess") })
-	}
 	defer wg.Wait()
-	time.Sleep(500 * time.Millisecond) // the guesses are checked and waiting
-	if code := get("bob", "hunter2"); code != 429 {
+	leave, cancel := context.WithCancel(bg)
+	defer cancel()
+	for range auth.MaxDelayed {
+		wg.Go(func() { get(leave, "eve", "guess") })
+	}
+	for deadline := time.Now().Add(20 * time.Second); !auth.Flooded(h); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the flood of failures is not held back")
+		}
+	}
+	if code := get(bg, "bob", "hunter2"); code != 429 {
 		t.Errorf("a right password, not let in lately, during the flood: %d, want 429", code)
 	}
-	if code := get("bob", "wrong"); code != 429 {
+	if code := get(bg, "bob", "wrong"); code != 429 {
 		t.Errorf("a wrong password during the flood: %d, want 429", code)
 	}
-	if code := get("ann", "secret"); code != 200 {
+	if code := get(bg, "ann", "secret"); code != 200 {
 		t.Errorf("ann, let in before the flood: %d, want 200", code)
 	}
 }

@@ -1,65 +1,24 @@
 package dav
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
-	"syscall"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/page"
 )
-
-// refusal is an answer other than success, with a message for the
-// client. The message never holds a file-system path or an error's text:
-// only names the client sent and what the server decided.
-type refusal struct {
-	code int
-	msg  string
-	// condition, when set, is the RFC 4918 precondition the request
-	// failed, for the body of a WebDAV client's answer
-	// ("propfind-finite-depth").
-	condition string
-}
-
-func (e *refusal) Error() string { return e.msg }
-
-// refuse returns the refusal code with a message made as fmt.Sprintf does.
-func refuse(code int, format string, args ...any) error {
-	return &refusal{code: code, msg: fmt.Sprintf(format, args...)}
-}
-
-// statusOf maps err to the status of the answer: a refusal's own, then
-// the errors of writing, then the file server's mapping of the rest (a
-// name that does not exist or leads out of the root is a 404).
-func statusOf(err error) int {
-	var ref *refusal
-	switch {
-	case errors.As(err, &ref):
-		return ref.code
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return http.StatusInsufficientStorage
-	case errors.Is(err, fs.ErrExist), errors.Is(err, syscall.ENOTEMPTY), errors.Is(err, syscall.EISDIR):
-		return http.StatusConflict
-	case errors.Is(err, syscall.EXDEV):
-		return http.StatusBadGateway
-	case errors.Is(err, syscall.EROFS):
-		return http.StatusForbidden
-	}
-	return fileserve.Status(err)
-}
 
 // messageOf is the explanation of err the client gets: a refusal's own,
 // else a plain one for its status, never the error's text.
 func messageOf(err error) string {
-	var ref *refusal
+	var ref *answer.Refusal
 	if errors.As(err, &ref) {
-		return ref.msg
+		return ref.Msg
 	}
-	switch statusOf(err) {
+	switch answer.StatusOf(err) {
 	case http.StatusInsufficientStorage:
 		return "the disk is full"
 	case http.StatusConflict:
@@ -67,32 +26,11 @@ func messageOf(err error) string {
 	case http.StatusNotFound:
 		return "no such file or folder"
 	case http.StatusForbidden:
-		return "the server may not change that"
+		return "the server may not read or change that"
 	case http.StatusBadGateway:
 		return "refused to move across file systems"
 	}
 	return "the change was not made"
-}
-
-// style is the kind of answer a client gets.
-type style int
-
-const (
-	styleText    style = iota // WebDAV clients, curl: a status, a line of text on failure
-	styleJSON                 // scripts, and the listing's script
-	styleBrowser              // a browser's own form post: a redirect, or an error page
-)
-
-// styleOf tells from the Accept header which answer the client wants.
-func styleOf(r *http.Request) style {
-	accept := strings.Join(r.Header.Values("Accept"), ",")
-	switch {
-	case strings.Contains(accept, "application/json"):
-		return styleJSON
-	case strings.Contains(accept, "text/html"):
-		return styleBrowser
-	}
-	return styleText
 }
 
 // report is the JSON answer to a change.
@@ -113,21 +51,21 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // failAfter answers with err's status and explanation, after saying what
 // the request changed before it failed.
 func (h *Handler) failAfter(w http.ResponseWriter, r *http.Request, done []string, err error) {
-	code := statusOf(err)
+	code := answer.StatusOf(err)
 	msg := messageOf(err)
 	if code >= 500 && code != http.StatusInsufficientStorage && code != http.StatusBadGateway {
 		h.log.Error("dav: request failed", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
 	}
-	var ref *refusal
+	var ref *answer.Refusal
 	switch {
-	case styleOf(r) == styleJSON:
-		writeJSON(w, code, report{Status: code, Error: msg, Done: done})
-	case styleOf(r) == styleBrowser && len(done) == 0:
-		fileserve.Error(w, r, code)
-	case errors.As(err, &ref) && ref.condition != "":
-		writeXMLError(w, code, ref.condition)
+	case answer.StyleOf(r) == answer.JSON:
+		answer.WriteJSON(w, code, report{Status: code, Error: msg, Done: done})
+	case answer.StyleOf(r) == answer.Browser && len(done) == 0:
+		page.Error(w, r, code)
+	case errors.As(err, &ref) && ref.Condition != "":
+		writeXMLError(w, code, ref.Condition)
 	default:
-		writeText(w, code, doneLines(done)+fmt.Sprintf("%d %s: %s\n", code, http.StatusText(code), msg))
+		answer.WriteText(w, code, doneLines(done)+fmt.Sprintf("%d %s: %s\n", code, http.StatusText(code), msg))
 	}
 }
 
@@ -135,18 +73,18 @@ func (h *Handler) failAfter(w http.ResponseWriter, r *http.Request, done []strin
 // clients, a JSON report to scripts, a redirect back to the listing to a
 // browser's form.
 func succeed(w http.ResponseWriter, r *http.Request, code int, back string, done []string) {
-	switch styleOf(r) {
-	case styleJSON:
-		writeJSON(w, code, report{Status: code, Done: done})
-	case styleBrowser:
+	switch answer.StyleOf(r) {
+	case answer.JSON:
+		answer.WriteJSON(w, code, report{Status: code, Done: done})
+	case answer.Browser:
 		w.Header().Set("Location", back)
-		fileserve.Error(w, r, http.StatusSeeOther) // a short page naming the status
+		page.Error(w, r, http.StatusSeeOther) // a short page naming the status
 	default:
 		if code == http.StatusNoContent {
 			w.WriteHeader(code)
 			return
 		}
-		writeText(w, code, doneLines(done))
+		answer.WriteText(w, code, doneLines(done))
 	}
 }
 
@@ -163,31 +101,14 @@ func doneLines(done []string) string {
 func writeXMLError(w http.ResponseWriter, code int, condition string) {
 	body := `<?xml version="1.0" encoding="utf-8"?>` + "\n" +
 		`<D:error xmlns:D="DAV:"><D:` + condition + `/></D:error>` + "\n"
-	writeBody(w, code, "application/xml; charset=utf-8", []byte(body))
+	answer.WriteBody(w, code, "application/xml; charset=utf-8", []byte(body))
 }
 
-// writeJSON sends v as a JSON answer with status code.
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte(`{"status":500}`) // a report always marshals
-	}
-	writeBody(w, code, "application/json", append(b, '\n'))
-}
-
-// writeText sends text as a plain-text answer with status code.
-func writeText(w http.ResponseWriter, code int, text string) {
-	writeBody(w, code, "text/plain; charset=utf-8", []byte(text))
-}
-
-// writeBody sends body with its type and length, and the headers that
-// keep a browser from reading it as anything else.
-func writeBody(w http.ResponseWriter, code int, contentType string, body []byte) {
-	hdr := w.Header()
-	hdr.Set("Content-Type", contentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Content-Security-Policy", "default-src 'none'")
-	w.WriteHeader(code)
-	w.Write(body) //nolint:errcheck // a failed write means the client left
+// writeMemberFailure answers a request about a tree with a 207
+// Multi-Status naming the entry inside it that failed, its status and
+// the explanation (RFC 4918 §9.6.1).
+func writeMemberFailure(w http.ResponseWriter, ref *answer.Refusal) {
+	m := multistatus{w: w}
+	m.status((&url.URL{Path: ref.Member}).EscapedPath(), ref.Code, ref.Msg)
+	m.close() //nolint:errcheck // a failed write means the client left
 }

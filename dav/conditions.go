@@ -3,6 +3,7 @@ package dav
 import (
 	"net/http"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
@@ -24,16 +25,16 @@ func (h *Handler) checkConditions(r *http.Request, changes ...change) error {
 	if hdr := r.Header.Get("If"); hdr != "" {
 		lists, err := parseIf(hdr)
 		if err != nil {
-			return refuse(http.StatusBadRequest, "refused a malformed If header")
+			return answer.Refuse(http.StatusBadRequest, "refused a malformed If header")
 		}
 		if !h.anyListHolds(r, lists, changes[0].res) {
-			return refuse(http.StatusPreconditionFailed, "the If header's conditions do not hold")
+			return answer.Refuse(http.StatusPreconditionFailed, "the If header's conditions do not hold")
 		}
 		submitted = tokens(lists)
 	}
 	for _, c := range changes {
 		if h.locks.blocked(c.res.url, c.tree, submitted) {
-			return &refusal{code: http.StatusLocked, msg: c.res.url + " is locked", condition: "lock-token-submitted"}
+			return &answer.Refusal{Code: http.StatusLocked, Msg: c.res.url + " is locked", Condition: "lock-token-submitted"}
 		}
 	}
 	return nil

@@ -41,7 +41,7 @@ func (h *Handler) discardFinderMetadata(w http.ResponseWriter, r *http.Request) 
 	case http.MethodDelete, "PROPPATCH":
 		w.WriteHeader(http.StatusNoContent)
 	case "LOCK":
-		body, _, err := xmlBody(r)
+		body, err := xmlBody(r)
 		if err == nil && len(body) > 0 {
 			var info lockInfo
 			if info, err = parseLockInfo(body); err == nil {

@@ -1,6 +1,8 @@
 package dav
 
 import (
+	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -8,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/assets"
+	"github.com/simplehttp/simplehttp/templates"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -23,12 +28,12 @@ const maxFormBytes = 256 << 10
 // to confirm; it happens when the form comes back with confirm=yes.
 func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 	if !h.delete {
-		h.fail(w, r, refuse(http.StatusForbidden, "this server does not delete, rename or move (start it with --delete or -w)"))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "this server does not delete, rename or move (start it with --delete or -w)"))
 		return
 	}
 	dir, err := resourceOf(r.URL.Path)
 	if err == nil && (h.hidden(dir) || !h.isFolder(dir)) {
-		err = refuse(http.StatusNotFound, "no such folder")
+		err = answer.Refuse(http.StatusNotFound, "no such folder")
 	}
 	var srcs []resource
 	if err == nil {
@@ -42,17 +47,17 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 	switch action {
 	case "delete":
 		if r.PostForm.Get("confirm") != "yes" {
-			h.confirmDelete(w, r, srcs)
+			h.confirmDelete(w, r, dir, srcs)
 			return
 		}
 		h.deleteAll(w, r, srcs)
 	case "rename":
 		if len(srcs) != 1 {
-			h.fail(w, r, refuse(http.StatusBadRequest, "tick one entry to rename"))
+			h.fail(w, r, answer.Refuse(http.StatusBadRequest, "tick one entry to rename"))
 			return
 		}
 		if err := upload.CheckName(to); err != nil {
-			h.fail(w, r, refuse(http.StatusBadRequest, "%s", err.Error()))
+			h.fail(w, r, answer.Refuse(http.StatusBadRequest, "%s", err.Error()))
 			return
 		}
 		h.moveAll(w, r, srcs, dir)
@@ -64,7 +69,7 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, action string) {
 		}
 		h.moveAll(w, r, srcs, target)
 	default:
-		h.fail(w, r, refuse(http.StatusBadRequest, "unknown action %q: do=delete, rename or move", action))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "unknown action %q: do=delete, rename or move", action))
 	}
 }
 
@@ -78,16 +83,16 @@ func (h *Handler) isFolder(res resource) bool {
 func (h *Handler) formSources(w http.ResponseWriter, r *http.Request, dir resource) ([]resource, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return nil, refuse(http.StatusBadRequest, "refused a form that could not be read (urlencoded, at most %d bytes)", maxFormBytes)
+		return nil, answer.Refuse(http.StatusBadRequest, "refused a form that could not be read (urlencoded, at most %d bytes)", maxFormBytes)
 	}
 	names := r.PostForm["name"]
 	if len(names) == 0 {
-		return nil, refuse(http.StatusBadRequest, "tick the entries first")
+		return nil, answer.Refuse(http.StatusBadRequest, "tick the entries first")
 	}
 	srcs := make([]resource, len(names))
 	for i, n := range names {
 		if err := upload.CheckName(n); err != nil {
-			return nil, refuse(http.StatusBadRequest, "%s", err.Error())
+			return nil, answer.Refuse(http.StatusBadRequest, "%s", err.Error())
 		}
 		res, err := resourceOf(path.Join(dir.url, n))
 		if err != nil {
@@ -164,80 +169,99 @@ func (h *Handler) moveAll(w http.ResponseWriter, r *http.Request, srcs []resourc
 // confirmDelete answers a delete form that is not confirmed yet: to a
 // browser, a page naming what will go, whose button sends the form again
 // with confirm=yes; to any other client, 400.
-func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, srcs []resource) {
-	if styleOf(r) != styleBrowser {
-		h.fail(w, r, refuse(http.StatusBadRequest, "a delete form needs confirm=yes"))
+func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, dir resource, srcs []resource) {
+	if answer.StyleOf(r) != answer.Browser {
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "a delete form needs confirm=yes"))
 		return
 	}
-	page := confirmPage{Action: "./?do=delete"}
+	title := fmt.Sprintf("Delete %d entries?", len(srcs))
+	if len(srcs) == 1 {
+		title = "Delete 1 entry?"
+	}
+	h.managePage(w, r, dir, srcs, "delete", title)
+}
+
+// entryPage answers GET ?do=entry&name=… of a folder, the link of each
+// row of its listing: a page with a form each to rename, move or delete
+// the entry, which work without a script.
+func (h *Handler) entryPage(w http.ResponseWriter, r *http.Request) {
+	dir, err := resourceOf(r.URL.Path)
+	if err == nil && (h.hidden(dir) || !h.isFolder(dir)) {
+		err = answer.Refuse(http.StatusNotFound, "no such folder")
+	}
+	name := r.URL.Query().Get("name")
+	if err == nil {
+		err = upload.CheckName(name)
+	}
+	var src resource
+	if err == nil {
+		src, err = resourceOf(path.Join(dir.url, name))
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.managePage(w, r, dir, []resource{src}, "entry", "Rename, move or delete "+name)
+}
+
+// managePage answers with templates/manage.html: for action "delete",
+// the confirmation of a delete of srcs; for "entry", the forms of the one
+// entry of srcs. It looks like the folder's listing, under the same
+// strict Content-Security-Policy, without a script.
+func (h *Handler) managePage(w http.ResponseWriter, r *http.Request, dir resource, srcs []resource, action, title string) {
+	page := managePage{Title: title, Action: action, Folder: strings.TrimSuffix(dir.url, "/") + "/",
+		Assets: assets.RelativePrefix(r.URL.Path)}
 	for _, res := range srcs {
 		if err := h.checkSource(res); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		page.Entries = append(page.Entries, confirmEntry{Name: res.base(), Folder: h.isFolder(res)})
+		page.Entries = append(page.Entries, pageEntry{Name: res.base(), Folder: h.isFolder(res)})
 	}
-	var b strings.Builder
-	if err := confirmTemplate.Execute(&b, page); err != nil {
+	var b bytes.Buffer
+	if err := manageTemplate.Execute(&b, page); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	hdr.Set("Content-Length", strconv.Itoa(b.Len()))
-	hdr.Set("Content-Security-Policy", "default-src 'none'; form-action 'self'")
+	hdr.Set("Content-Security-Policy", managePagePolicy)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	w.Write([]byte(b.String())) //nolint:errcheck // a failed write means the client left
+	if r.Method != http.MethodHead {
+		w.Write(b.Bytes()) //nolint:errcheck // a failed write means the client left
+	}
 }
 
-type confirmPage struct {
-	Action  string
-	Entries []confirmEntry
+// managePagePolicy is the listing's Content-Security-Policy, less
+// scripts: the page has none.
+const managePagePolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+var manageTemplate = template.Must(template.ParseFS(templates.FS, "manage.html"))
+
+// managePage is what templates/manage.html shows.
+type managePage struct {
+	Title   string
+	Action  string // "delete" or "entry"
+	Folder  string // the folder's URL path, ending in "/"
+	Assets  string // the URL of the assets, relative to the page
+	Entries []pageEntry
 }
 
-type confirmEntry struct {
+// pageEntry is an entry a manage page names.
+type pageEntry struct {
 	Name   string
 	Folder bool
 }
 
 // Link is the entry's link from the folder's listing.
-func (e confirmEntry) Link() string {
+func (e pageEntry) Link() string {
 	u := (&url.URL{Path: e.Name}).EscapedPath()
 	if e.Folder {
 		u += "/"
 	}
 	return "./" + u
 }
-
-var confirmTemplate = template.Must(template.New("confirm").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Delete {{len .Entries}} {{if eq (len .Entries) 1}}entry{{else}}entries{{end}}?</title>
-</head>
-<body>
-<main>
-<h1>Delete {{len .Entries}} {{if eq (len .Entries) 1}}entry{{else}}entries{{end}}?</h1>
-<p>These will be deleted for good:</p>
-<ul>
-{{- range .Entries}}
-<li><a href="{{.Link}}">{{.Name}}{{if .Folder}}/{{end}}</a>{{if .Folder}}, a folder, with everything in it{{end}}</li>
-{{- end}}
-</ul>
-<form method="post" action="{{.Action}}">
-{{- range .Entries}}
-<input type="hidden" name="name" value="{{.Name}}">
-{{- end}}
-<input type="hidden" name="confirm" value="yes">
-<button type="submit">Delete</button>
-<a href="./">Cancel</a>
-</form>
-</main>
-</body>
-</html>
-`))

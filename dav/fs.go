@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/net/webdav"
 
-	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/exttype"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
 	"github.com/simplehttp/simplehttp/listing"
 )
@@ -45,7 +45,7 @@ func (f *fileSystem) rel(name string) (string, error) {
 	if n == "" {
 		n = "."
 	}
-	if !f.dotfiles && fileserve.Hidden(f.links, n) {
+	if !f.dotfiles && hidden.In(f.links, n) {
 		return "", fs.ErrNotExist
 	}
 	return n, nil
@@ -74,10 +74,6 @@ func (f *fileSystem) OpenFile(ctx context.Context, name string, _ int, _ os.File
 
 // Stat describes name, following links that stay in the root.
 func (f *fileSystem) Stat(ctx context.Context, name string) (os.FileInfo, error) {
-	name = path.Clean("/" + name)
-	if info := seen(ctx, name); info != nil {
-		return info, nil
-	}
 	n, err := f.rel(name)
 	if err != nil {
 		return nil, err
@@ -111,8 +107,7 @@ func (f *file) Write([]byte) (int, error)      { return 0, errNotHere }
 func (f *file) Seek(int64, int) (int64, error) { return 0, errNotHere }
 
 // Readdir lists a folder's entries as its JSON listing does, hidden names
-// and links out of the root left out, and remembers them for the
-// request, whose next step is to ask about each.
+// and links out of the root left out.
 func (f *file) Readdir(int) ([]fs.FileInfo, error) {
 	n, err := f.fsys.rel(f.name)
 	if err != nil {
@@ -123,7 +118,7 @@ func (f *file) Readdir(int) ([]fs.FileInfo, error) {
 		// The folder itself is not hidden (rel said so): an entry is, by
 		// its name, or for a link by where it leads.
 		opt.Hide = func(entry string) bool { return hiddenEntry(n, entry) }
-		opt.HideLink = func(entry string) bool { return fileserve.Hidden(f.fsys.links, path.Join(n, entry)) }
+		opt.HideLink = func(entry string) bool { return hidden.In(f.fsys.links, path.Join(n, entry)) }
 	}
 	l, err := listing.Read(f.ctx, f.fsys.links, n, f.name, opt)
 	if err != nil {
@@ -134,9 +129,7 @@ func (f *file) Readdir(int) ([]fs.FileInfo, error) {
 		if e.Broken {
 			continue
 		}
-		info := &fileInfo{name: e.Name, size: e.Size, modTime: e.ModTime, dir: e.IsDir, contentType: e.Type}
-		infos = append(infos, info)
-		remember(f.ctx, path.Join(f.name, e.Name), info)
+		infos = append(infos, &fileInfo{name: e.Name, size: e.Size, modTime: e.ModTime, dir: e.IsDir, contentType: e.Type})
 	}
 	return infos, nil
 }
@@ -146,18 +139,16 @@ func (f *file) Readdir(int) ([]fs.FileInfo, error) {
 // the lock system, which it cannot list).
 func (f *file) DeadProps() (map[xml.Name]webdav.Property, error) {
 	props := map[xml.Name]webdav.Property{}
-	if wantsDeadProps(f.ctx) {
-		n, err := f.fsys.rel(f.name)
-		if err != nil {
-			return nil, err
-		}
-		stored, err := f.fsys.props.get(n)
-		if err != nil && !errors.Is(err, fs.ErrPermission) {
-			return nil, err
-		}
-		for k, v := range stored {
-			props[k] = v
-		}
+	n, err := f.fsys.rel(f.name)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := f.fsys.props.get(n)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range stored {
+		props[k] = v
 	}
 	props[lockDiscoveryName] = webdav.Property{
 		XMLName:  lockDiscoveryName,
@@ -228,45 +219,9 @@ func (fi *fileInfo) ETag(context.Context) (string, error) {
 	return etag.Of(fi.modTime, fi.size), nil
 }
 
-// A request's cache of what the walk of a PROPFIND has learnt: the
-// library lists a folder, then asks about each entry by name.
-type requestCache struct {
-	infos     map[string]*fileInfo // by "/a/b"
-	deadProps bool                 // the request asks for dead properties
-}
-
-type cacheKey struct{}
-
-// withCache returns ctx carrying a new requestCache.
-func withCache(ctx context.Context, deadProps bool) context.Context {
-	return context.WithValue(ctx, cacheKey{}, &requestCache{infos: map[string]*fileInfo{}, deadProps: deadProps})
-}
-
-// seen returns what the request already knows of name, or nil.
-func seen(ctx context.Context, name string) *fileInfo {
-	if c, ok := ctx.Value(cacheKey{}).(*requestCache); ok {
-		return c.infos[name]
-	}
-	return nil
-}
-
-// remember notes info as the request's knowledge of name.
-func remember(ctx context.Context, name string, info *fileInfo) {
-	if c, ok := ctx.Value(cacheKey{}).(*requestCache); ok {
-		c.infos[name] = info
-	}
-}
-
-// wantsDeadProps reports whether the request may ask for dead properties
-// (every request but a PROPFIND that names DAV: properties only).
-func wantsDeadProps(ctx context.Context) bool {
-	c, ok := ctx.Value(cacheKey{}).(*requestCache)
-	return !ok || c.deadProps
-}
-
 // hiddenEntry reports whether the dotfile rule hides the name entry in
 // the folder dir by its text alone: it begins with "." and is not the
-// top-level ".well-known" (fileserve.Hidden's rule, for one element).
+// top-level ".well-known" (hidden.In's rule, for one element).
 func hiddenEntry(dir, entry string) bool {
 	return strings.HasPrefix(entry, ".") && !(dir == "." && entry == ".well-known")
 }

@@ -1,6 +1,8 @@
 package dav_test
 
 import (
+	"encoding/xml"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -36,9 +38,19 @@ func FuzzCheckXML(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		davOnly, err := dav.CheckXML([]byte(s))
-		if err != nil && davOnly {
-			t.Fatalf("%q: an error and DAV-only", s)
+		err := dav.CheckXML([]byte(s))
+		if err != nil {
+			if code := dav.StatusOf(err); code != 400 && code != 413 {
+				t.Fatalf("%q: refused with %d", s, code)
+			}
+			return
+		}
+		for d := xml.NewDecoder(strings.NewReader(s)); ; {
+			if _, err := d.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%q: taken, but not well-formed: %v", s, err)
+			}
 		}
 	})
 }
@@ -50,7 +62,7 @@ func FuzzParseLockInfo(f *testing.F) {
 	f.Add(`<D:lockinfo xmlns:D="DAV:"><D:owner><x xmlns="urn:x">a<y/></x></D:owner></D:lockinfo>`)
 	f.Add(`<lockinfo/>`)
 	f.Fuzz(func(t *testing.T, s string) {
-		if _, err := dav.CheckXML([]byte(s)); err != nil {
+		if err := dav.CheckXML([]byte(s)); err != nil {
 			return // the handler refuses it before
 		}
 		dav.ParseLockInfo([]byte(s)) //nolint:errcheck // only that it returns
@@ -110,6 +122,37 @@ func FuzzRequest(f *testing.F) {
 		s.h.ServeHTTP(rec, r)
 		if rec.Code >= 500 && rec.Code != 503 {
 			t.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body)
+		}
+	})
+}
+
+// FuzzPropfind answers any PROPFIND body as x/net/webdav does: the same
+// status, and for a 207 the same properties with the same values.
+func FuzzPropfind(f *testing.F) {
+	for _, body := range propfindBodies {
+		f.Add(body)
+	}
+	s := propfindSite(f, allWrites)
+	lib := dav.Library(s.h.(*dav.Handler))
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, target := range []string{"/", "/a.txt"} {
+			for _, depth := range []string{"0", "1"} {
+				comparePropfind(t, s.h, lib, target, depth, body)
+			}
+		}
+	})
+}
+
+// FuzzAppendEscaped escapes any text as encoding/xml.EscapeText does.
+func FuzzAppendEscaped(f *testing.F) {
+	for _, s := range []string{"", "plain.txt", `a<b>&"c'`, "tab\tnl\nret\r", "\x00\x1f\x7f", "é€😀", "\xff\xfe", "\ufffd\uffff\ud7ff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want strings.Builder
+		xml.EscapeText(&want, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
+		if got := string(dav.AppendEscaped([]byte("x"), s)); got != "x"+want.String() {
+			t.Fatalf("%q: %q, want %q", s, got, "x"+want.String())
 		}
 	})
 }

@@ -9,8 +9,10 @@ import (
 
 	"golang.org/x/net/webdav"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/internal/rootlinks"
+	"github.com/simplehttp/simplehttp/listing"
 )
 
 // Options configures a [Handler]. The zero value serves WebDAV read-only:
@@ -27,7 +29,7 @@ type Options struct {
 	Delete bool
 
 	// Dotfiles, when true, lets clients see and change names that begin
-	// with "." (as [fileserve.Options].Dotfiles lets reads see them).
+	// with "." (as the file server's Options.Dotfiles lets reads see them).
 	// By default they do not exist to WebDAV: a hidden name is not
 	// listed, reads as 404 and cannot be written, and a folder holding
 	// one cannot be deleted.
@@ -36,7 +38,9 @@ type Options struct {
 	// Logger receives the causes of 5xx answers. Nil means [slog.Default].
 	Logger *slog.Logger
 
-	// Now is the clock of lock time-outs. Nil means [time.Now].
+	// Now is the clock of lock time-outs, and tells when a folder last
+	// changed long enough ago to remember that it holds no dead
+	// properties. Nil means [time.Now].
 	Now func() time.Time
 }
 
@@ -56,8 +60,14 @@ type Handler struct {
 	delete   bool
 	dotfiles bool
 	allow    string // the Allow header
-	log      *slog.Logger
-	csrf     *http.CrossOriginProtection
+	// supportedLock is the value of DAV:supportedlock: the locks
+	// clients may take, none on a server that takes no changes.
+	supportedLock string
+	names         *listing.NameCache // of the folders PROPFIND lists
+	// swap exchanges two names in a folder in one step (exchange).
+	swap func(root *os.Root, dir, a, b string) error
+	log  *slog.Logger
+	csrf *http.CrossOriginProtection
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -78,6 +88,8 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 		dotfiles: opt.Dotfiles,
 		log:      opt.Logger,
 		csrf:     http.NewCrossOriginProtection(),
+		names:    listing.NewNameCache(nameCacheBytes),
+		swap:     exchange,
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -87,12 +99,20 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 		now = time.Now
 	}
 	h.locks = newLockStore(now)
-	h.props = newPropStore(root, fileXattrs{})
+	h.props = newPropStore(root, fileXattrs{}, now)
 	h.fsys = &fileSystem{root: root, links: h.links, dotfiles: h.dotfiles, props: h.props, locks: h.locks}
 	h.lib = &webdav.Handler{FileSystem: h.fsys, LockSystem: checkedLocks{}, Logger: h.logLibrary}
 	h.allow = allowed(h.upload, h.delete)
+	if h.upload || h.delete {
+		h.supportedLock = supportedLocks
+	}
 	return h
 }
+
+// nameCacheBytes bounds the names of folders PROPFIND keeps, to list
+// them again without reading them while they are unchanged: about ten
+// 10,000-entry folders.
+const nameCacheBytes = 4 << 20
 
 // allowed is the Allow header: the methods this server takes.
 func allowed(upload, delete bool) string {
@@ -130,7 +150,11 @@ func Reads(method string) bool {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		h.next.ServeHTTP(w, r)
+		if h.delete && r.URL.Query().Get("do") == "entry" {
+			h.entryPage(w, r)
+		} else {
+			h.next.ServeHTTP(w, r)
+		}
 		return
 	case http.MethodOptions:
 		h.options(w)
@@ -143,7 +167,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.csrf.Check(r); err != nil {
-		h.fail(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "refused a cross-origin request"))
 		return
 	}
 	if h.discardFinderMetadata(w, r) {
@@ -192,7 +216,7 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		ok, why = h.upload || h.delete, ""
 	default:
 		w.Header().Set("Allow", h.allow)
-		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+		page.Error(w, r, http.StatusMethodNotAllowed)
 		return false
 	}
 	switch {
@@ -202,9 +226,9 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		// A server that takes no changes at all refuses them as it
 		// refuses any method it does not know, as Python's does.
 		w.Header().Set("Allow", h.allow)
-		fileserve.Error(w, r, http.StatusMethodNotAllowed)
+		page.Error(w, r, http.StatusMethodNotAllowed)
 	default:
-		h.fail(w, r, refuse(http.StatusForbidden, "%s", why))
+		h.fail(w, r, answer.Refuse(http.StatusForbidden, "%s", why))
 	}
 	return false
 }

@@ -384,3 +384,27 @@ func TestFinderMetadataIsDiscarded(t *testing.T) {
 		t.Errorf("PUT of ._a.txt with Dotfiles: %d", resp.StatusCode)
 	}
 }
+
+// TestEntryPage: GET ?do=entry&name=… of a folder is the entry's page of
+// forms with --delete, for an entry that exists and is not hidden; else
+// a 404, or, without --delete, the folder's listing as before.
+func TestEntryPage(t *testing.T) {
+	s := newSite(t, allWrites)
+	resp, body := s.do(t, "GET", "/?do=entry&name=a.txt", "")
+	if resp.StatusCode != 200 || !strings.Contains(body, `action="./?do=rename"`) || !strings.Contains(body, `value="a.txt"`) ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") || strings.Contains(body, "<script") {
+		t.Errorf("the page of a.txt: %d %v\n%s", resp.StatusCode, resp.Header, body)
+	}
+	if resp, body := s.do(t, "HEAD", "/sub/?do=entry&name=c.txt", ""); resp.StatusCode != 200 || body != "" || resp.ContentLength <= 0 {
+		t.Errorf("HEAD of c.txt's page: %d %d %q", resp.StatusCode, resp.ContentLength, body)
+	}
+	for _, target := range []string{"/?do=entry&name=.git", "/?do=entry&name=nope", "/?do=entry&name=..", "/.git/?do=entry&name=config", "/a.txt?do=entry&name=a.txt"} {
+		if resp, _ := s.do(t, "GET", target, ""); resp.StatusCode != 404 && resp.StatusCode != 400 {
+			t.Errorf("GET %s: %d, want 404 or 400", target, resp.StatusCode)
+		}
+	}
+	uploadOnly := newSite(t, dav.Options{Upload: true})
+	if _, body := uploadOnly.do(t, "GET", "/?do=entry&name=a.txt", ""); !strings.Contains(body, "Directory listing for") {
+		t.Errorf("without --delete, ?do=entry is not the listing:\n%s", body)
+	}
+}

@@ -50,7 +50,7 @@ func (c *clock) advance(d time.Duration) {
 // newSite serves a fresh directory holding a.txt, b.txt, sub/c.txt, a
 // hidden .git/config and sub/.hidden, a link "out" to a folder outside,
 // "hidden-link" to .git and "inside.txt" to a.txt.
-func newSite(t *testing.T, opt dav.Options) *site {
+func newSite(t testing.TB, opt dav.Options) *site {
 	t.Helper()
 	base := t.TempDir()
 	s := &site{dir: filepath.Join(base, "site"), outside: filepath.Join(base, "outside"), logs: new(bytes.Buffer),
@@ -82,7 +82,7 @@ func newSite(t *testing.T, opt dav.Options) *site {
 	return s
 }
 
-func writeFile(t *testing.T, name, content string) {
+func writeFile(t testing.TB, name, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func writeFile(t *testing.T, name, content string) {
 
 // do serves method target with body and header pairs, and returns the
 // answer and its body.
-func (s *site) do(t *testing.T, method, target, body string, header ...string) (*http.Response, string) {
+func (s *site) do(t testing.TB, method, target, body string, header ...string) (*http.Response, string) {
 	t.Helper()
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	for i := 0; i+1 < len(header); i += 2 {
@@ -130,7 +130,7 @@ func lockBody(scope string) string {
 }
 
 // lock takes a lock on target and returns its token.
-func (s *site) lock(t *testing.T, target, scope, depth string) string {
+func (s *site) lock(t testing.TB, target, scope, depth string) string {
 	t.Helper()
 	resp, body := s.do(t, "LOCK", target, lockBody(scope), "Depth", depth, "Timeout", "Second-60")
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {

@@ -5,40 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
-)
 
-// propfind lists the properties of a resource (Depth: 0) or of a folder
-// and its entries (Depth: 1), through the library. Depth: infinity, and
-// a PROPFIND without Depth, which means infinity, are refused as RFC 4918
-// §9.1 allows: a walk of the whole tree is the cost a client should not
-// be able to impose.
-func (h *Handler) propfind(w http.ResponseWriter, r *http.Request) {
-	res, err := resourceOf(r.URL.Path)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	switch r.Header.Get("Depth") {
-	case "0", "1":
-	case "", "infinity":
-		h.fail(w, r, &refusal{code: http.StatusForbidden, condition: "propfind-finite-depth",
-			msg: "refused a PROPFIND of the whole tree (Depth: infinity): ask with Depth: 1, folder by folder"})
-		return
-	default:
-		h.fail(w, r, refuse(http.StatusBadRequest, "refused a Depth other than 0 or 1"))
-		return
-	}
-	if _, err := h.root.Stat(res.rel); err != nil || h.hidden(res) {
-		h.fail(w, r, refuse(http.StatusNotFound, "no such file or folder"))
-		return
-	}
-	body, davOnly, err := xmlBody(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.serveLibrary(w, r, withCache(r.Context(), !davOnly), body)
-}
+	"github.com/simplehttp/simplehttp/internal/answer"
+)
 
 // proppatch sets and removes a resource's dead properties, through the
 // library.
@@ -49,7 +18,7 @@ func (h *Handler) proppatch(w http.ResponseWriter, r *http.Request) {
 	}
 	var body []byte
 	if err == nil {
-		body, _, err = xmlBody(r)
+		body, err = xmlBody(r)
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -65,9 +34,9 @@ func (h *Handler) mkcol(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 	case res.rel == ".":
-		err = refuse(http.StatusMethodNotAllowed, "the top folder exists")
+		err = answer.Refuse(http.StatusMethodNotAllowed, "the top folder exists")
 	case h.hidden(res):
-		err = refuse(http.StatusForbidden, "refused the hidden name %q", res.base())
+		err = answer.Refuse(http.StatusForbidden, "refused the hidden name %q", res.base())
 	default:
 		err = h.checkConditions(r, change{res: res}, change{res: res.parent()})
 	}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // lockDiscoveryName is the live property that lists a resource's locks.
@@ -23,11 +25,11 @@ var lockDiscoveryName = xml.Name{Space: "DAV:", Local: "lockdiscovery"}
 func (h *Handler) lock(w http.ResponseWriter, r *http.Request) {
 	res, err := resourceOf(r.URL.Path)
 	if err == nil && h.hidden(res) {
-		err = refuse(http.StatusForbidden, "refused to lock the hidden name %q", res.base())
+		err = answer.Refuse(http.StatusForbidden, "refused to lock the hidden name %q", res.base())
 	}
 	var body []byte
 	if err == nil {
-		body, _, err = xmlBody(r)
+		body, err = xmlBody(r)
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -56,23 +58,23 @@ func (h *Handler) takeLock(w http.ResponseWriter, r *http.Request, res resource,
 	case "0":
 		infinite = false
 	default:
-		h.fail(w, r, refuse(http.StatusBadRequest, "refused a LOCK Depth other than 0 or infinity"))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "refused a LOCK Depth other than 0 or infinity"))
 		return
 	}
 	if hdr := r.Header.Get("If"); hdr != "" {
 		lists, err := parseIf(hdr)
 		if err != nil || !h.anyListHolds(r, lists, res) {
-			h.fail(w, r, refuse(http.StatusPreconditionFailed, "the If header's conditions do not hold"))
+			h.fail(w, r, answer.Refuse(http.StatusPreconditionFailed, "the If header's conditions do not hold"))
 			return
 		}
 	}
 	l, err := h.locks.create(lock{root: res.url, shared: info.shared, infinite: infinite, owner: info.owner, timeout: timeout})
 	switch {
 	case errors.Is(err, errLocked):
-		h.fail(w, r, &refusal{code: http.StatusLocked, msg: res.url + " is locked", condition: "no-conflicting-lock"})
+		h.fail(w, r, &answer.Refusal{Code: http.StatusLocked, Msg: res.url + " is locked", Condition: "no-conflicting-lock"})
 		return
 	case err != nil:
-		h.fail(w, r, refuse(http.StatusServiceUnavailable, "the server holds as many locks as it may"))
+		h.fail(w, r, answer.Refuse(http.StatusServiceUnavailable, "the server holds as many locks as it may"))
 		return
 	}
 	created := false
@@ -99,11 +101,11 @@ func (h *Handler) createLocked(res resource) (bool, error) {
 		return false, nil
 	}
 	if !h.upload {
-		return false, refuse(http.StatusForbidden, "this server does not take uploads, so it cannot lock a new name (start it with --upload or -w)")
+		return false, answer.Refuse(http.StatusForbidden, "this server does not take uploads, so it cannot lock a new name (start it with --upload or -w)")
 	}
 	f, err := h.root.OpenFile(res.rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, refuse(http.StatusConflict, "no such folder")
+		return false, answer.Refuse(http.StatusConflict, "no such folder")
 	}
 	if err != nil {
 		return false, err
@@ -115,7 +117,7 @@ func (h *Handler) createLocked(res resource) (bool, error) {
 func (h *Handler) refreshLock(w http.ResponseWriter, r *http.Request, res resource, timeout time.Duration) {
 	lists, err := parseIf(r.Header.Get("If"))
 	if err != nil {
-		h.fail(w, r, refuse(http.StatusBadRequest, "refused a LOCK with neither a lockinfo body nor the token to refresh in an If header"))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "refused a LOCK with neither a lockinfo body nor the token to refresh in an If header"))
 		return
 	}
 	for token := range tokens(lists) {
@@ -124,7 +126,7 @@ func (h *Handler) refreshLock(w http.ResponseWriter, r *http.Request, res resour
 			return
 		}
 	}
-	h.fail(w, r, refuse(http.StatusPreconditionFailed, "no lock of the If header's covers %s", res.url))
+	h.fail(w, r, answer.Refuse(http.StatusPreconditionFailed, "no lock of the If header's covers %s", res.url))
 }
 
 // unlock removes the lock the Lock-Token header names.
@@ -137,11 +139,11 @@ func (h *Handler) unlock(w http.ResponseWriter, r *http.Request) {
 	token, ok := strings.CutPrefix(r.Header.Get("Lock-Token"), "<")
 	token, ok2 := strings.CutSuffix(token, ">")
 	if !ok || !ok2 || token == "" {
-		h.fail(w, r, refuse(http.StatusBadRequest, "refused an UNLOCK without a Lock-Token header"))
+		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "refused an UNLOCK without a Lock-Token header"))
 		return
 	}
 	if err := h.locks.unlock(token, res.url); err != nil {
-		h.fail(w, r, &refusal{code: http.StatusConflict, msg: "no such lock on " + res.url, condition: "lock-token-matches-request-uri"})
+		h.fail(w, r, &answer.Refusal{Code: http.StatusConflict, Msg: "no such lock on " + res.url, Condition: "lock-token-matches-request-uri"})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -183,18 +185,18 @@ func parseLockInfo(body []byte) (lockInfo, error) {
 			break
 		}
 		if err != nil {
-			return lockInfo{}, refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
+			return lockInfo{}, answer.Refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			stack = append(stack, t.Name)
 			switch {
 			case len(stack) == 1 && t.Name != (xml.Name{Space: "DAV:", Local: "lockinfo"}):
-				return lockInfo{}, refuse(http.StatusBadRequest, "refused a LOCK body that is not a DAV:lockinfo")
+				return lockInfo{}, answer.Refuse(http.StatusBadRequest, "refused a LOCK body that is not a DAV:lockinfo")
 			case len(stack) == 2 && t.Name == (xml.Name{Space: "DAV:", Local: "owner"}):
 				owner, err := innerXML(d)
 				if err != nil {
-					return lockInfo{}, refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
+					return lockInfo{}, answer.Refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
 				}
 				info.owner = owner
 				stack = stack[:1]
@@ -213,7 +215,7 @@ func parseLockInfo(body []byte) (lockInfo, error) {
 		}
 	}
 	if !scope || !write {
-		return lockInfo{}, refuse(http.StatusBadRequest, "refused a lockinfo without a lockscope (exclusive or shared) and a write locktype")
+		return lockInfo{}, answer.Refuse(http.StatusBadRequest, "refused a lockinfo without a lockscope (exclusive or shared) and a write locktype")
 	}
 	return info, nil
 }
@@ -254,7 +256,7 @@ func innerXML(d *xml.Decoder) (string, error) {
 func writeLockAnswer(w http.ResponseWriter, code int, locks []lock, now time.Time) {
 	body := `<?xml version="1.0" encoding="utf-8"?>` + "\n" +
 		`<D:prop xmlns:D="DAV:"><D:lockdiscovery>` + activeLocks(locks, now) + `</D:lockdiscovery></D:prop>` + "\n"
-	writeBody(w, code, "application/xml; charset=utf-8", []byte(body))
+	answer.WriteBody(w, code, "application/xml; charset=utf-8", []byte(body))
 }
 
 // activeLocks is the XML of locks as DAV:activelock elements, each
@@ -280,8 +282,4 @@ func activeLocks(locks []lock, now time.Time) string {
 }
 
 // escapeText escapes s for XML character data.
-func escapeText(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
-	return b.String()
-}
+func escapeText(s string) string { return string(appendEscaped(nil, s)) }

@@ -125,6 +125,14 @@ func (s *lockStore) unlock(token, name string) error {
 	return nil
 }
 
+// any reports whether any resource is locked.
+func (s *lockStore) any() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expire()
+	return len(s.tokens) > 0
+}
+
 // covering returns copies of the locks that cover name.
 func (s *lockStore) covering(name string) []lock {
 	s.mu.Lock()

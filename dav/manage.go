@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -25,11 +26,17 @@ func (h *Handler) deleteResource(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.remove(res)
 	}
-	if err != nil {
+	var ref *answer.Refusal
+	switch {
+	case err == nil:
+		succeed(w, r, http.StatusNoContent, "./", []string{"deleted " + res.url})
+	case answer.StyleOf(r) == answer.Text && errors.As(err, &ref) && ref.Member != "" && ref.Member != res.url:
+		// RFC 4918 §9.6.1: a WebDAV client learns which entry inside
+		// the folder could not be deleted from a 207 naming it.
+		writeMemberFailure(w, ref)
+	default:
 		h.fail(w, r, err)
-		return
 	}
-	succeed(w, r, http.StatusNoContent, "./", []string{"deleted " + res.url})
 }
 
 // move answers MOVE, WebDAV's rename: one rename(2), atomic on one file
@@ -62,7 +69,7 @@ func (h *Handler) copy(w http.ResponseWriter, r *http.Request) {
 	case "0":
 		infinite = false
 	default:
-		err = refuse(http.StatusBadRequest, "refused a COPY Depth other than 0 or infinity")
+		err = answer.Refuse(http.StatusBadRequest, "refused a COPY Depth other than 0 or infinity")
 	}
 	if err == nil {
 		err = h.checkConditions(r, change{res: dst, tree: true}, change{res: dst.parent()})
@@ -107,13 +114,13 @@ func (h *Handler) sourceAndDestination(r *http.Request) (src, dst resource, err 
 // is not hidden, and is not the top of the served folder.
 func (h *Handler) checkSource(res resource) error {
 	if h.hidden(res) {
-		return refuse(http.StatusNotFound, "no such file or folder")
+		return answer.Refuse(http.StatusNotFound, "no such file or folder")
 	}
 	if res.rel == "." {
-		return refuse(http.StatusForbidden, "refused to change the served folder itself")
+		return answer.Refuse(http.StatusForbidden, "refused to change the served folder itself")
 	}
 	if _, err := h.root.Lstat(res.rel); err != nil {
-		return refuse(statusOf(err), "no such file or folder")
+		return answer.Refuse(answer.StatusOf(err), "no such file or folder")
 	}
 	return nil
 }
@@ -122,17 +129,17 @@ func (h *Handler) checkSource(res resource) error {
 func (h *Handler) checkTarget(src, dst resource) error {
 	switch {
 	case dst.rel == ".":
-		return refuse(http.StatusForbidden, "refused to replace the served folder itself")
+		return answer.Refuse(http.StatusForbidden, "refused to replace the served folder itself")
 	case dst.url == src.url:
-		return refuse(http.StatusForbidden, "refused a Destination that is the source itself")
+		return answer.Refuse(http.StatusForbidden, "refused a Destination that is the source itself")
 	case isBelow(dst.url, src.url):
-		return refuse(http.StatusForbidden, "refused a Destination inside the source")
+		return answer.Refuse(http.StatusForbidden, "refused a Destination inside the source")
 	case h.hidden(dst):
-		return refuse(http.StatusForbidden, "refused the hidden name %q", dst.base())
+		return answer.Refuse(http.StatusForbidden, "refused the hidden name %q", dst.base())
 	}
 	info, err := h.root.Stat(dst.parent().rel)
 	if err != nil || !info.IsDir() || h.hidden(dst.parent()) {
-		return refuse(http.StatusConflict, "no folder %s to put it in", dst.parent().url)
+		return answer.Refuse(http.StatusConflict, "no folder %s to put it in", dst.parent().url)
 	}
 	return nil
 }
@@ -152,7 +159,7 @@ func (h *Handler) remove(res resource) error {
 		}
 	}
 	if err := h.removeTree(res.rel, info.IsDir()); err != nil {
-		return err
+		return outcome(err, "what came before it is gone, the rest is as it was")
 	}
 	h.locks.dropTree(res.url)
 	h.props.deleted(res.rel)
@@ -193,7 +200,7 @@ func (h *Handler) eachEntry(dir string, do func(name string) error) error {
 func (h *Handler) checkNoHidden(dir string) error {
 	return h.eachEntry(dir, func(name string) error {
 		if strings.HasPrefix(name, ".") {
-			return refuse(http.StatusForbidden, "refused: /%s holds hidden files, which this server does not delete (start it with --dotfiles)", dir)
+			return answer.Refuse(http.StatusForbidden, "refused: /%s holds hidden files, which this server does not delete (start it with --dotfiles)", dir)
 		}
 		child := path.Join(dir, name)
 		info, err := h.root.Lstat(child)
@@ -225,19 +232,30 @@ func (h *Handler) removeTree(name string, isDir bool) error {
 	return nil
 }
 
-// entryFailed is the error of an entry of a tree that could not be
-// deleted or copied, which the answer names.
+// entryFailed is the error of the entry name of a tree that could not
+// be deleted or copied: the answer names it, by its URL path.
 func entryFailed(name string, err error) error {
-	var ref *refusal
+	var ref *answer.Refusal
 	if errors.As(err, &ref) {
 		return err
 	}
-	return &refusal{code: statusOf(err), msg: fmt.Sprintf("stopped at /%s: %s; what came before it is done, the rest is as it was", name, messageOf(err))}
+	return &answer.Refusal{Code: answer.StatusOf(err), Msg: fmt.Sprintf("stopped at /%s: %s", name, messageOf(err)), Member: "/" + name}
 }
 
-// rename moves src to dst, replacing what dst names when overwrite is
-// set (a folder, or a file by a folder, is deleted first; a file replaces
-// a file atomically). It reports whether dst is new.
+// outcome adds to the message of err, when it names an entry, what
+// became of the rest of the tree.
+func outcome(err error, what string) error {
+	var ref *answer.Refusal
+	if errors.As(err, &ref) && ref.Member != "" {
+		return &answer.Refusal{Code: ref.Code, Msg: ref.Msg + "; " + what, Member: ref.Member}
+	}
+	return err
+}
+
+// rename moves src to dst: one rename(2), atomic on one file system. What
+// dst names is replaced only when overwrite is set: a file by a file in
+// the same step; a folder, or a file by a folder, through a temporary
+// name (see place). It reports whether dst is new.
 func (h *Handler) rename(src, dst resource, overwrite bool) (created bool, err error) {
 	srcInfo, err := h.root.Lstat(src.rel)
 	if err != nil {
@@ -247,59 +265,126 @@ func (h *Handler) rename(src, dst resource, overwrite bool) (created bool, err e
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		created = true
+		err = h.root.Rename(src.rel, dst.rel)
 	case err != nil:
 		return false, err
 	case !overwrite:
-		return false, refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
+		return false, answer.Refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
 	case srcInfo.IsDir() || dstInfo.IsDir():
-		if err := h.remove(dst); err != nil {
-			return false, err
-		}
+		err = h.renameOver(src, dst, dstInfo.IsDir())
+	default:
+		err = h.root.Rename(src.rel, dst.rel)
 	}
-	if err := h.root.Rename(src.rel, dst.rel); err != nil {
+	if err != nil {
 		return false, err
 	}
+	if !created {
+		h.props.deleted(dst.rel)
+	}
 	h.locks.dropTree(src.url)
+	h.locks.dropTree(dst.url)
 	h.props.moved(src.rel, dst.rel)
 	return created, nil
 }
 
+// renameOver moves src over dst where one of them is a folder, which
+// rename(2) cannot replace by the other: src first takes a temporary name
+// beside dst, then place swaps it in.
+func (h *Handler) renameOver(src, dst resource, dstIsDir bool) error {
+	if dstIsDir && !h.dotfiles {
+		if err := h.checkNoHidden(dst.rel); err != nil {
+			return err
+		}
+	}
+	tmp, err := h.tempName(dst.parent().rel)
+	if err != nil {
+		return err
+	}
+	if err := h.root.Rename(src.rel, tmp); err != nil {
+		return err
+	}
+	if err := h.place(tmp, dst, true); err != nil {
+		h.root.Rename(tmp, src.rel) //nolint:errcheck // back where it was, if it can be
+		return err
+	}
+	return nil
+}
+
 // copyResource copies src to dst: a file (a link is followed), or a
 // folder, alone or with everything in it. What dst names is replaced only
-// when overwrite is set and the server deletes. It reports whether dst
-// is new.
+// when overwrite is set and the server deletes. Nothing is half-done: a
+// file is copied as an upload is stored (to a temporary file, then
+// renamed into place); a folder, or a file over a folder, is copied whole
+// under a temporary name, which place then swaps in. A copy that fails
+// leaves dst as it was. It reports whether dst is new.
 func (h *Handler) copyResource(src, dst resource, overwrite, infinite bool) (created bool, err error) {
 	srcInfo, err := h.root.Stat(src.rel)
 	if err != nil {
 		return false, err
 	}
-	_, err = h.root.Lstat(dst.rel)
+	if !srcInfo.IsDir() && !srcInfo.Mode().IsRegular() {
+		return false, answer.Refuse(http.StatusForbidden, "refused to copy %s, which is not a regular file", src.url)
+	}
+	dstInfo, err := h.root.Lstat(dst.rel)
+	replace := err == nil
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		created = true
 	case err != nil:
 		return false, err
 	case !overwrite:
-		return false, refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
+		return false, answer.Refuse(http.StatusPreconditionFailed, "%s exists (Overwrite: F)", dst.url)
 	case !h.delete:
-		return false, refuse(http.StatusForbidden, "%s exists, and this server does not replace files by a copy (start it with --delete or -w)", dst.url)
-	default:
-		if err := h.remove(dst); err != nil {
+		return false, answer.Refuse(http.StatusForbidden, "%s exists, and this server does not replace files by a copy (start it with --delete or -w)", dst.url)
+	case dstInfo.IsDir() && !h.dotfiles:
+		if err := h.checkNoHidden(dst.rel); err != nil {
 			return false, err
 		}
 	}
-	if srcInfo.IsDir() {
-		return created, h.copyFolder(src.rel, dst.rel, infinite)
+	if !srcInfo.IsDir() && !(replace && dstInfo.IsDir()) {
+		err = h.copyFile(src.rel, dst.rel, replace)
+	} else {
+		err = h.copyAside(src.rel, dst, srcInfo.IsDir(), infinite, replace)
 	}
-	if !srcInfo.Mode().IsRegular() {
-		return false, refuse(http.StatusForbidden, "refused to copy %s, which is not a regular file", src.url)
+	if err != nil {
+		return false, outcome(err, "nothing was copied")
 	}
-	return created, h.copyFile(src.rel, dst.rel)
+	if replace {
+		h.locks.dropTree(dst.url)
+	}
+	return created, nil
 }
 
-// copyFile copies the regular file src to the new name dst as an upload
-// is stored (complete or not at all), with its dead properties.
-func (h *Handler) copyFile(src, dst string) error {
+// copyAside copies src whole under a temporary name beside dst, then
+// places it as dst.
+func (h *Handler) copyAside(src string, dst resource, isDir, infinite, replace bool) error {
+	tmp, err := h.tempName(dst.parent().rel)
+	if err == nil {
+		if isDir {
+			err = h.copyFolder(src, tmp, infinite)
+		} else {
+			err = h.copyFile(src, tmp, false)
+		}
+	}
+	if err == nil {
+		err = h.place(tmp, dst, replace)
+	}
+	if err != nil {
+		if tmp != "" {
+			h.discard(tmp)
+			h.props.deleted(tmp)
+		}
+		return err
+	}
+	h.props.deleted(dst.rel)
+	h.props.moved(tmp, dst.rel)
+	return nil
+}
+
+// copyFile copies the regular file src to dst as an upload is stored
+// (complete or not at all), with its dead properties; with replace, over
+// the file dst, in one rename.
+func (h *Handler) copyFile(src, dst string, replace bool) error {
 	f, err := h.root.Open(src)
 	if err != nil {
 		return entryFailed(src, err)
@@ -309,18 +394,22 @@ func (h *Handler) copyFile(src, dst string) error {
 	if err != nil {
 		return entryFailed(src, err)
 	}
-	if _, err := upload.Store(h.root, path.Dir(dst), path.Base(dst), f, info.Size(), false, h.log); err != nil {
-		return entryFailed(dst, err)
+	if _, err := upload.Store(h.root, path.Dir(dst), path.Base(dst), f, info.Size(), replace, h.log); err != nil {
+		return entryFailed(src, err)
+	}
+	if replace {
+		h.props.deleted(dst)
 	}
 	return h.props.copyTo(src, dst)
 }
 
 // copyFolder makes the folder dst, with src's dead properties, and with
 // infinite copies everything in src into it: folders and files, and links
-// as links. Hidden names are left out unless dotfiles are served.
+// as links. Hidden names are left out unless dotfiles are served. An
+// entry that fails is named by its name in src.
 func (h *Handler) copyFolder(src, dst string, infinite bool) error {
 	if err := h.root.Mkdir(dst, 0o755); err != nil {
-		return entryFailed(dst, err)
+		return entryFailed(src, err)
 	}
 	if err := h.props.copyTo(src, dst); err != nil {
 		return err
@@ -349,7 +438,7 @@ func (h *Handler) copyFolder(src, dst string, infinite bool) error {
 			}
 			return nil
 		case info.Mode().IsRegular():
-			return h.copyFile(from, to)
+			return h.copyFile(from, to, false)
 		}
 		return nil // a FIFO, socket or device is not copied
 	})

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/net/webdav"
 )
@@ -47,6 +50,10 @@ type storedProp struct {
 // none.
 type xattrs interface {
 	get(root *os.Root, name string) ([]byte, error)
+	// getAt reads the attribute of the entry name of the open folder
+	// dir, not following it if it is a link (ELOOP), in *buf when it
+	// fits (the value is valid until the next call).
+	getAt(dir *os.File, name string, buf *[]byte) ([]byte, error)
 	set(root *os.Root, name string, value []byte) error
 	remove(root *os.Root, name string) error
 }
@@ -56,25 +63,103 @@ type xattrs interface {
 type propStore struct {
 	root  *os.Root
 	attrs xattrs
+	now   func() time.Time
+	bare  bareFolders
 	mu    sync.Mutex
 	mem   map[string][]byte // encoded properties by name, where attrs cannot hold them
 	used  int               // bytes in mem
 }
 
-func newPropStore(root *os.Root, attrs xattrs) *propStore {
-	return &propStore{root: root, attrs: attrs, mem: map[string][]byte{}}
+func newPropStore(root *os.Root, attrs xattrs, now func() time.Time) *propStore {
+	return &propStore{root: root, attrs: attrs, now: now, mem: map[string][]byte{}}
 }
 
 // get returns the dead properties of the file name (root-relative).
 func (s *propStore) get(name string) (map[xml.Name]webdav.Property, error) {
 	b, err := s.attrs.get(s.root, name)
-	if err != nil {
-		if !noAttr(err) {
-			return nil, err
-		}
+	return s.decode(name, b, err)
+}
+
+// decode returns the properties of name from b, the value of its
+// extended attribute, read with err: none when the server may not read
+// it, those kept in memory when the file has no attribute.
+func (s *propStore) decode(name string, b []byte, err error) (map[xml.Name]webdav.Property, error) {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return nil, nil
+	case noAttr(err):
 		b = s.memGet(name)
+	case err != nil:
+		return nil, err
 	}
 	return decodeProps(b)
+}
+
+// folderProps reads the dead properties of the entries of one folder by
+// their names in it, through a descriptor of the folder, rather than
+// each from the root again; none at all in a folder known to hold none
+// (see bareFolders).
+type folderProps struct {
+	store *propStore
+	dir   string   // root-relative
+	f     *os.File // nil when the folder could not be opened: each entry is read from the root
+	buf   []byte   // scratch for the values read
+	state folderState
+	known bool   // state is known
+	gen   uint64 // the store's generation of changes when the read began
+	bare  bool   // the folder is known to hold none
+	found bool   // an entry had some, or could not be read
+}
+
+// folder returns the reader of the properties of the entries of the
+// folder dir. Close it after use.
+func (s *propStore) folder(dir string) *folderProps {
+	fp := &folderProps{store: s, dir: dir, gen: s.bare.generation()}
+	f, err := s.root.Open(dir)
+	if err != nil {
+		return fp
+	}
+	fp.f = f
+	if fp.state, fp.known = stateOf(f); fp.known {
+		fp.bare = s.bare.has(fp.state)
+	}
+	return fp
+}
+
+// get returns the dead properties of the entry name. Those of a link
+// are those of where it leads, read through the root.
+func (fp *folderProps) get(name string, link bool) (map[xml.Name]webdav.Property, error) {
+	if fp.bare {
+		return nil, nil
+	}
+	props, err := fp.read(name, link)
+	if err != nil || len(props) > 0 {
+		fp.found = true
+	}
+	return props, err
+}
+
+func (fp *folderProps) read(name string, link bool) (map[xml.Name]webdav.Property, error) {
+	rel := path.Join(fp.dir, name)
+	if link || fp.f == nil {
+		return fp.store.get(rel)
+	}
+	b, err := fp.store.attrs.getAt(fp.f, name, &fp.buf)
+	if errors.Is(err, syscall.ELOOP) {
+		return fp.store.get(rel) // it became a link since it was listed
+	}
+	return fp.store.decode(rel, b, err)
+}
+
+// close ends the reads. When they covered every entry (whole) and found
+// no property, the folder is remembered as holding none.
+func (fp *folderProps) close(whole bool) {
+	if whole && fp.known && !fp.bare && !fp.found {
+		fp.store.bare.add(fp.state, fp.gen, fp.store.now())
+	}
+	if fp.f != nil {
+		fp.f.Close()
+	}
 }
 
 // patch applies patches to the dead properties of name, all or none.
@@ -108,6 +193,7 @@ func (s *propStore) patch(name string, patches []webdav.Proppatch) ([]webdav.Pro
 
 // put stores props as the whole of name's dead properties.
 func (s *propStore) put(name string, props map[xml.Name]webdav.Property) error {
+	defer s.bare.changed() // after the change, so no read that missed it counts
 	b, err := encodeProps(props)
 	if err != nil {
 		return err

@@ -9,8 +9,11 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -27,7 +30,7 @@ type resource struct {
 // are cleaned away first, so nothing can climb above the top.
 func resourceOf(urlPath string) (resource, error) {
 	if !strings.HasPrefix(urlPath, "/") {
-		return resource{}, refuse(http.StatusBadRequest, "refused a path that does not begin with /")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a path that does not begin with /")
 	}
 	clean := path.Clean(urlPath)
 	if clean == "/" {
@@ -35,7 +38,7 @@ func resourceOf(urlPath string) (resource, error) {
 	}
 	for elem := range strings.SplitSeq(clean[1:], "/") {
 		if err := upload.CheckName(elem); err != nil {
-			return resource{}, refuse(http.StatusBadRequest, "%s", err.Error())
+			return resource{}, answer.Refuse(http.StatusBadRequest, "%s", err.Error())
 		}
 	}
 	return resource{url: clean, rel: clean[1:]}, nil
@@ -59,7 +62,7 @@ func (res resource) base() string { return path.Base(res.url) }
 // hidden reports whether the dotfile rule hides res: by its name, or for
 // a link on its way, by where it leads.
 func (h *Handler) hidden(res resource) bool {
-	return !h.dotfiles && fileserve.Hidden(h.links, res.rel)
+	return !h.dotfiles && hidden.In(h.links, res.rel)
 }
 
 // destination is the resource a COPY or MOVE's Destination header names:
@@ -68,19 +71,19 @@ func (h *Handler) hidden(res resource) bool {
 func destination(r *http.Request) (resource, error) {
 	hdr := r.Header.Get("Destination")
 	if hdr == "" {
-		return resource{}, refuse(http.StatusBadRequest, "refused a %s without a Destination header", r.Method)
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a %s without a Destination header", r.Method)
 	}
 	u, err := url.Parse(hdr)
 	switch {
 	case err != nil:
-		return resource{}, refuse(http.StatusBadRequest, "refused a Destination that is not a URL")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a Destination that is not a URL")
 	case u.Host != "" && !strings.EqualFold(u.Host, r.Host):
-		return resource{}, refuse(http.StatusBadGateway, "refused a Destination on another server")
+		return resource{}, answer.Refuse(http.StatusBadGateway, "refused a Destination on another server")
 	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
-		return resource{}, refuse(http.StatusBadRequest, "refused a Destination that is not an http URL")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a Destination that is not an http URL")
 	}
 	if strings.Contains(u.EscapedPath(), "%2F") || strings.Contains(u.EscapedPath(), "%2f") {
-		return resource{}, refuse(http.StatusBadRequest, "refused a name with / or \\ in it")
+		return resource{}, answer.Refuse(http.StatusBadRequest, "refused a name with / or \\ in it")
 	}
 	return resourceOf(u.Path)
 }
@@ -95,71 +98,70 @@ const (
 
 // xmlBody reads r's body, at most maxBodyBytes, and checks that it is XML
 // no deeper than maxXMLDepth, so that no parser after this one meets a
-// hostile shape. It returns the body and whether it names only
-// properties in the DAV: namespace (false for an empty body, which asks
-// for all).
-func xmlBody(r *http.Request) (body []byte, davOnly bool, err error) {
+// hostile shape.
+func xmlBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > maxBodyBytes {
-		return nil, false, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, answer.Refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	switch {
 	case err != nil:
-		return nil, false, refuse(http.StatusBadRequest, "the request body was cut off")
+		return nil, answer.Refuse(http.StatusBadRequest, "the request body was cut off")
 	case len(body) > maxBodyBytes:
-		return nil, false, refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
+		return nil, answer.Refuse(http.StatusRequestEntityTooLarge, "refused a request body over %d bytes", maxBodyBytes)
 	}
-	davOnly, err = checkXML(body)
-	return body, davOnly, err
+	return body, checkXML(body)
 }
 
-// checkXML checks the shape of an XML body and reports whether every
-// property it names (the children of a DAV:prop) is in the DAV:
-// namespace.
-func checkXML(body []byte) (davOnly bool, err error) {
+// checkXML checks the shape of an XML body: well-formed, at most
+// maxXMLDepth deep and maxXMLTokens long, every element's name a
+// qualified name (one colon at most, between a prefix and a name), and no
+// empty namespace prefix declaration. So every name read from it can be
+// written back as it came.
+func checkXML(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return false, nil
+		return nil
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
-	davOnly = true
-	depth, propDepth := 0, -1
+	depth := 0
 	for n := 0; ; n++ {
 		if n == maxXMLTokens {
-			return false, refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
+			return answer.Refuse(http.StatusRequestEntityTooLarge, "refused an XML body of more than %d parts", maxXMLTokens)
 		}
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			return davOnly, nil
+			return nil
 		}
 		if err != nil {
-			return false, refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
+			return answer.Refuse(http.StatusBadRequest, "refused a body that is not well-formed XML")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if !localName(t.Name.Local) {
+				return answer.Refuse(http.StatusBadRequest, "refused an element name that is not a qualified name")
+			}
 			for _, a := range t.Attr {
 				// xmlns:p="" is no declaration (Namespaces in XML 1.0
 				// §3); litmus's propfind_invalid2 sends one.
 				if a.Name.Space == "xmlns" && a.Value == "" {
-					return false, refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
+					return answer.Refuse(http.StatusBadRequest, "refused an empty namespace prefix declaration")
 				}
 			}
 			depth++
 			if depth > maxXMLDepth {
-				return false, refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
-			}
-			switch {
-			case depth == propDepth+1 && propDepth >= 0 && t.Name.Space != "DAV:":
-				davOnly = false
-			case t.Name.Space == "DAV:" && (t.Name.Local == "allprop" || t.Name.Local == "propname"):
-				davOnly = false
-			case t.Name.Space == "DAV:" && t.Name.Local == "prop" && propDepth < 0:
-				propDepth = depth
+				return answer.Refuse(http.StatusBadRequest, "refused XML nested more than %d deep", maxXMLDepth)
 			}
 		case xml.EndElement:
-			if depth == propDepth {
-				propDepth = -1
-			}
 			depth--
 		}
 	}
+}
+
+// localName reports whether s, the part of an element's name after its
+// prefix, is a name of its own (Namespaces in XML 1.0 §4: an NCName):
+// without a colon, and beginning with a letter or "_" (the decoder has
+// checked the rest).
+func localName(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return (r == '_' || unicode.IsLetter(r)) && !strings.Contains(s, ":")
 }

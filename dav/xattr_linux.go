@@ -3,6 +3,7 @@ package dav
 import (
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,20 +22,49 @@ const maxAttrRead = 4 << 10
 
 func (fileXattrs) get(root *os.Root, name string) (value []byte, err error) {
 	err = withFD(root, name, func(fd int) error {
-		buf := make([]byte, maxAttrRead)
-		n, err := unix.Fgetxattr(fd, xattrName, buf)
-		if err == unix.ERANGE {
-			if n, err = unix.Fgetxattr(fd, xattrName, nil); err == nil {
-				buf = make([]byte, n)
-				n, err = unix.Fgetxattr(fd, xattrName, buf)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		value = buf[:n]
-		return nil
+		var buf []byte
+		value, err = readAttr(fd, &buf)
+		return err
 	})
+	return value, err
+}
+
+// readAttr reads the attribute of the file fd into *buf, which it makes
+// or grows as the value needs.
+func readAttr(fd int, buf *[]byte) ([]byte, error) {
+	if len(*buf) == 0 {
+		*buf = make([]byte, maxAttrRead)
+	}
+	n, err := unix.Fgetxattr(fd, xattrName, *buf)
+	if err == unix.ERANGE {
+		if n, err = unix.Fgetxattr(fd, xattrName, nil); err == nil {
+			*buf = make([]byte, n)
+			n, err = unix.Fgetxattr(fd, xattrName, *buf)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return (*buf)[:n], nil
+}
+
+func (fileXattrs) getAt(dir *os.File, name string, buf *[]byte) (value []byte, err error) {
+	rc, err := dir.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	cerr := rc.Control(func(dirfd uintptr) {
+		fd, oerr := unix.Openat(int(dirfd), name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+		if oerr != nil {
+			err = oerr
+			return
+		}
+		defer unix.Close(fd)
+		value, err = readAttr(fd, buf)
+	})
+	if cerr != nil {
+		return nil, cerr
+	}
 	return value, err
 }
 
@@ -63,4 +93,17 @@ func withFD(root *os.Root, name string, do func(fd int) error) error {
 		return err
 	}
 	return doErr
+}
+
+// stateOf is the identity and times of the open folder f.
+func stateOf(f *os.File) (folderState, bool) {
+	info, err := f.Stat()
+	if err != nil {
+		return folderState{}, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return folderState{}, false
+	}
+	return folderState{dev: st.Dev, ino: st.Ino, ctime: time.Unix(st.Ctim.Unix()), mtime: time.Unix(st.Mtim.Unix())}, true
 }

@@ -16,5 +16,11 @@ var errNoAttr error = syscall.ENOTSUP
 type fileXattrs struct{}
 
 func (fileXattrs) get(*os.Root, string) ([]byte, error) { return nil, syscall.ENOTSUP }
-func (fileXattrs) set(*os.Root, string, []byte) error   { return syscall.ENOTSUP }
-func (fileXattrs) remove(*os.Root, string) error        { return syscall.ENOTSUP }
+func (fileXattrs) getAt(*os.File, string, *[]byte) ([]byte, error) {
+	return nil, syscall.ENOTSUP
+}
+func (fileXattrs) set(*os.Root, string, []byte) error { return syscall.ENOTSUP }
+func (fileXattrs) remove(*os.Root, string) error      { return syscall.ENOTSUP }
+
+// stateOf knows no folder's state: every folder's entries are read.
+func stateOf(*os.File) (folderState, bool) { return folderState{}, false }

@@ -16,12 +16,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // archiveTree is a folder worth archiving: nested and empty folders, names
@@ -48,9 +48,7 @@ func archiveTree(t *testing.T) (*os.Root, string) {
 	symlink(t, dir, "../../secret.txt", "docs/link-out")
 	symlink(t, dir, "nowhere", "docs/dangling")
 	symlink(t, dir, "..", "docs/deep/loop")
-	if err := syscall.Mkfifo(filepath.Join(dir, "docs", "fifo"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testfifo.Make(t, filepath.Join(dir, "docs", "fifo"))
 	return root, dir
 }
 

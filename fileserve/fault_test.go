@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // pattern is n bytes in which a shifted or foreign byte shows.
@@ -104,12 +104,8 @@ func TestTruncatedWhileSending(t *testing.T) {
 // root are answered 404 at once, never opened.
 func TestSpecialFiles(t *testing.T) {
 	root, dir := tempRoot(t, map[string]string{"fifodir/a.txt": "a\n"})
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifodir", "index.html"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testfifo.Make(t, filepath.Join(dir, "fifo"))
+	testfifo.Make(t, filepath.Join(dir, "fifodir", "index.html"))
 	l, err := net.Listen("unix", filepath.Join(dir, "sock"))
 	if err != nil {
 		t.Fatal(err)
@@ -117,8 +113,7 @@ func TestSpecialFiles(t *testing.T) {
 	defer l.Close()
 	symlink(t, dir, "/dev/null", "devnull")
 	targets := []string{"/fifo", "/sock", "/devnull"}
-	// /dev/null's numbers; only root may create it.
-	if err := syscall.Mknod(filepath.Join(dir, "null"), syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
+	if err := mknodNull(filepath.Join(dir, "null")); err == nil {
 		targets = append(targets, "/null")
 	} else {
 		t.Logf("no device test: mknod: %v", err)

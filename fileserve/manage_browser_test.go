@@ -123,9 +123,9 @@ func TestBrowserManage(t *testing.T) {
 	}
 }
 
-// TestBrowserManageScreenshots renders the listing with the manage form
-// light, dark and on a phone, and checks the phone's page does not
-// scroll sideways.
+// TestBrowserManageScreenshots renders the listing with the manage form,
+// and an entry's page of forms, light, dark and on a phone, and checks
+// the phone's pages do not scroll sideways.
 func TestBrowserManageScreenshots(t *testing.T) {
 	ctx := newBrowser(t)
 	srvURL, _ := serveManaged(t)
@@ -151,6 +151,76 @@ func TestBrowserManageScreenshots(t *testing.T) {
 		if s.width < 500 {
 			checkNarrow(t, ctx)
 		}
+		do(t, ctx, s.name+" entry", chromedp.Navigate(srvURL+"/?do=entry&name=b.txt"), chromedp.WaitVisible(chromedp.CSS("#rename-to")))
+		screenshot(t, ctx, s.name+"-entry")
+		if width := eval[int](t, ctx, `document.documentElement.scrollWidth`); width > int(s.width) {
+			t.Errorf("%s: the entry's page is %d px wide", s.name, width)
+		}
+	}
+	checkNoCSPViolations(t, ctx)
+}
+
+// TestBrowserManageEntry renames, moves and deletes single entries from
+// their rows: each row's Edit link, reached with the keyboard, opens the
+// entry's page of forms, which looks like the listing, runs no script
+// and works the same with scripts off.
+func TestBrowserManageEntry(t *testing.T) {
+	ctx := newBrowser(t)
+	srvURL, dir := serveManaged(t)
+	gone := func(name string) bool { _, err := os.Lstat(filepath.Join(dir, name)); return err != nil }
+	do(t, ctx, "open the listing", chromedp.Navigate(srvURL+"/"), chromedp.WaitVisible(chromedp.CSS("#manage-form")))
+	edit := `a.edit[aria-label="Rename, move or delete old.txt"]`
+	if n := eval[int](t, ctx, `document.querySelectorAll("a.edit").length`); n != 5 {
+		t.Errorf("%d Edit links, want one per entry (5)", n)
+	}
+	reloadAfter(t, ctx, "follow old.txt's Edit link with the keyboard",
+		chromedp.Focus(chromedp.CSS(edit)), chromedp.KeyEvent("\r"))
+	do(t, ctx, "the entry's page", chromedp.WaitVisible(chromedp.CSS("#rename-to")))
+	checkManagePage(t, ctx)
+	if got := eval[string](t, ctx, `document.getElementById("rename-to").value`); got != "old.txt" {
+		t.Errorf("the new name starts as %q", got)
+	}
+	reloadAfter(t, ctx, "rename old.txt",
+		chromedp.SetValue(chromedp.CSS("#rename-to"), "new.txt"),
+		chromedp.Click(chromedp.CSS(`form[action="./?do=rename"] button`)))
+	if gone("new.txt") || !gone("old.txt") {
+		t.Errorf("after the rename: %v", names(t, dir))
+	}
+
+	do(t, ctx, "turn scripts off", call(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}))
+	reloadAfter(t, ctx, "open b.txt's page", chromedp.Navigate(srvURL+"/?do=entry&name=b.txt"))
+	reloadAfter(t, ctx, "move b.txt",
+		chromedp.SetValue(chromedp.CSS("#move-to"), "/dest/"),
+		chromedp.Click(chromedp.CSS(`form[action="./?do=move"] button`)))
+	if gone("dest/b.txt") {
+		t.Errorf("after the move: %v", names(t, dir))
+	}
+	reloadAfter(t, ctx, "open sub's page, then Delete…",
+		chromedp.Navigate(srvURL+"/?do=entry&name=sub"))
+	reloadAfter(t, ctx, "Delete…", chromedp.Click(chromedp.CSS(`form[action="./?do=delete"] button`)))
+	if text := eval[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(text, "sub/, a folder, with everything in it") {
+		t.Errorf("the confirmation says %q", text)
+	}
+	checkManagePage(t, ctx)
+	screenshot(t, ctx, "manage-confirm-entry")
+	if gone("sub/c.txt") {
+		t.Fatal("deleted before it was confirmed")
+	}
+	reloadAfter(t, ctx, "confirm", chromedp.Click(chromedp.CSS(`button.danger`)))
+	if !gone("sub") {
+		t.Errorf("sub is still there: %v", names(t, dir))
+	}
+}
+
+// checkManagePage checks that a page of manage.html has the listing's
+// style sheet applied and no script.
+func checkManagePage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if radius := eval[string](t, ctx, `getComputedStyle(document.querySelector(".manage-card")).borderTopLeftRadius`); radius != "12px" {
+		t.Errorf("the style sheet is not applied (a card's corner is %q)", radius)
+	}
+	if n := eval[int](t, ctx, `document.scripts.length`); n != 0 {
+		t.Errorf("the page has %d scripts", n)
 	}
 	checkNoCSPViolations(t, ctx)
 }

@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // padded is s made longer than the size below which siblings are not
@@ -64,9 +64,7 @@ func siblingTree(t *testing.T) (root *os.Root, dir string) {
 	symlink(t, dir, "../secret.txt", "outside.js.br")     // out of the root
 	symlink(t, dir, ".secret.br", "hidden-sibling.js.br") // to a dotfile
 	symlink(t, dir, ".hidden.js", "linked.js")            // the original is hidden
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.js.br"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testfifo.Make(t, filepath.Join(dir, "fifo.js.br"))
 	return root, dir
 }
 

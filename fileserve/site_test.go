@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // TestCacheControl: files, listings, index pages and redirects carry
@@ -222,9 +222,7 @@ func TestNotFoundPageChanges(t *testing.T) {
 			if err := os.Remove(page); err != nil {
 				t.Fatal(err)
 			}
-			if err := syscall.Mkfifo(page, 0o644); err != nil {
-				t.Skipf("mkfifo: %v", err)
-			}
+			testfifo.Make(t, page)
 			builtIn("FIFO") // answered at once: a FIFO is never opened
 		})
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 )
@@ -38,10 +38,30 @@ func swap[T any](p *T, v T) func() {
 	return func() { *p = old }
 }
 
+// waitingCtx is a context that closes waiting when code first asks for
+// its Done channel: in Read, only bigBuilds.take does, as it starts to
+// wait for a slot.
+type waitingCtx struct {
+	context.Context
+	waiting chan struct{}
+	once    sync.Once
+}
+
+func newWaitingCtx(ctx context.Context) *waitingCtx {
+	return &waitingCtx{Context: ctx, waiting: make(chan struct{})}
+}
+
+func (c *waitingCtx) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.waiting) })
+	return c.Context.Done()
+}
+
 // TestBigBuildsTakeTurns checks that listings of big local folders are
 // built no more at once than bigBuilds has slots: with one, a second
 // listing waits for the first, and gives up waiting when its request is
-// gone; a small folder's listing never waits.
+// gone; a small folder's listing never waits. It waits for events, never
+// for time: a listing that does not wait for the slot is seen building
+// before it asks to wait, which fails the test whatever the machine's load.
 func TestBigBuildsTakeTurns(t *testing.T) {
 	big, small := localFolder(t, 5).FS(), localFolder(t, 2).FS()
 	defer swap(&bigFolder, 3)()
@@ -65,22 +85,37 @@ func TestBigBuildsTakeTurns(t *testing.T) {
 		firstDone <- err
 	}()
 	<-inFirst
+	if n := len(bigBuilds); n != 1 {
+		t.Fatalf("%d slots taken while the first big listing is built, want 1", n)
+	}
 
-	var secondBuilt atomic.Bool
-	note := func(string) bool { secondBuilt.Store(true); return false }
+	secondCtx := newWaitingCtx(ctx)
+	secondBuilt := make(chan struct{})
+	built := sync.OnceFunc(func() { close(secondBuilt) })
+	note := func(string) bool { built(); return false }
 	secondDone := make(chan error, 1)
 	go func() {
-		_, err := Read(ctx, big, ".", "/", Options{Hide: note})
+		_, err := Read(secondCtx, big, ".", "/", Options{Hide: note})
 		secondDone <- err
 	}()
+	select {
+	case <-secondCtx.waiting:
+	case <-secondBuilt:
+		t.Fatal("a second big listing was built while the first held the only slot")
+	}
 
 	gone, leave := context.WithCancel(ctx)
+	goneCtx := newWaitingCtx(gone)
 	goneDone := make(chan error, 1)
 	go func() {
-		_, err := Read(gone, big, ".", "/", Options{})
+		_, err := Read(goneCtx, big, ".", "/", Options{})
 		goneDone <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-goneCtx.waiting:
+	case err := <-goneDone:
+		t.Fatalf("a third big listing did not wait for the slot: %v", err)
+	}
 	leave()
 	if err := <-goneDone; !errors.Is(err, context.Canceled) {
 		t.Errorf("a waiting listing whose request left: %v, want context.Canceled", err)
@@ -89,9 +124,10 @@ func TestBigBuildsTakeTurns(t *testing.T) {
 	if l, err := Read(ctx, small, ".", "/", Options{}); err != nil || l.Total != 2 {
 		t.Errorf("small folder while the slot is taken: %v", err)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if secondBuilt.Load() {
+	select {
+	case <-secondBuilt:
 		t.Error("a second big listing was built while the first held the only slot")
+	default:
 	}
 
 	close(leaveFirst)
@@ -100,7 +136,9 @@ func TestBigBuildsTakeTurns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !secondBuilt.Load() {
+	select {
+	case <-secondBuilt:
+	default:
 		t.Error("the second listing's Hide never ran")
 	}
 	if n := len(bigBuilds); n != 0 {

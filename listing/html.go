@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -314,6 +315,14 @@ func (rf *rowFormatter) appendRow(b []byte, e *Entry) []byte {
 		b = append(b, ` <span class="badge" title="symbolic link that cannot be followed">broken link</span>`...)
 	case e.IsSymlink:
 		b = append(b, ` <span class="badge" title="symbolic link">link</span>`...)
+	}
+	if rf.manage && utf8.ValidString(e.Name) {
+		// The entry's own page of forms to rename, move or delete it.
+		b = append(b, ` <a class="edit" href="./?do=entry&amp;name=`...)
+		b = appendEscaped(b, url.QueryEscape(e.Name))
+		b = append(b, `" title="Rename, move or delete" aria-label="Rename, move or delete `...)
+		b = appendEscaped(b, e.Name)
+		b = append(b, `">Edit</a>`...)
 	}
 	b = append(b, `</td><td class="size"`...)
 	b = rf.appendSize(b, e)

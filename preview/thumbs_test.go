@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/etag"
+	"github.com/simplehttp/simplehttp/internal/testfifo"
 )
 
 // photo is a w×h JPEG of one colour.
@@ -101,9 +101,7 @@ func TestThumb(t *testing.T) {
 		t.Fatal(err)
 	}
 	huge.Close()
-	if err := syscall.Mkfifo(filepath.Join(s.dir, "fifo.jpg"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testfifo.Make(t, filepath.Join(s.dir, "fifo.jpg"))
 	v := s.version(t, "photo.jpg")
 	cases := []struct {
 		name, method, target string

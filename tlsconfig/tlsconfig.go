@@ -21,6 +21,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -157,12 +158,31 @@ func Fingerprint(der []byte) string {
 	return strings.Join(parts, ":")
 }
 
+// tls12Suites are the cipher suites ServerConfig offers to a TLS 1.2
+// client: those with forward secrecy (an ECDHE key exchange) and an AEAD
+// cipher (AES-GCM or ChaCha20-Poly1305). They are Mozilla's
+// "intermediate" profile less its DHE suites, which Go does not have;
+// its oldest clients are Firefox 27, Chrome 31, Safari 9, Android 4.4.2
+// and Java 8. Go's default list adds CBC suites, whose MAC-then-encrypt
+// design is what LUCKY13 and its kin attack, and which TLS scanners flag.
+var tls12Suites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
 // ServerConfig is a TLS configuration serving cert, offering HTTP/2 and
-// HTTP/1.1 by ALPN, with TLS 1.2 at least.
+// HTTP/1.1 by ALPN, with TLS 1.2 at least. TLS 1.3 is as Go has it (all
+// its suites are AEAD); TLS 1.2 offers only ECDHE with AES-GCM or
+// ChaCha20-Poly1305, never a CBC suite nor one without forward secrecy.
 func ServerConfig(cert tls.Certificate) *tls.Config {
 	return &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		MinVersion:   tls.VersionTLS12,
+		CipherSuites: slices.Clone(tls12Suites),
 		NextProtos:   []string{"h2", "http/1.1"},
 	}
 }

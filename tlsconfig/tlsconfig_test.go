@@ -5,15 +5,19 @@ import (
 
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +156,74 @@ func TestServerConfigOffersHTTP2(t *testing.T) {
 	cfg := ServerConfig(cert)
 	if len(cfg.NextProtos) == 0 || cfg.NextProtos[0] != "h2" || cfg.MinVersion < tls.VersionTLS12 {
 		t.Errorf("config %+v", cfg)
+	}
+}
+
+// handshake runs a TLS handshake between a server with cfg and a client
+// with client over an in-memory connection, and returns the client's
+// error.
+func handshake(t *testing.T, cfg, client *tls.Config) (tls.ConnectionState, error) {
+	t.Helper()
+	sc, cc := net.Pipe()
+	defer sc.Close()
+	defer cc.Close()
+	srv := tls.Server(sc, cfg)
+	go func() {
+		_ = srv.Handshake()
+		sc.Close() // a refused client reads the alert, then the end
+	}()
+	c := tls.Client(cc, client)
+	err := c.Handshake()
+	return c.ConnectionState(), err
+}
+
+// TestServerConfigSuites: a TLS 1.2 client is served only with a suite
+// that has forward secrecy and an AEAD cipher; one that offers only CBC
+// suites, or only an RSA key exchange, is refused. TLS 1.3 is served.
+func TestServerConfigSuites(t *testing.T) {
+	ecdsaCert, err := SelfSigned([]string{"localhost"}, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &rsaKey.PublicKey, rsaKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaCert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: rsaKey}
+	served := 0
+	for _, suite := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if !slices.Contains(suite.SupportedVersions, tls.VersionTLS12) {
+			continue
+		}
+		cert := rsaCert
+		if strings.Contains(suite.Name, "ECDSA") {
+			cert = ecdsaCert
+		}
+		want := strings.HasPrefix(suite.Name, "TLS_ECDHE_") &&
+			(strings.Contains(suite.Name, "_GCM_") || strings.Contains(suite.Name, "_CHACHA20_POLY1305"))
+		client := &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{suite.ID}}
+		state, err := handshake(t, ServerConfig(cert), client)
+		switch {
+		case want && err != nil:
+			t.Errorf("%s: refused: %v", suite.Name, err)
+		case !want && err == nil:
+			t.Errorf("%s: served, want refused", suite.Name)
+		case want && state.CipherSuite != suite.ID:
+			t.Errorf("%s: served with %s", suite.Name, tls.CipherSuiteName(state.CipherSuite))
+		case want:
+			served++
+		}
+	}
+	if served != 6 {
+		t.Errorf("%d TLS 1.2 suites served, want 6", served)
+	}
+	state, err := handshake(t, ServerConfig(ecdsaCert), &tls.Config{InsecureSkipVerify: true})
+	if err != nil || state.Version != tls.VersionTLS13 {
+		t.Errorf("TLS 1.3: %v, version %#x", err, state.Version)
 	}
 }

@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // entry is a file or folder an upload made, as the answer reports it.
@@ -40,27 +41,6 @@ type report struct {
 	Done   []entry `json:"done"`
 }
 
-// style is the kind of answer a client gets.
-type style int
-
-const (
-	styleText    style = iota // curl, wget and the like: a few lines of text
-	styleJSON                 // scripts, and the listing's upload script
-	styleBrowser              // a browser's own form post: a redirect
-)
-
-// styleOf tells from the Accept header which answer the client wants.
-func styleOf(r *http.Request) style {
-	accept := strings.Join(r.Header.Values("Accept"), ",")
-	switch {
-	case strings.Contains(accept, "application/json"):
-		return styleJSON
-	case strings.Contains(accept, "text/html"):
-		return styleBrowser
-	}
-	return styleText
-}
-
 // answer reports what an upload made: 201 Created with its Location (200
 // when every file replaced one), or for a browser's form a 303 back to
 // the listing, which then shows it.
@@ -74,14 +54,14 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, done []entry) {
 	if len(done) == 1 {
 		w.Header().Set("Location", folderRef(r)+done[0].URL[len("./"):])
 	}
-	switch styleOf(r) {
-	case styleBrowser:
+	switch answer.StyleOf(r) {
+	case answer.Browser:
 		w.Header().Set("Location", folderRef(r))
 		page.Error(w, r, http.StatusSeeOther) // a short page naming the status
-	case styleJSON:
-		writeJSON(w, code, report{Status: code, Done: done})
+	case answer.JSON:
+		answer.WriteJSON(w, code, report{Status: code, Done: done})
 	default:
-		writeText(w, code, doneLines(r, done))
+		answer.WriteText(w, code, doneLines(r, done))
 	}
 }
 
@@ -96,18 +76,18 @@ func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, done []e
 	if errMaxBytes(err) {
 		err = h.tooLarge()
 	}
-	code := statusOf(err)
+	code := answer.StatusOf(err)
 	msg := messageOf(err)
 	if code >= 500 {
 		h.log.Error("upload: request failed", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
 	}
-	switch styleOf(r) {
-	case styleBrowser:
+	switch answer.StyleOf(r) {
+	case answer.Browser:
 		page.Error(w, r, code)
-	case styleJSON:
-		writeJSON(w, code, report{Status: code, Error: msg, Done: done})
+	case answer.JSON:
+		answer.WriteJSON(w, code, report{Status: code, Error: msg, Done: done})
 	default:
-		writeText(w, code, doneLines(r, done)+fmt.Sprintf("%d %s: %s\n", code, http.StatusText(code), msg))
+		answer.WriteText(w, code, doneLines(r, done)+fmt.Sprintf("%d %s: %s\n", code, http.StatusText(code), msg))
 	}
 }
 
@@ -166,9 +146,23 @@ func byteCount(n int64) string {
 // own message, else a plain one for the status: never the error's text,
 // which may hold a file-system path.
 func messageOf(err error) string {
-	var ref *refusal
+	var ref *answer.Refusal
 	if errors.As(err, &ref) {
-		return ref.msg
+		return ref.Msg
+	}
+	switch {
+	case errors.Is(err, parts.ErrNotFound):
+		return "no such upload (it finished, was given up, or expired)"
+	case errors.Is(err, parts.ErrExpired):
+		return "the upload expired: it received nothing for too long"
+	case errors.Is(err, parts.ErrFull):
+		return "no room for this upload: the server keeps space for the unfinished ones"
+	case errors.Is(err, parts.ErrChecksum):
+		return "the chunk's SHA-256 is not the Upload-Checksum sent; it was not kept"
+	case errors.Is(err, parts.ErrOffset):
+		return "the Upload-Offset is not the upload's"
+	case errors.Is(err, parts.ErrTooLong):
+		return "more bytes than the upload's length"
 	}
 	switch code := statusOf(err); code {
 	case http.StatusInsufficientStorage:
@@ -184,30 +178,4 @@ func messageOf(err error) string {
 	default:
 		return "the upload was not stored"
 	}
-}
-
-// writeJSON sends v as a JSON answer with status code.
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte(`{"status":500}`) // a report always marshals
-	}
-	writeBody(w, code, "application/json", append(b, '\n'))
-}
-
-// writeText sends text as a plain-text answer with status code.
-func writeText(w http.ResponseWriter, code int, text string) {
-	writeBody(w, code, "text/plain; charset=utf-8", []byte(text))
-}
-
-// writeBody sends body with its type and length, and the headers that
-// keep a browser from reading it as anything else.
-func writeBody(w http.ResponseWriter, code int, contentType string, body []byte) {
-	hdr := w.Header()
-	hdr.Set("Content-Type", contentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Content-Security-Policy", "default-src 'none'")
-	w.WriteHeader(code)
-	w.Write(body) //nolint:errcheck // a failed write means the client left
 }

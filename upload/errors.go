@@ -2,64 +2,44 @@ package upload
 
 import (
 	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
-	"syscall"
 
 	"github.com/dustin/go-humanize"
-	"github.com/simplehttp/simplehttp/internal/page"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
-
-// refusal is an answer other than success, with a message for the
-// client. The message never holds a file-system path or an error's text:
-// only names the client sent and what the server decided.
-type refusal struct {
-	code int
-	msg  string
-}
-
-func (e *refusal) Error() string { return e.msg }
-
-// refuse returns the refusal code with a message made as fmt.Sprintf does.
-func refuse(code int, format string, args ...any) error {
-	return &refusal{code: code, msg: fmt.Sprintf(format, args...)}
-}
 
 // badRequest refuses a request with 400 and a message that begins
 // "refused", followed by what the request held ("refused the name \"..\"").
 func badRequest(format string, args ...any) error {
-	return refuse(http.StatusBadRequest, "refused "+format, args...)
+	return answer.Refuse(http.StatusBadRequest, "refused "+format, args...)
 }
 
 // errShortBody is a body that ended before its Content-Length: the client
 // went away, or the connection was cut.
-var errShortBody = refuse(http.StatusBadRequest, "the upload was cut off before its end")
+var errShortBody = answer.Refuse(http.StatusBadRequest, "the upload was cut off before its end")
 
-// statusOf maps err to the status of the answer. A refusal is its own
-// status; then the errors of writing (a full disk, a read-only file
-// system, a name that exists); then the file server's mapping of the rest,
-// so a folder that does not exist or leads out of the root is a 404, as
-// it is to a GET.
+// statusOf maps err to the status of the answer: the errors of the
+// resumable uploads' parts, then what every change answers (package
+// answer), so a folder that does not exist or leads out of the root is a
+// 404, as it is to a GET.
 func statusOf(err error) int {
-	var ref *refusal
-	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &ref):
-		return ref.code
-	case errors.As(err, &tooBig), errors.Is(err, syscall.EFBIG):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+	case errors.Is(err, parts.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, parts.ErrExpired):
+		return http.StatusGone
+	case errors.Is(err, parts.ErrFull):
 		return http.StatusInsufficientStorage
-	case errors.Is(err, fs.ErrExist), errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENOTEMPTY):
+	case errors.Is(err, parts.ErrChecksum):
+		return statusChecksumMismatch
+	case errors.Is(err, parts.ErrOffset):
 		return http.StatusConflict
-	case errors.Is(err, syscall.EROFS):
-		return http.StatusForbidden
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return http.StatusBadRequest
+	case errors.Is(err, parts.ErrTooLong):
+		return http.StatusRequestEntityTooLarge
 	}
-	return page.Status(err)
+	return answer.StatusOf(err)
 }
 
 // SizeString spells a byte count the way it was most likely given: in

@@ -2,7 +2,8 @@ package upload
 
 // Internals under test.
 var (
-	SplitTarget = splitTarget
+	SplitTarget   = splitTarget
+	ParseChecksum = parseChecksum
 )
 
 // TempPrefix begins the name of every temporary upload file.

@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // Form fields. A part with a filename is a file, whatever its field's
@@ -43,7 +45,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	case "application/x-www-form-urlencoded":
 		done, err = h.postURLEncoded(w, r, dir)
 	default:
-		err = refuse(http.StatusUnsupportedMediaType, "refused a POST that is not a form (multipart/form-data, or urlencoded for a new folder)")
+		err = answer.Refuse(http.StatusUnsupportedMediaType, "refused a POST that is not a form (multipart/form-data, or urlencoded for a new folder)")
 	}
 	if err == nil && len(done) == 0 {
 		err = badRequest("a form with no file and no folder name in it")
@@ -163,11 +165,11 @@ func (h *Handler) makeFolder(dir, name string) (*entry, error) {
 		return nil, err
 	}
 	if h.hiddenName(dir, name) {
-		return nil, refuse(http.StatusForbidden, "refused the hidden name %q", name)
+		return nil, answer.Refuse(http.StatusForbidden, "refused the hidden name %q", name)
 	}
 	err := h.root.Mkdir(joinName(dir, name), 0o755)
 	if errors.Is(err, fs.ErrExist) {
-		return nil, refuse(http.StatusConflict, "%q exists", name)
+		return nil, answer.Refuse(http.StatusConflict, "%q exists", name)
 	}
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package upload_test
 
 import (
+	"encoding/base64"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -128,4 +129,29 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzParseChecksum: an Upload-Checksum is taken only as "sha256 " and
+// the standard base64 of exactly 32 bytes, which it decodes to.
+func FuzzParseChecksum(f *testing.F) {
+	for _, s := range []string{
+		"sha256 LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=", "sha256 ", "sha256", "SHA256 LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=",
+		"md5 XUFAKrxLKna5cZ2REBfFkg==", "sha256  LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=", "sha256 LPJNul-wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ",
+		"sha256 AAAA", "", " ", "sha256 LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		sum, err := upload.ParseChecksum(v)
+		if err != nil {
+			if sum != nil {
+				t.Errorf("%q: a digest and an error", v)
+			}
+			return
+		}
+		encoded, ok := strings.CutPrefix(v, "sha256 ")
+		if !ok || base64.StdEncoding.EncodeToString(sum[:]) != encoded {
+			t.Errorf("took %q as %x", v, sum)
+		}
+	})
 }

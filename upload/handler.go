@@ -8,8 +8,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/hidden"
 	"github.com/simplehttp/simplehttp/internal/page"
+	"github.com/simplehttp/simplehttp/internal/rootlinks"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // Options configures a [Handler]. The zero value keeps every existing
@@ -31,6 +34,13 @@ type Options struct {
 
 	// Logger receives the causes of 5xx answers. Nil means [slog.Default].
 	Logger *slog.Logger
+
+	// Resumable, when set, accepts resumable uploads too (tus 1.0 and the
+	// IETF draft "Resumable Uploads for HTTP"; see [Handler]), and keeps
+	// the unfinished ones in it, outside the served directory. It should
+	// be on the served directory's file system: a finished upload is then
+	// linked into place, not copied.
+	Resumable *parts.Store
 }
 
 // Handler writes uploads into one directory and passes every reading
@@ -46,6 +56,8 @@ type Handler struct {
 	log       *slog.Logger
 	csrf      *http.CrossOriginProtection
 	running   sync.WaitGroup // the writing requests in flight
+	tus       http.Handler   // resumable uploads: tusd's handler, or nil
+	parts     *parts.Store   // their unfinished parts
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -59,7 +71,7 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 	}
 	h := &Handler{
 		root:      root,
-		policyFS:  rootLinks{root},
+		policyFS:  rootlinks.FS{Root: root},
 		next:      next,
 		overwrite: opt.Overwrite,
 		maxSize:   opt.MaxSize,
@@ -69,6 +81,11 @@ func New(root *os.Root, next http.Handler, opt *Options) *Handler {
 	}
 	if h.log == nil {
 		h.log = slog.Default()
+	}
+	if opt.Resumable != nil {
+		if err := h.newTus(opt.Resumable); err != nil {
+			panic("upload: " + err.Error()) // tusd refuses only a config without a store
+		}
 	}
 	return h
 }
@@ -81,17 +98,24 @@ const AllowedMethods = "GET, HEAD, OPTIONS, POST, PUT"
 // folder, and passes GET and HEAD on. Cross-origin writes from browsers
 // are refused (403), and no reading request ever changes anything.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.isResumable(r) {
+		h.serveResumable(w, r)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		h.next.ServeHTTP(w, r)
 	case http.MethodOptions:
 		w.Header().Set("Allow", AllowedMethods)
+		if h.tus != nil {
+			h.setTusOptions(w.Header())
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodPut, http.MethodPost:
 		h.running.Add(1)
 		defer h.running.Done()
 		if err := h.csrf.Check(r); err != nil {
-			h.answerError(w, r, refuse(http.StatusForbidden, "refused a cross-origin request"))
+			h.answerError(w, r, answer.Refuse(http.StatusForbidden, "refused a cross-origin request"))
 			return
 		}
 		if r.Method == http.MethodPut {
@@ -127,16 +151,16 @@ func (h *Handler) Wait(timeout time.Duration) bool {
 // write into: it exists, it is a folder, and it is not hidden.
 func (h *Handler) checkFolder(dir string) error {
 	if !h.dotfiles && hidden.In(h.policyFS, dir) {
-		return refuse(http.StatusNotFound, "no such folder")
+		return answer.Refuse(http.StatusNotFound, "no such folder")
 	}
 	info, err := h.root.Stat(dir)
 	switch {
 	case err != nil && page.Status(err) == http.StatusNotFound:
-		return refuse(http.StatusNotFound, "no such folder")
+		return answer.Refuse(http.StatusNotFound, "no such folder")
 	case err != nil:
 		return err
 	case !info.IsDir():
-		return refuse(http.StatusNotFound, "no such folder")
+		return answer.Refuse(http.StatusNotFound, "no such folder")
 	}
 	return nil
 }
@@ -150,16 +174,16 @@ func (h *Handler) checkNew(dir, name string) error {
 		return err
 	}
 	if h.hiddenName(dir, name) {
-		return refuse(http.StatusForbidden, "refused the hidden name %q", name)
+		return answer.Refuse(http.StatusForbidden, "refused the hidden name %q", name)
 	}
 	info, err := h.root.Lstat(joinName(dir, name))
 	switch {
 	case err != nil:
 		return nil
 	case info.IsDir():
-		return refuse(http.StatusConflict, "a folder named %q exists", name)
+		return answer.Refuse(http.StatusConflict, "a folder named %q exists", name)
 	case !h.overwrite:
-		return refuse(http.StatusConflict, "%q exists, and this server does not replace files", name)
+		return answer.Refuse(http.StatusConflict, "%q exists, and this server does not replace files", name)
 	}
 	return nil
 }
@@ -176,14 +200,3 @@ func joinName(dir, name string) string {
 	}
 	return dir + "/" + name
 }
-
-// rootLinks is root as a file system whose links the dotfile policy can
-// follow. Unlike (*os.Root).FS, it takes names that are not valid UTF-8,
-// so that such a link cannot hide where it leads.
-type rootLinks struct{ root *os.Root }
-
-func (f rootLinks) Open(name string) (fs.File, error)      { return f.root.Open(name) }
-func (f rootLinks) Lstat(name string) (fs.FileInfo, error) { return f.root.Lstat(name) }
-func (f rootLinks) ReadLink(name string) (string, error)   { return f.root.Readlink(name) }
-
-var _ fs.ReadLinkFS = rootLinks{}

@@ -2,6 +2,8 @@ package upload
 
 import (
 	"net/http"
+
+	"github.com/simplehttp/simplehttp/internal/answer"
 )
 
 // put stores the body of a PUT request as the file its URL names
@@ -51,5 +53,5 @@ func (h *Handler) checkPut(r *http.Request) (dir, name string, err error) {
 
 // tooLarge is the refusal of a body over MaxSize.
 func (h *Handler) tooLarge() error {
-	return refuse(http.StatusRequestEntityTooLarge, "refused an upload larger than %s, this server's limit", SizeString(h.maxSize))
+	return answer.Refuse(http.StatusRequestEntityTooLarge, "refused an upload larger than %s, this server's limit", SizeString(h.maxSize))
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -46,7 +45,7 @@ func authFile(t *testing.T) string {
 func TestBinaryAuth(t *testing.T) {
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--auth", "ann:s3cret", "--auth-file", authFile(t))
-	s.stdout.waitFor(t, regexp.MustCompile(`Password protected: every request needs one of 2 user names and passwords \(sent readable over plain HTTP`), 5*time.Second)
+	s.stdout.waitFor(t, regexp.MustCompile(`Password protected: every request needs one of 2 user names and passwords \(sent readable over plain HTTP`), patience)
 	url := s.url + "/hello.txt"
 
 	out := curlHead(t, url)
@@ -68,7 +67,7 @@ func TestBinaryAuth(t *testing.T) {
 	if got, err := os.ReadFile(dest); err != nil || string(got) != "hello, world\n" {
 		t.Errorf("wget with credentials: %q, %v", got, err)
 	}
-	s.stderr.waitFor(t, regexp.MustCompile(`auth: wrong user name or password" user=eve`), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`auth: wrong user name or password" user=eve`), patience)
 	for _, secret := range []string{"bad-pw", "s3cret", "hunter2"} {
 		if strings.Contains(s.stderr.String(), secret) {
 			t.Errorf("the log shows a password %q:\n%s", secret, s.stderr)
@@ -81,7 +80,7 @@ func TestBinaryAuthUploadOnly(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "hello.txt", []byte("hello\n"))
 	s := startBinary(t, nil, "-d", dir, "--upload", "--auth-file", authFile(t), "--auth-upload-only")
-	s.stdout.waitFor(t, regexp.MustCompile(`Password protected: uploads need one of 1 user`), 5*time.Second)
+	s.stdout.waitFor(t, regexp.MustCompile(`Password protected: uploads need one of 1 user`), patience)
 	if out := curlHead(t, s.url+"/hello.txt"); !statusIs(out, "200") {
 		t.Errorf("GET without credentials:\n%s", out)
 	}
@@ -195,7 +194,7 @@ func TestBinaryVerbose(t *testing.T) {
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "-v", "--auth", "ann:s3cret")
 	curlHead(t, "-u", "ann:s3cret", "-H", "Cookie: session=c00kie", "-H", "X-Note: a\tb\u202ec", "--compressed", s.url+"/hello.txt")
-	block := s.stderr.waitFor(t, regexp.MustCompile(`(?s)> GET /hello.txt HTTP/1.1\n.*?\n<\n`), 5*time.Second)[0]
+	block := s.stderr.waitFor(t, regexp.MustCompile(`(?s)> GET /hello.txt HTTP/1.1\n.*?\n<\n`), patience)[0]
 	for _, want := range []string{"> Host: 127.0.0.1:", "> Authorization: Basic [redacted]\n", "> Cookie: [redacted]\n",
 		`> X-Note: a\x09b\u{202e}c`, "< HTTP/1.1 200 OK\n", "< Cache-Control: no-cache\n", "< Content-Type: text/plain; charset=utf-8\n", "< Etag: \""} {
 		if !strings.Contains(block, want) {

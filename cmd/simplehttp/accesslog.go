@@ -183,7 +183,8 @@ func (r *recorder) ReadFrom(src io.Reader) (int64, error) {
 	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
 		n, err = rf.ReadFrom(src)
 	} else {
-		n, err = io.Copy(writerOnly{r.ResponseWriter}, src)
+		// Only Write: io.Copy must not loop back into this ReadFrom.
+		n, err = io.Copy(struct{ io.Writer }{r.ResponseWriter}, src)
 	}
 	r.bytes += n
 	return n, err

@@ -27,6 +27,7 @@ type options struct {
 	overwrite      bool  // uploads may replace files
 	delete         bool  // delete, rename and move (DELETE, MOVE, the listing's buttons)
 	maxUploadSize  int64 // bytes per upload request; 0: no limit
+	partials             // --resumable-dir, --resumable-expiry (uploads.go)
 	portGiven      bool  // the port came from the command line
 	share                // HTTPS, --qr, --open (share.go, tls.go)
 	access               // auth, CORS, caching, site mode, -v (access.go)
@@ -84,6 +85,10 @@ var flagSpecs = []flagSpec{
 		help: "let uploads replace existing files (default: an existing name answers 409 Conflict)"},
 	{long: "max-upload-size", value: "SIZE", set: setMaxUploadSize,
 		help: "refuse upload requests larger than SIZE with 413 (1M is 1,000,000 bytes; 512KiB, 2GB; default no limit)"},
+	{long: "resumable-dir", value: "DIR", set: setResumableDir,
+		help: "keep unfinished resumable uploads in DIR, outside the served directory (default: a folder of the user's cache, ~/.cache/simplehttp/uploads/...); on DIR's file system a finished upload is moved into place, not copied"},
+	{long: "resumable-expiry", value: "DURATION", set: setResumableExpiry,
+		help: "remove an unfinished resumable upload that receives nothing for DURATION (default 24h)"},
 	{long: "delete", set: func(o *options, _ string) error { o.delete = true; return nil },
 		help: "let clients delete, rename and move files and folders (the listing's buttons, curl -X DELETE, WebDAV's DELETE and MOVE), and replace them by a WebDAV COPY or MOVE"},
 	{long: "write", short: 'w', set: setWrite,
@@ -394,6 +399,10 @@ func checkUploadFlags(o *options) error {
 		return usagef("option --overwrite needs --upload")
 	case o.maxUploadSize > 0:
 		return usagef("option --max-upload-size needs --upload")
+	case o.resumableDir != "":
+		return usagef("option --resumable-dir needs --upload")
+	case o.resumableExpiry != 0:
+		return usagef("option --resumable-expiry needs --upload")
 	}
 	return nil
 }

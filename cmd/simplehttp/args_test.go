@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -56,6 +57,8 @@ func TestParseArgs(t *testing.T) {
 		{"upload size in KiB", []string{"--max-upload-size=512KiB", "--up"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 512<<10 })},
 		{"upload size in GB", []string{"--upload", "--max-upload-size", "2GB"}, with(func(o *options) { o.upload, o.maxUploadSize = true, 2e9 })},
 		{"upload size 0", []string{"--upload", "--max-upload-size", "0"}, with(func(o *options) { o.upload = true })},
+		{"partials", []string{"--upload", "--resumable-dir", "/var/tmp/p", "--resumable-exp=90m"},
+			with(func(o *options) { o.upload, o.resumableDir, o.resumableExpiry = true, "/var/tmp/p", 90*time.Minute })},
 		{"help", []string{"--help"}, with(func(o *options) { o.help = true })},
 		{"help short", []string{"-h"}, with(func(o *options) { o.help = true })},
 		{"help wins over a bad port", []string{"99999", "-h"}, with(func(o *options) { o.help = true })},
@@ -114,6 +117,10 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-d", ""}, "simplehttp: option --directory needs a directory name, not an empty string"},
 		{[]string{"--overwrite"}, "simplehttp: option --overwrite needs --upload"},
 		{[]string{"--max-upload-size", "1M"}, "simplehttp: option --max-upload-size needs --upload"},
+		{[]string{"--resumable-dir", "/tmp"}, "simplehttp: option --resumable-dir needs --upload"},
+		{[]string{"--resumable-expiry", "1h"}, "simplehttp: option --resumable-expiry needs --upload"},
+		{[]string{"--upload", "--resumable-expiry", "10s"}, `simplehttp: option --resumable-expiry wants a duration of a minute or more, such as 24h or 90m, not "10s"`},
+		{[]string{"--upload", "--resumable-dir="}, "simplehttp: option --resumable-dir needs a directory name, not an empty string"},
 		{[]string{"--upload", "--max-upload-size", "lots"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "lots"`},
 		{[]string{"--upload", "--max-upload-size=-1M"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "-1M"`},
 		{[]string{"--upload", "--max-upload-size=20EB"}, `simplehttp: option --max-upload-size wants a size such as 100M, 512KiB or 2GB, not "20EB"`},

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,55 @@ func TestDownloadOutlivesDelete(t *testing.T) {
 	}
 	if again, _ := s.get(t, "/big.bin"); again.StatusCode != 404 {
 		t.Errorf("GET after the delete: %d", again.StatusCode)
+	}
+}
+
+// TestFailedChangesLeaveTheRest runs the server as a user that may not
+// delete or read everything (nobody, through setpriv, as CI runs as
+// root): a folder delete that fails inside answers a WebDAV client with
+// a 207 naming the entry, a script with it in JSON; a COPY that fails
+// leaves what it would have replaced as it was, and no temporary name.
+func TestFailedChangesLeaveTheRest(t *testing.T) {
+	wrap, dir := unreadableSite(t)
+	writeFile(t, dir, "tree/a.txt", []byte("a\n"))
+	writeFile(t, dir, "tree/stuck/x.txt", []byte("x\n"))
+	writeFile(t, dir, "srcdir/r.txt", []byte("r\n"))
+	writeFile(t, dir, "srcdir/s.txt", []byte("s\n"))
+	writeFile(t, dir, "dstdir/d.txt", []byte("d\n"))
+	writeFile(t, dir, "b.txt", []byte("b\n"))
+	for _, d := range []string{".", "tree", "dstdir"} {
+		mustChmod(t, filepath.Join(dir, d), 0o777) // nobody may change these
+	}
+	mustChmod(t, filepath.Join(dir, "tree/stuck"), 0o555) // but not this one
+	t.Cleanup(func() { mustChmod(t, filepath.Join(dir, "tree/stuck"), 0o755) })
+	mustChmod(t, filepath.Join(dir, "srcdir/s.txt"), 0)
+	s := startBinary(t, wrap, "-q", "-w", "-d", dir)
+
+	code, out := curlStatus(t, dir, "-X", "DELETE", s.url+"/tree/")
+	if code != 207 || !strings.Contains(out, "<D:href>/tree/stuck/x.txt</D:href><D:status>HTTP/1.1 403 Forbidden</D:status>") ||
+		!strings.Contains(out, "stopped at /tree/stuck/x.txt") {
+		t.Errorf("DELETE of a folder that cannot all go: %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tree/stuck/x.txt")); err != nil {
+		t.Errorf("the entry that failed is gone: %v", err)
+	}
+	code, out = curlStatus(t, dir, "-X", "DELETE", "-H", "Accept: application/json", s.url+"/tree/")
+	if code != 403 || !strings.Contains(out, `"error":"stopped at /tree/stuck/x.txt`) {
+		t.Errorf("DELETE from a script: %d %s", code, out)
+	}
+
+	code, out = curlStatus(t, dir, "-X", "COPY", "-H", "Destination: /b.txt", s.url+"/secret.txt")
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.txt")); code != 403 || string(b) != "b\n" {
+		t.Errorf("COPY of an unreadable file over b.txt: %d %s; b.txt %q", code, out, b)
+	}
+	code, out = curlStatus(t, dir, "-X", "COPY", "-H", "Destination: /dstdir", s.url+"/srcdir")
+	if code != 403 || !strings.Contains(out, "stopped at /srcdir/s.txt") || !strings.Contains(out, "nothing was copied") {
+		t.Errorf("COPY of a folder holding an unreadable file: %d %s", code, out)
+	}
+	if got := names(t, filepath.Join(dir, "dstdir")); strings.Join(got, " ") != ". d.txt" {
+		t.Errorf("after a failed COPY over it, dstdir holds %q", got)
+	}
+	if got := names(t, dir); slices.ContainsFunc(got, func(n string) bool { return strings.Contains(n, ".simplehttp-") }) {
+		t.Errorf("a temporary name is left: %q", got)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // fileURL is the URL path of the fixture file name.
@@ -101,9 +100,9 @@ func TestBinaryServes(t *testing.T) {
 
 	// The access log: Python's form, one line per request, escaped.
 	s.get(t, "/log%E2%80%AEtest")
-	s.stderr.waitFor(t, regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d\] "GET /hello\.txt HTTP/1\.1" 200 13$`), 5*time.Second)
-	s.stderr.waitFor(t, regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[[^]]+\] "HEAD /big\.bin HTTP/1\.1" 200 -$`), 5*time.Second)
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /log%E2%80%AEtest HTTP/1\.1" 404 \d+\n`), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d\] "GET /hello\.txt HTTP/1\.1" 200 13$`), patience)
+	s.stderr.waitFor(t, regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[[^]]+\] "HEAD /big\.bin HTTP/1\.1" 200 -$`), patience)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /log%E2%80%AEtest HTTP/1\.1" 404 \d+\n`), patience)
 }
 
 // TestBinaryRawLogInjection sends raw bytes in the request target that
@@ -118,7 +117,7 @@ func TestBinaryRawLogInjection(t *testing.T) {
 	defer c.Close()
 	io.WriteString(c, "GET /a\u202eb\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	io.Copy(io.Discard, c)
-	s.stderr.waitFor(t, regexp.MustCompile(regexp.QuoteMeta(`"GET /a\u{202e}b\xff HTTP/1.1" `)), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(regexp.QuoteMeta(`"GET /a\u{202e}b\xff HTTP/1.1" `)), patience)
 	if strings.Contains(s.stderr.String(), "\u202e") {
 		t.Error("the log holds the raw override character")
 	}
@@ -354,7 +353,7 @@ func TestBinaryFileDescriptors(t *testing.T) {
 	done := make(chan error, 4)
 	for w := range 4 {
 		go func() {
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2}, Timeout: 10 * time.Second}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2}, Timeout: patience}
 			defer client.CloseIdleConnections()
 			for i := range 750 {
 				path := paths[(i+w)%len(paths)]
@@ -379,7 +378,7 @@ func TestBinaryFileDescriptors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := waitFDs(t, pid, base, 5*time.Second); n != base {
+	if n := waitFDs(t, pid, base, patience); n != base {
 		t.Errorf("after 3000 requests the server holds %d descriptors, %d at start", n, base)
 	}
 
@@ -394,14 +393,14 @@ func TestBinaryFileDescriptors(t *testing.T) {
 		c.(*net.TCPConn).SetLinger(0) // a reset, as a killed client sends
 		c.Close()
 	}
-	if n := waitFDs(t, pid, base, 5*time.Second); n != base {
+	if n := waitFDs(t, pid, base, patience); n != base {
 		t.Errorf("after aborted downloads the server holds %d descriptors, %d at start", n, base)
 	}
 	t.Logf("descriptors: %d at start and at the end", base)
 	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	if code := s.waitExit(t, 5*time.Second); code != 0 {
+	if code := s.waitExit(t, patience); code != 0 {
 		t.Errorf("exit status %d after SIGINT", code)
 	}
 }
@@ -420,6 +419,7 @@ func TestBinaryOutOfDescriptors(t *testing.T) {
 	for _, maxConns := range []string{"0", "16"} {
 		t.Run("max-conns "+maxConns, func(t *testing.T) {
 			s := startBinary(t, []string{prlimit, "--nofile=40:40"}, "-d", dir, "--max-conns", maxConns)
+			idle := countFDs(t, s.cmd.Process.Pid)
 			var conns []net.Conn
 			for range 60 {
 				c, err := net.Dial("tcp", s.addr)
@@ -428,7 +428,13 @@ func TestBinaryOutOfDescriptors(t *testing.T) {
 				}
 				conns = append(conns, c)
 			}
-			time.Sleep(200 * time.Millisecond) // the server meets the limit
+			// The server meets the limit: it runs out of descriptors,
+			// or holds --max-conns connections open.
+			if maxConns == "0" {
+				s.stderr.waitFor(t, regexp.MustCompile("too many open files"), patience)
+			} else if n := waitFDs(t, s.cmd.Process.Pid, idle+16, patience); n != idle+16 {
+				t.Fatalf("the server holds %d descriptors, want %d idle and 16 connections", n, idle)
+			}
 			for _, c := range conns {
 				c.Close()
 			}

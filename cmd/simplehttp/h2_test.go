@@ -3,16 +3,13 @@ package main
 import (
 	"crypto/tls"
 	be "encoding/binary"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -55,7 +52,7 @@ func h2Get(path string) []byte {
 func TestStalledHTTP2StreamIsCutOff(t *testing.T) {
 	const size = 32 << 20
 	dir, _ := bigFixture(t, size)
-	s := startInProcess(t, testLimits, "-d", dir, "--tls-self-signed")
+	s := startInProcess(t, slowReaderLimits(), "-d", dir, "--tls-self-signed")
 	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +65,7 @@ func TestStalledHTTP2StreamIsCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	go io.Copy(io.Discard, c) // read what comes (headers, pings), grant nothing
-	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/2.0" 200 (\d+|-)`), 5*time.Second)
+	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/2.0" 200 (\d+|-)`), patience)
 	if sent, _ := strconv.Atoi(m[1]); sent >= size {
 		t.Errorf("the stalled stream was sent the whole file (%d bytes)", sent)
 	}
@@ -85,11 +82,12 @@ func h2Client(t *testing.T) *http.Client {
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
-// TestSlowHTTP2ReaderCompletes: over HTTP/2, a download that takes many
-// times the write time-out completes, as long as the client keeps reading.
+// TestSlowHTTP2ReaderCompletes: over HTTP/2, a download that takes
+// several times the write time-out completes, as long as the client keeps
+// reading.
 func TestSlowHTTP2ReaderCompletes(t *testing.T) {
-	dir, data := bigFixture(t, 1<<20)
-	s := startInProcess(t, testLimits, "-q", "-d", dir, "--tls-self-signed")
+	dir, data := bigFixture(t, 2<<20)
+	s := startInProcess(t, slowReaderLimits(), "-q", "-d", dir, "--tls-self-signed")
 	resp, err := h2Client(t).Get(httpsURL(s) + "/big.bin")
 	if err != nil {
 		t.Fatal(err)
@@ -102,8 +100,9 @@ func TestSlowHTTP2ReaderCompletes(t *testing.T) {
 }
 
 // TestHTTP2UploadIdleTimeout: over HTTP/2, an upload whose body stops
-// coming is cut off after the upload idle time-out and nothing is stored,
-// while one that keeps coming slowly is stored.
+// coming is cut off by the upload idle time-out (2 s, not the 300 ms of
+// bodies nobody reads) and nothing is stored, while one that keeps coming
+// slowly, for longer than that time-out in all, is stored.
 func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	dir := t.TempDir()
 	s := startInProcess(t, testLimits, "--upload", "-d", dir, "--tls-self-signed")
@@ -111,10 +110,7 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 
 	pr, pw := io.Pipe()
 	go func() {
-		for i := range 6 { // 6 pieces, 250 ms apart: each gap shorter than 1 s
-			time.Sleep(250 * time.Millisecond)
-			fmt.Fprint(pw, i)
-		}
+		sendSlowly(pw)
 		pw.Close()
 	}()
 	req, _ := http.NewRequest(http.MethodPut, httpsURL(s)+"/slow.txt", pr)
@@ -126,7 +122,7 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated || resp.ProtoMajor != 2 {
 		t.Errorf("slow upload: %s %s", resp.Proto, resp.Status)
 	}
-	sameFile(t, filepath.Join(dir, "slow.txt"), []byte("012345"))
+	sameFile(t, filepath.Join(dir, "slow.txt"), slowBody)
 
 	stalled, stall := io.Pipe()
 	defer stall.Close()
@@ -134,43 +130,44 @@ func TestHTTP2UploadIdleTimeout(t *testing.T) {
 	req, _ = http.NewRequest(http.MethodPut, httpsURL(s)+"/stalled.txt", stalled)
 	req.ContentLength = 100
 	start := time.Now()
-	if resp, err := client.Do(req); err == nil {
+	resp, err = client.Do(req)
+	switch {
+	case err == nil:
 		resp.Body.Close()
 		if resp.StatusCode < 400 {
 			t.Errorf("stalled upload answered %s", resp.Status)
 		}
+	case isTimeout(err):
+		t.Fatalf("the stalled upload was not cut off before the client gave up, after %s", client.Timeout)
 	}
-	if d := time.Since(start); d < 900*time.Millisecond || d > 4*time.Second {
-		t.Errorf("a stalled upload was cut off after %s, want about 1 s", d)
+	// A loaded machine only delays the time-out: the bound that must
+	// hold is the lower one.
+	if d := time.Since(start); d < testLimits.uploadIdleTimeout*9/10 {
+		t.Errorf("a stalled upload was cut off after %s, before the upload idle time-out (%s)", d, testLimits.uploadIdleTimeout)
 	}
-	s.stderr.waitFor(t, regexp.MustCompile(`"PUT /stalled.txt HTTP/2.0" [45]\d\d`), 3*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`"PUT /stalled.txt HTTP/2.0" [45]\d\d`), patience)
 	if _, err := os.Stat(filepath.Join(dir, "stalled.txt")); err == nil {
 		t.Error("the stalled upload was stored")
 	}
 }
 
 // TestTLSSilentClientsAreCutOff: a client that opens a connection and
-// never says hello, or finishes the TLS handshake and never sends a
-// request (HTTP/1.1 or HTTP/2), is closed after the time-outs, as over
-// plain HTTP.
+// never says hello is closed by the read-header time-out (the idle one
+// is a minute here, more than waitClosed waits); one that finishes the
+// TLS handshake and never sends a request (HTTP/1.1 or HTTP/2) is closed
+// after the time-outs, as over plain HTTP.
 func TestTLSSilentClientsAreCutOff(t *testing.T) {
 	lim := headerLimits()
+	lim.idleTimeout = time.Minute
 	s := startInProcess(t, lim, "-q", "-d", t.TempDir(), "--tls-self-signed")
-	waitClosed := func(name string, c net.Conn, within time.Duration) {
-		t.Helper()
-		start := time.Now()
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		io.Copy(io.Discard, c)
-		if d := time.Since(start); d > within {
-			t.Errorf("%s: closed after %s, want within %s", name, d, within)
-		}
-	}
 	raw, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	waitClosed("no TLS hello", raw, 3*lim.readHeaderTimeout)
+	t.Logf("no TLS hello: closed after %s", waitClosed(t, raw))
+
+	s = startInProcess(t, headerLimits(), "-q", "-d", t.TempDir(), "--tls-self-signed")
 
 	for _, proto := range []string{"http/1.1", "h2"} {
 		c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{proto}})
@@ -182,61 +179,6 @@ func TestTLSSilentClientsAreCutOff(t *testing.T) {
 			c.Write([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"))
 			c.Write(h2Frame(0x4, 0, 0, nil)) // an empty SETTINGS, then silence
 		}
-		waitClosed(proto+" no request", c, lim.readHeaderTimeout+lim.idleTimeout+2*time.Second)
-	}
-}
-
-// deadlineSpy is a ResponseWriter that records its writes and the write
-// deadlines set before each.
-type deadlineSpy struct {
-	httptest.ResponseRecorder
-	events  []string
-	flushed bool
-}
-
-func (d *deadlineSpy) Write(p []byte) (int, error) {
-	d.events = append(d.events, fmt.Sprintf("write %d", len(p)))
-	return len(p), nil
-}
-
-func (d *deadlineSpy) SetWriteDeadline(t time.Time) error {
-	d.events = append(d.events, "deadline")
-	return nil
-}
-
-func (d *deadlineSpy) Flush() { d.flushed = true }
-
-func TestStreamWriter(t *testing.T) {
-	spy := &deadlineSpy{}
-	var inner http.ResponseWriter = spy
-	write := writeLimits{timeout: time.Second, chunk: 10}
-	h := withStreamDeadlines(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 2 && http.NewResponseController(w).Flush() != nil {
-			t.Error("Flush does not reach the stream")
-		}
-		if n, err := w.Write(make([]byte, 25)); n != 25 || err != nil {
-			t.Errorf("Write = %d, %v", n, err)
-		}
-	}), write)
-
-	h.ServeHTTP(inner, &http.Request{ProtoMajor: 2})
-	if got, want := strings.Join(spy.events, ", "), "deadline, write 10, deadline, write 10, deadline, write 5"; got != want {
-		t.Errorf("HTTP/2: %s, want %s", got, want)
-	}
-	if !spy.flushed {
-		t.Error("not flushed")
-	}
-	spy.events = nil
-	h.ServeHTTP(inner, &http.Request{ProtoMajor: 1})
-	if got, want := strings.Join(spy.events, ", "), "write 25"; got != want {
-		t.Errorf("HTTP/1.1 is left to the listener: %s, want %s", got, want)
-	}
-	// A writer without deadlines still gets the bytes.
-	rec := httptest.NewRecorder()
-	withStreamDeadlines(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "hello")
-	}), write).ServeHTTP(rec, &http.Request{ProtoMajor: 2})
-	if rec.Body.String() != "hello" {
-		t.Errorf("over a recorder: %q", rec.Body)
+		t.Logf("%s, no request: closed after %s", proto, waitClosed(t, c))
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/netlimit"
 )
 
 // binDir holds the simplehttp binary the end-to-end tests run; it is built
@@ -40,6 +42,9 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	// --upload keeps unfinished uploads in the user's cache folder: the
+	// servers the tests start keep them here, not in the real one.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	return m.Run()
 }
 
@@ -156,7 +161,7 @@ func (s *server) waitExit(t testing.TB, timeout time.Duration) int {
 // learnAddress waits for the banner and fills in the server's address.
 func (s *server) learnAddress(t testing.TB) {
 	t.Helper()
-	m := s.stdout.waitFor(t, bannerRE, 20*time.Second)
+	m := s.stdout.waitFor(t, bannerRE, patience)
 	s.addr = net.JoinHostPort(m[1], m[2])
 	s.url = "http://" + s.addr
 	s.client = &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second}
@@ -166,13 +171,16 @@ func (s *server) learnAddress(t testing.TB) {
 // testLimits are short time-outs for tests that wait for them. The
 // read-header time-out stays long: on a loaded machine a server with
 // 1,000 connections may take a while to read a request that is there,
-// and only the tests of that time-out (headerLimits) shorten it.
+// and only the tests of that time-out (headerLimits) shorten it. So does
+// the write time-out: a client that a loaded machine leaves waiting for
+// a moment must not be cut off; only the tests of slow readers
+// (slowReaderLimits) shorten it.
 var testLimits = limits{
 	readHeaderTimeout: 5 * time.Second,
 	idleTimeout:       time.Second,
 	bodyTimeout:       300 * time.Millisecond,
-	uploadIdleTimeout: time.Second,
-	write:             writeLimits{timeout: 300 * time.Millisecond, chunk: 64 << 10},
+	uploadIdleTimeout: 2 * time.Second,
+	write:             netlimit.WriteLimit{Timeout: 10 * time.Second, Chunk: 64 << 10},
 	maxHeaderBytes:    defaultLimits.maxHeaderBytes,
 	shutdownGrace:     5 * time.Second,
 }
@@ -182,6 +190,33 @@ func headerLimits() limits {
 	lim := testLimits
 	lim.readHeaderTimeout = 300 * time.Millisecond
 	return lim
+}
+
+// slowReaderLimits are testLimits with a short write time-out: 64 KiB
+// must be taken each second. readSlowly reads ten times as fast.
+func slowReaderLimits() limits {
+	lim := testLimits
+	lim.write = netlimit.WriteLimit{Timeout: time.Second, Chunk: 64 << 10}
+	return lim
+}
+
+// patience is how long a test waits for what should come far sooner: the
+// server cutting a client off, a line in its log. It only bounds a test
+// that fails: on a loaded machine time-outs fire late, never early, so
+// a test checks that something happened, not how soon.
+const patience = 20 * time.Second
+
+// waitClosed reads c, discarding what comes, until the server ends the
+// connection, and returns how long that took. The test fails if patience
+// runs out first.
+func waitClosed(t testing.TB, c net.Conn) time.Duration {
+	t.Helper()
+	start := time.Now()
+	c.SetReadDeadline(start.Add(patience))
+	if _, err := io.Copy(io.Discard, c); isTimeout(err) {
+		t.Fatalf("the server did not end the connection within %s", patience)
+	}
+	return time.Since(start)
 }
 
 // startInProcess runs the program in this process on 127.0.0.1, port 0,
@@ -198,8 +233,8 @@ func startInProcess(t testing.TB, lim limits, args ...string) *server {
 		cancel()
 		select {
 		case <-s.exited:
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop within 10s")
+		case <-time.After(patience):
+			t.Errorf("server did not stop within %s", patience)
 		}
 	})
 	s.learnAddress(t)
@@ -211,7 +246,13 @@ func startInProcess(t testing.TB, lim limits, args ...string) *server {
 // killed when the test ends.
 func startBinary(t testing.TB, wrap []string, args ...string) *server {
 	t.Helper()
-	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", "0"), args...)
+	return startBinaryOn(t, wrap, "0", args...)
+}
+
+// startBinaryOn is startBinary on a port of the caller's choosing.
+func startBinaryOn(t testing.TB, wrap []string, port string, args ...string) *server {
+	t.Helper()
+	argv := append(append(wrap, binary(t), "-b", "127.0.0.1", port), args...)
 	s := &server{stdout: newOutput(), stderr: newOutput(), exited: make(chan struct{})}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
@@ -398,9 +439,12 @@ func unreadableSite(t *testing.T) (wrap []string, dir string) {
 	return wrap, dir
 }
 
-// readSlowly reads body 64 KiB at a time with a pause after each, as a
-// slow but steady client does, and checks that it is data whole and that
-// reading it took several write time-outs (else the test proves nothing).
+// readSlowly reads body 64 KiB at a time with a pause of 100 ms after
+// each, as a slow but steady client does (ten times faster than
+// slowReaderLimits ask, so that a loaded machine does not make it too
+// slow), and checks that it is data whole and that reading it took two
+// write time-outs at least (else the test proves nothing: data of 2 MiB
+// or more takes 3 s).
 func readSlowly(t *testing.T, body io.Reader, data []byte) {
 	t.Helper()
 	start := time.Now()
@@ -414,7 +458,7 @@ func readSlowly(t *testing.T, body io.Reader, data []byte) {
 	if !bytes.Equal(got.Bytes(), data) {
 		t.Fatalf("got %d bytes, want the %d of the file", got.Len(), len(data))
 	}
-	if d := time.Since(start); d < 4*testLimits.write.timeout {
+	if d := time.Since(start); d < 2*slowReaderLimits().write.Timeout {
 		t.Errorf("download took %s only; the test proves nothing", d)
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // The hostile clients run against the server in this process with short
 // time-outs (testLimits). Each is bounded in count and time, and each is
-// followed by checkPrompt: a normal client is still served within 1 s.
+// followed by checkPrompt: a normal client is still served.
 
 // hostileFixture starts a server with lim on a directory with one small
 // file.
@@ -28,7 +28,7 @@ func hostileFixture(t *testing.T, lim limits) *server {
 }
 
 // exchange sends raw bytes on a new connection and returns all that comes
-// back until the server closes it (or 3 s pass).
+// back until the server closes it.
 func exchange(t *testing.T, addr, raw string) string {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
@@ -36,7 +36,7 @@ func exchange(t *testing.T, addr, raw string) string {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(3 * time.Second))
+	c.SetDeadline(time.Now().Add(patience))
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -134,9 +134,12 @@ func TestHostilePipelinedGarbage(t *testing.T) {
 
 // TestHostileHalfClosed: a client that shuts down its sending side after
 // a whole request still gets its answer; one that does so mid-request
-// gets 400, at once; one that sends nothing gets nothing.
+// gets 400, at once; one that sends nothing gets nothing. "At once":
+// before the read-header time-out, which is a minute here.
 func TestHostileHalfClosed(t *testing.T) {
-	s := hostileFixture(t, testLimits)
+	lim := testLimits
+	lim.readHeaderTimeout = time.Minute
+	s := hostileFixture(t, lim)
 	for _, tc := range []struct {
 		name, raw, want string
 	}{
@@ -152,8 +155,7 @@ func TestHostileHalfClosed(t *testing.T) {
 				}
 				io.WriteString(c, tc.raw)
 				c.(*net.TCPConn).CloseWrite()
-				// Well before the read-header time-out (5 s).
-				c.SetReadDeadline(time.Now().Add(2 * time.Second))
+				c.SetReadDeadline(time.Now().Add(patience))
 				b, err := io.ReadAll(c)
 				c.Close()
 				if err != nil {
@@ -169,13 +171,15 @@ func TestHostileHalfClosed(t *testing.T) {
 }
 
 // TestHostileSlowloris: clients that trickle their headers are cut off by
-// the read-header time-out while others are served.
+// the read-header time-out (300 ms; a loaded machine only delays it, so
+// each client trickles for as long as patience allows) while others are
+// served.
 func TestHostileSlowloris(t *testing.T) {
 	lim := headerLimits()
 	s := hostileFixture(t, lim)
 	const n = 100
 	var wg sync.WaitGroup
-	cut := make(chan time.Duration, n)
+	held := make(chan time.Duration, n) // how long the clients not cut off trickled
 	for range n {
 		c, err := net.Dial("tcp", s.addr)
 		if err != nil {
@@ -185,58 +189,41 @@ func TestHostileSlowloris(t *testing.T) {
 		wg.Go(func() {
 			start := time.Now()
 			io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
-			for i := 0; i < 50; i++ { // 5 s at most
+			for i := 0; time.Since(start) < patience; i++ {
 				if _, err := fmt.Fprintf(c, "X-%d: %d\r\n", i, i); err != nil {
-					break
+					return // closed by the server
 				}
 				c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 				if _, err := c.Read(make([]byte, 512)); err != nil && !isTimeout(err) {
-					break // closed by the server
+					return // closed by the server
 				}
 			}
-			cut <- time.Since(start)
+			held <- time.Since(start)
 		})
 	}
 	checkPrompt(t, s)
 	wg.Wait()
-	close(cut)
-	for d := range cut {
-		if d > 4*lim.readHeaderTimeout+time.Second {
-			t.Fatalf("a slowloris client held on for %s (read-header time-out %s)", d, lim.readHeaderTimeout)
-		}
+	close(held)
+	for d := range held {
+		t.Fatalf("a slowloris client held on for %s (read-header time-out %s)", d, lim.readHeaderTimeout)
 	}
 	checkPrompt(t, s)
-}
-
-// maxOpenConns is how many connections (two descriptors each, in this
-// process) a test may open within the file limit, at most want.
-func maxOpenConns(t *testing.T, want int) int {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Fatal(err)
-	}
-	if lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	}
-	if room := int(lim.Cur-200) / 2; room < want {
-		t.Logf("RLIMIT_NOFILE is %d: testing %d connections instead of %d", lim.Cur, room, want)
-		return room
-	}
-	return want
 }
 
 // TestHostileIdleConnections: 1,000 kept-alive connections that go quiet
 // do not stop a normal client, and the idle time-out closes them all;
 // 1,000 that never send a byte are closed by the read-header time-out.
+// (Each is the only time-out that can close them in patience: the other
+// is longer.)
 func TestHostileIdleConnections(t *testing.T) {
 	n := maxOpenConns(t, 1000)
 	for _, mode := range []string{"kept alive", "silent"} {
 		t.Run(mode, func(t *testing.T) {
-			lim, limit := testLimits, testLimits.idleTimeout
+			lim := testLimits
+			lim.readHeaderTimeout = time.Minute
 			if mode == "silent" {
 				lim = headerLimits()
-				limit = lim.readHeaderTimeout
+				lim.idleTimeout = time.Minute
 			}
 			s := hostileFixture(t, lim)
 			conns := make([]net.Conn, 0, n)
@@ -256,8 +243,9 @@ func TestHostileIdleConnections(t *testing.T) {
 				}
 			}
 			if mode == "kept alive" {
+				deadline := time.Now().Add(patience)
 				for _, c := range conns {
-					c.SetReadDeadline(time.Now().Add(5 * time.Second))
+					c.SetReadDeadline(deadline)
 					resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 					if err != nil {
 						t.Fatal(err)
@@ -266,11 +254,11 @@ func TestHostileIdleConnections(t *testing.T) {
 				}
 			}
 			checkPrompt(t, s)
-			deadline := time.Now().Add(limit + 2*time.Second)
+			deadline := time.Now().Add(patience)
 			for i, c := range conns {
 				c.SetReadDeadline(deadline)
 				if _, err := c.Read(make([]byte, 1)); isTimeout(err) {
-					t.Fatalf("connection %d still open %s after it went quiet", i, limit+2*time.Second)
+					t.Fatalf("connection %d still open %s after it went quiet", i, patience)
 				}
 			}
 			checkPrompt(t, s)

@@ -20,18 +20,21 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/hashsum"
 	"github.com/simplehttp/simplehttp/live"
+	"github.com/simplehttp/simplehttp/netlimit"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // limits are the server's time-outs and sizes. Tests shorten them.
 type limits struct {
-	readHeaderTimeout time.Duration // request line and headers
-	idleTimeout       time.Duration // between requests on a kept-alive connection
-	bodyTimeout       time.Duration // a request body nobody reads
-	uploadIdleTimeout time.Duration // between reads of an upload's body
-	write             writeLimits   // each chunk of an answer
-	maxHeaderBytes    int           // request line and headers; beyond: 431
-	shutdownGrace     time.Duration // for answers in flight at Ctrl-C
+	readHeaderTimeout time.Duration       // request line and headers
+	idleTimeout       time.Duration       // between requests on a kept-alive connection
+	bodyTimeout       time.Duration       // a request body nobody reads
+	uploadIdleTimeout time.Duration       // between reads of an upload's body
+	write             netlimit.WriteLimit // each chunk of an answer
+	maxHeaderBytes    int                 // request line and headers; beyond: 431
+	shutdownGrace     time.Duration       // for answers in flight at Ctrl-C
 }
 
 // defaultLimits are production values. Header and idle time-outs as Caddy's
@@ -43,7 +46,7 @@ var defaultLimits = limits{
 	idleTimeout:       60 * time.Second,
 	bodyTimeout:       10 * time.Second,
 	uploadIdleTimeout: 30 * time.Second,
-	write:             writeLimits{timeout: 30 * time.Second, chunk: 256 << 10},
+	write:             netlimit.DefaultWriteLimit,
 	maxHeaderBytes:    64 << 10,
 	shutdownGrace:     10 * time.Second,
 }
@@ -55,6 +58,10 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		return err
 	}
 	defer dir.root.Close()
+	if err := dir.openPartials(ctx, o, stderr); err != nil {
+		return err
+	}
+	defer dir.closePartials()
 	if err := o.loadUsers(); err != nil {
 		return err
 	}
@@ -79,7 +86,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	front := newFrontDoor(dir, o, lim, stderr)
 	srv := &http.Server{
-		Handler:           withStreamDeadlines(front, lim.write),
+		Handler:           netlimit.StreamDeadlines(front, lim.write),
 		ReadHeaderTimeout: lim.readHeaderTimeout,
 		IdleTimeout:       lim.idleTimeout,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
@@ -99,6 +106,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
+		fmt.Fprintln(stdout, dir.partialNote())
 	}
 	if o.delete {
 		fmt.Fprintln(stdout, deleteNote(o))
@@ -111,7 +119,7 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, note)
 	}
 	served := make(chan error, 1)
-	l := newListener(ln, o.maxConns, lim.write)
+	l := netlimit.NewListener(ln, o.maxConns, lim.write)
 	go func() { served <- serveOn(srv, l) }()
 	if o.open {
 		openBrowser(browserURL(o.scheme(), ln.Addr(), ifaddrs), stderr)
@@ -145,8 +153,10 @@ func newFrontDoor(dir *site, o *options, lim limits, stderr io.Writer) *frontDoo
 		NotFoundPage:  "404.html",
 		Thumbnails:    thumbnails(o),
 	})
+	files = hashsum.New(dir.root, files, &hashsum.Options{Dotfiles: o.dotfiles, Logger: logger})
 	next, uploads := withUploads(compress(dir.withLive(withPreviews(files, dir, o, logger)), o), dir, o, logger)
 	next = withDAV(next, dir, o, logger)
+	next = resumableFirst(next, uploads)
 	next = withProxies(next, o, logger)
 	next = withAccess(next, &o.access, logger, stderr)
 	d := &frontDoor{next: next, errs: stderr, now: time.Now, bodyTimeout: lim.bodyTimeout,
@@ -185,6 +195,9 @@ type site struct {
 	follow fs.FS          // with --follow-symlinks: an os.DirFS of the directory
 	hidden []string       // the top-level dotfiles the server hides
 	live   *live.Reloader // with --live: watches root (live.go)
+	// With --upload, the unfinished resumable uploads (uploads.go).
+	parts    *parts.Store
+	partsDir string
 }
 
 // openSite opens the served directory as an os.Root, which no symbolic

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/simplehttp/simplehttp/internal/discard"
+	"github.com/simplehttp/simplehttp/netlimit"
 )
 
 // BenchmarkChain measures the whole handler chain the server runs with
@@ -28,7 +29,7 @@ func BenchmarkChain(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.root.Close() })
-	h := withStreamDeadlines(newFrontDoor(s, o, defaultLimits, os.Stderr), defaultLimits.write)
+	h := netlimit.StreamDeadlines(newFrontDoor(s, o, defaultLimits, os.Stderr), defaultLimits.write)
 	discard.Bench(b, h,
 		discard.Case{Name: "small", Target: "/small.txt", Code: http.StatusOK},
 		discard.Case{Name: "missing", Target: "/no-such-dir/no-such-file.txt", Code: http.StatusNotFound})

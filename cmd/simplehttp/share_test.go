@@ -216,11 +216,11 @@ func TestShareURL(t *testing.T) {
 // URL the banner names.
 func TestBinaryQR(t *testing.T) {
 	s := startBinary(t, nil, "-d", t.TempDir(), "--qr", "--tls-self-signed")
-	m := s.stdout.waitFor(t, regexp.MustCompile(`the QR code is of (\S+), which only this machine can open\.\n(?:.*\n){5,}`), 10*time.Second)
+	m := s.stdout.waitFor(t, regexp.MustCompile(`the QR code is of (\S+), which only this machine can open\.\n(?:.*\n){5,}`), patience)
 	if want := httpsURL(s) + "/"; m[1] != want {
 		t.Errorf("QR note names %s, want %s", m[1], want)
 	}
-	s.stdout.waitFor(t, regexp.MustCompile(`\n[ ▀]+\n`), 10*time.Second) // the last line
+	s.stdout.waitFor(t, regexp.MustCompile(`\n[ ▀]+\n`), patience) // the last line
 	if got := decodeQR(t, qrLines(s.stdout.String())); got != m[1] {
 		t.Errorf("printed QR code decodes to %q, want %q", got, m[1])
 	}
@@ -262,7 +262,7 @@ func TestBinaryOpen(t *testing.T) {
 	requireTool(t, "curl")
 	t.Setenv("BROWSER", filepath.Join(dir, "missing")+string(filepath.ListSeparator)+script)
 	s := startBinary(t, nil, "-d", dir, "--open")
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		got, err := os.ReadFile(record)
 		if err == nil {
@@ -285,7 +285,7 @@ func TestBinaryOpen(t *testing.T) {
 
 	t.Setenv("BROWSER", filepath.Join(dir, "missing"))
 	s = startBinary(t, nil, "-d", dir, "--open")
-	line := s.stderr.waitFor(t, regexp.MustCompile(`simplehttp: warning: could not open a browser \(.*missing.*\); open (\S+) yourself\n`), 10*time.Second)
+	line := s.stderr.waitFor(t, regexp.MustCompile(`simplehttp: warning: could not open a browser \(.*missing.*\); open (\S+) yourself\n`), patience)
 	if line[1] != s.url+"/" {
 		t.Errorf("warning names %s, want %s", line[1], s.url+"/")
 	}

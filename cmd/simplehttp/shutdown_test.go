@@ -16,10 +16,10 @@ import (
 
 var interruptRE = regexp.MustCompile(`\nKeyboard interrupt received, exiting\.\n`)
 
-// download fetches url, reading 256 KiB every pause, and returns the
-// length and CRC of what it got. It reports on started once the first
-// bytes are in.
-func download(client *http.Client, url string, pause time.Duration, started chan<- struct{}) (int64, uint32, error) {
+// download fetches url and returns the length and CRC of what it got. It
+// reports on started once the first 256 KiB are in, then waits until
+// resume is closed before it reads the rest.
+func download(client *http.Client, url string, started chan<- struct{}, resume <-chan struct{}) (int64, uint32, error) {
 	resp, err := client.Get(url)
 	if err != nil {
 		return 0, 0, err
@@ -35,6 +35,7 @@ func download(client *http.Client, url string, pause time.Duration, started chan
 		k, err := io.ReadFull(resp.Body, buf)
 		if n == 0 && k > 0 {
 			started <- struct{}{}
+			<-resume
 		}
 		n += int64(k)
 		sum = crc32.Update(sum, crc32.IEEETable, buf[:k])
@@ -44,34 +45,32 @@ func download(client *http.Client, url string, pause time.Duration, started chan
 		if err != nil {
 			return n, sum, err
 		}
-		time.Sleep(pause)
 	}
 }
 
-// TestBinaryGracefulShutdown: SIGINT during 20 large downloads. The server
-// stops accepting at once, every download completes byte for byte within
-// the grace period, then the server exits 0 with Python's message.
+// TestBinaryGracefulShutdown: SIGINT during 20 large downloads, each
+// started and then held until the signal. The server stops accepting at
+// once, every download completes byte for byte within the grace period,
+// then the server exits 0 with Python's message.
 func TestBinaryGracefulShutdown(t *testing.T) {
-	const clients, size = 20, 64 << 20
+	const clients, size = 20, 32 << 20
 	dir, data := bigFixture(t, size)
 	want := crc32.ChecksumIEEE(data)
 	s := startBinary(t, nil, "-q", "-d", dir)
 
 	type result struct {
-		n    int64
-		sum  uint32
-		err  error
-		done time.Time
+		n   int64
+		sum uint32
+		err error
 	}
 	results := make(chan result, clients)
-	started := make(chan struct{}, clients)
+	started, resume := make(chan struct{}, clients), make(chan struct{})
 	for range clients {
 		go func() {
 			client := &http.Client{Transport: &http.Transport{}}
 			defer client.CloseIdleConnections()
-			// 64 MiB at 256 KiB per 8 ms: about 2 s or more.
-			n, sum, err := download(client, s.url+"/big.bin", 8*time.Millisecond, started)
-			results <- result{n, sum, err, time.Now()}
+			n, sum, err := download(client, s.url+"/big.bin", started, resume)
+			results <- result{n, sum, err}
 		}()
 	}
 	for range clients {
@@ -79,15 +78,16 @@ func TestBinaryGracefulShutdown(t *testing.T) {
 		case <-started:
 		case r := <-results:
 			t.Fatalf("a download ended before all had started: %+v", r)
-		case <-time.After(20 * time.Second):
-			t.Fatal("downloads did not start within 20 s")
+		case <-time.After(patience):
+			t.Fatalf("downloads did not start within %s", patience)
 		}
 	}
 	signalled := time.Now()
 	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	s.stdout.waitFor(t, interruptRE, 2*time.Second)
+	s.stdout.waitFor(t, interruptRE, patience)
+	close(resume)
 	// The listener is closed: a new client is refused.
 	if c, err := net.DialTimeout("tcp", s.addr, time.Second); err == nil {
 		c.Close()
@@ -98,14 +98,11 @@ func TestBinaryGracefulShutdown(t *testing.T) {
 		if r.err != nil || r.n != size || r.sum != want {
 			t.Errorf("download: %d bytes, crc %08x, %v; want %d bytes, crc %08x", r.n, r.sum, r.err, size, want)
 		}
-		if !r.done.After(signalled) {
-			t.Error("a download finished before SIGINT; the test proves nothing")
-		}
 	}
-	if code := s.waitExit(t, defaultLimits.shutdownGrace+2*time.Second); code != 0 {
+	if code := s.waitExit(t, patience); code != 0 {
 		t.Errorf("exit status %d after a graceful shutdown, want 0", code)
 	}
-	t.Logf("20 downloads of 64 MiB finished %s after SIGINT", time.Since(signalled).Round(time.Millisecond))
+	t.Logf("20 downloads of 32 MiB finished %s after SIGINT", time.Since(signalled).Round(time.Millisecond))
 }
 
 // TestBinarySecondSignal: while the server waits for a download that
@@ -125,35 +122,38 @@ func TestBinarySecondSignal(t *testing.T) {
 	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	s.stdout.waitFor(t, interruptRE, 2*time.Second)
+	s.stdout.waitFor(t, interruptRE, patience)
 	select {
 	case <-s.exited:
 		t.Fatal("the server exited with a download in flight")
-	case <-time.After(300 * time.Millisecond):
+	case <-time.After(300 * time.Millisecond): // a loaded machine can only make this pass falsely
 	}
 	start := time.Now()
 	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	if code := s.waitExit(t, time.Second); code == 0 {
+	// At once: well before the grace period, after which the server
+	// would exit 0 on its own.
+	if code := s.waitExit(t, defaultLimits.shutdownGrace/2); code == 0 {
 		t.Errorf("exit status 0 after a second signal; want the signal's")
 	}
 	t.Logf("second SIGINT ended the server in %s", time.Since(start).Round(time.Millisecond))
 }
 
 // TestShutdownGraceRunsOut: answers still running when the grace period
-// ends are cut off, and the server still exits cleanly.
+// (200 ms) ends are cut off, and the server still exits cleanly, long
+// before the stalled answer's write time-out (a minute).
 func TestShutdownGraceRunsOut(t *testing.T) {
 	dir, _ := bigFixture(t, 32<<20)
 	lim := testLimits
 	lim.shutdownGrace = 200 * time.Millisecond
-	lim.write.timeout = time.Minute
+	lim.write.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, stderr := newOutput(), newOutput()
 	exited := make(chan int, 1)
 	go func() { exited <- runWith(ctx, []string{"-q", "-b", "127.0.0.1", "0", "-d", dir}, stdout, stderr, lim) }()
-	m := stdout.waitFor(t, bannerRE, 5*time.Second)
+	m := stdout.waitFor(t, bannerRE, patience)
 	c, err := net.Dial("tcp", net.JoinHostPort(m[1], m[2]))
 	if err != nil {
 		t.Fatal(err)
@@ -171,11 +171,9 @@ func TestShutdownGraceRunsOut(t *testing.T) {
 		if code != 0 {
 			t.Errorf("exit status %d", code)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("still running 5 s after the grace period")
+	case <-time.After(patience):
+		t.Fatalf("still running %s after the grace period", patience)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("shutdown took %s with a grace period of %s", d, lim.shutdownGrace)
-	}
-	stderr.waitFor(t, regexp.MustCompile(`simplehttp: answers still running after 200ms were cut off\n`), time.Second)
+	t.Logf("shutdown took %s with a grace period of %s", time.Since(start), lim.shutdownGrace)
+	stderr.waitFor(t, regexp.MustCompile(`simplehttp: answers still running after 200ms were cut off\n`), patience)
 }

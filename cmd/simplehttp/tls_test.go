@@ -23,16 +23,22 @@ import (
 	"github.com/simplehttp/simplehttp/tlsconfig"
 )
 
+// p256 and rsa2048 are openssl's options for a new key of each kind.
+var (
+	p256    = []string{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"}
+	rsa2048 = []string{"-newkey", "rsa:2048"}
+)
+
 // opensslPair makes a certificate for 127.0.0.1 and localhost, and its
-// P-256 key, with the openssl command, as a user would.
-func opensslPair(t *testing.T) (certFile, keyFile string) {
+// key (p256 or rsa2048), with the openssl command, as a user would.
+func opensslPair(t *testing.T, newKey []string) (certFile, keyFile string) {
 	t.Helper()
 	requireTool(t, "openssl")
 	dir := t.TempDir()
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	runTool(t, nil, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-		"-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-		"-keyout", keyFile, "-out", certFile)
+	args := append([]string{"openssl", "req", "-x509"}, newKey...)
+	runTool(t, nil, append(args, "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+		"-keyout", keyFile, "-out", certFile)...)
 	return certFile, keyFile
 }
 
@@ -42,14 +48,14 @@ func httpsURL(s *server) string { return "https://" + s.addr }
 func TestBinaryHTTPSWithCertificate(t *testing.T) {
 	requireTool(t, "curl")
 	f := newFixture(t)
-	cert, key := opensslPair(t)
+	cert, key := opensslPair(t, p256)
 	s := startBinary(t, nil, "-d", f.dir, "--tls-cert", cert, "--tls-key", key)
 	if !strings.Contains(s.stdout.String(), "Serving HTTPS on 127.0.0.1 port ") ||
 		!strings.Contains(s.stdout.String(), "Local:   https://127.0.0.1:") {
 		t.Errorf("banner does not show https URLs:\n%s", s.stdout)
 	}
 	// The note follows the banner, which startBinary waited for.
-	s.stdout.waitFor(t, regexp.MustCompile(`\nCertificate for localhost, 127\.0\.0\.1, valid until 20\d\d-\d\d-\d\d \d\d:\d\d UTC\n`), 10*time.Second)
+	s.stdout.waitFor(t, regexp.MustCompile(`\nCertificate for localhost, 127\.0\.0\.1, valid until 20\d\d-\d\d-\d\d \d\d:\d\d UTC\n`), patience)
 	url := httpsURL(s) + "/big.bin"
 	for _, tc := range []struct{ opt, want string }{{"--http2", "2"}, {"--http1.1", "1.1"}} {
 		out := runTool(t, nil, "curl", "-sS", "--max-time", "30", "--cacert", cert, tc.opt,
@@ -78,7 +84,7 @@ func TestBinaryHTTPSSelfSigned(t *testing.T) {
 	requireTool(t, "curl")
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
-	printed := s.stdout.waitFor(t, fingerprintRE, 10*time.Second)[1]
+	printed := s.stdout.waitFor(t, fingerprintRE, patience)[1]
 
 	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
 	if err != nil {
@@ -176,7 +182,7 @@ func TestTLSUsageErrors(t *testing.T) {
 func TestStalledTLSReaderIsCutOff(t *testing.T) {
 	const size = 32 << 20
 	dir, _ := bigFixture(t, size)
-	s := startInProcess(t, testLimits, "-d", dir, "--tls-self-signed")
+	s := startInProcess(t, slowReaderLimits(), "-d", dir, "--tls-self-signed")
 	raw, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +191,7 @@ func TestStalledTLSReaderIsCutOff(t *testing.T) {
 	raw.(*net.TCPConn).SetReadBuffer(4096)
 	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
 	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
-	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
+	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), patience)
 	if sent, _ := strconv.Atoi(m[1]); sent >= size {
 		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
 	}
@@ -231,8 +237,8 @@ func TestBinaryHTTPSChromium(t *testing.T) {
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", pin); !strings.Contains(dom, "nested.bin") {
 		t.Errorf("the pinned browser did not show the listing:\n%s", dom)
 	}
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), 5*time.Second)
-	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css\?asset HTTP/2.0" 200 `), 5*time.Second)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /sub/ HTTP/2.0" 200 `), patience)
+	s.stderr.waitFor(t, regexp.MustCompile(`"GET /\.simplehttp/\w+/style\.css\?asset HTTP/2.0" 200 `), patience)
 	if dom := chromiumDOM(t, httpsURL(s)+"/sub/", ""); strings.Contains(dom, "nested.bin") {
 		t.Error("a browser that does not trust the certificate showed the listing")
 	}
@@ -301,5 +307,65 @@ func TestCertificateNote(t *testing.T) {
 	old.Subject.CommonName = "legacy.lan"
 	if got, want := certificateNote(&old), "Certificate for legacy.lan, valid until 2027-03-01 12:30 UTC"; got != want {
 		t.Errorf("certificateNote = %q, want %q", got, want)
+	}
+}
+
+// sClient connects to addr with openssl s_client and the options args,
+// and returns the cipher suite it agreed on, or "" when the handshake
+// failed.
+func sClient(t *testing.T, addr string, args ...string) string {
+	t.Helper()
+	requireTool(t, "openssl")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "openssl", append([]string{"s_client", "-connect", addr, "-brief"}, args...)...)
+	out, err := cmd.CombinedOutput() // -brief reports on stderr; stdin is empty, so it then quits
+	if ctx.Err() != nil {
+		t.Fatalf("openssl s_client %s: no answer in 30 s\n%s", strings.Join(args, " "), out)
+	}
+	m := regexp.MustCompile(`(?m)^Ciphersuite: (\S+)$`).FindSubmatch(out)
+	if err != nil || m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+// TestTLSCipherSuitesOpenSSL: probed with openssl s_client as a TLS
+// scanner probes, the server speaks TLS 1.2 only with ECDHE and AES-GCM
+// or ChaCha20-Poly1305: a client that offers only CBC suites (LUCKY13),
+// or only suites without forward secrecy, is refused; TLS 1.3 is served.
+// With an RSA certificate from --tls-cert and the ECDSA one of
+// --tls-self-signed.
+func TestTLSCipherSuitesOpenSSL(t *testing.T) {
+	rsaCert, rsaKey := opensslPair(t, rsa2048)
+	for _, tc := range []struct {
+		name   string
+		flags  []string
+		probes [][2]string // openssl -cipher list (TLS 1.2), suite wanted ("": refused)
+	}{
+		{"RSA", []string{"--tls-cert", rsaCert, "--tls-key", rsaKey}, [][2]string{
+			{"ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384", ""},
+			{"AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA", ""},
+			{"ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384"},
+			{"ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305"},
+			{"ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"},
+		}},
+		{"ECDSA", []string{"--tls-self-signed"}, [][2]string{
+			{"ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384", ""},
+			{"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"},
+			{"ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startInProcess(t, testLimits, append([]string{"-q", "-d", t.TempDir()}, tc.flags...)...)
+			for _, p := range tc.probes {
+				if got := sClient(t, s.addr, "-tls1_2", "-cipher", p[0]); got != p[1] {
+					t.Errorf("TLS 1.2 offering %s: agreed on %q, want %q", p[0], got, p[1])
+				}
+			}
+			if got := sClient(t, s.addr, "-tls1_3"); !strings.HasPrefix(got, "TLS_") {
+				t.Errorf("TLS 1.3: agreed on %q", got)
+			}
+		})
 	}
 }

@@ -1,14 +1,22 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/simplehttp/simplehttp/dav"
 	"github.com/simplehttp/simplehttp/upload"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // withUploads puts the upload handler in front of the file server when
@@ -23,8 +31,162 @@ func withUploads(files http.Handler, dir *site, o *options, logger *slog.Logger)
 		MaxSize:   o.maxUploadSize,
 		Dotfiles:  o.dotfiles,
 		Logger:    logger,
+		Resumable: dir.parts,
 	})
 	return up, up
+}
+
+// resumableFirst sends the requests of resumable uploads straight to the
+// upload handler, past WebDAV in front of it, which would take their
+// PATCH, PUT and DELETE for its own; WebDAV's OPTIONS answer gets tus's
+// discovery headers too.
+func resumableFirst(next http.Handler, up *upload.Handler) http.Handler {
+	if up == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case up.Resumable(r):
+			up.ServeHTTP(w, r)
+			return
+		case r.Method == http.MethodOptions:
+			up.SetResumableOptions(w.Header())
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// partials are the options of resumable uploads' unfinished parts.
+type partials struct {
+	resumableDir    string        // --resumable-dir; "": a folder of the user's cache
+	resumableExpiry time.Duration // --resumable-expiry; 0: parts.DefaultExpiry
+}
+
+// setResumableDir takes the value of --resumable-dir.
+func setResumableDir(o *options, v string) error {
+	if v == "" {
+		return usagef("option --resumable-dir needs a directory name, not an empty string")
+	}
+	o.resumableDir = v
+	return nil
+}
+
+// setResumableExpiry takes the value of --resumable-expiry: a Go duration
+// ("24h", "90m"), at least a minute.
+func setResumableExpiry(o *options, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute {
+		return usagef("option --resumable-expiry wants a duration of a minute or more, such as 24h or 90m, not %q", v)
+	}
+	o.resumableExpiry = d
+	return nil
+}
+
+// openPartials opens, with --upload, the folder where unfinished
+// resumable uploads are kept, and sweeps the expired ones out of it until
+// ctx is done.
+func (s *site) openPartials(ctx context.Context, o *options, stderr io.Writer) error {
+	if !o.upload {
+		return nil
+	}
+	dir, err := resumableDir(o)
+	if err != nil {
+		return err
+	}
+	store, err := parts.Open(dir, &parts.Options{
+		Expiry: o.resumableExpiry,
+		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
+	})
+	if err != nil {
+		return fmt.Errorf("cannot keep unfinished uploads in %q: %s", dir, fileError(err))
+	}
+	if inside(o.dir, dir) {
+		store.Close()
+		return fmt.Errorf("--resumable-dir %q is inside the served directory, where unfinished uploads would be seen", dir)
+	}
+	s.parts = store
+	s.partsDir = dir
+	go sweepPartials(ctx, store)
+	return nil
+}
+
+// closePartials closes the folder of unfinished uploads, if open.
+func (s *site) closePartials() {
+	if s.parts != nil {
+		s.parts.Close()
+	}
+}
+
+// resumableDir is the folder of unfinished uploads: --resumable-dir, else one
+// of the user's cache named after the served directory, so that each
+// served directory keeps its own across restarts.
+func resumableDir(o *options) (string, error) {
+	if o.resumableDir != "" {
+		return o.resumableDir, nil
+	}
+	served, err := filepath.Abs(o.dir)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(served); err == nil {
+		served = real
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set): give one with --resumable-dir")
+	}
+	key := sha256.Sum256([]byte(served))
+	return filepath.Join(cache, "simplehttp", "uploads", hex.EncodeToString(key[:8])), nil
+}
+
+// inside reports whether dir is the served directory or inside it, links
+// followed.
+func inside(served, dir string) bool {
+	real := func(p string) string {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return p
+	}
+	rel, err := filepath.Rel(real(served), real(dir))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// sweepPartials removes expired unfinished uploads every so often (a
+// 24th of the expiry, from a minute to an hour) until ctx is done.
+func sweepPartials(ctx context.Context, store *parts.Store) {
+	every := min(max(store.Expiry()/24, time.Minute), time.Hour)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			store.Sweep()
+		}
+	}
+}
+
+// partialNote is the banner's line about resumable uploads.
+func (s *site) partialNote() string {
+	return fmt.Sprintf("Resumable uploads (tus): unfinished ones are kept in %s and expire after %s without data",
+		s.partsDir, humanDuration(s.parts.Expiry()))
+}
+
+// humanDuration spells d without the zero units time.Duration prints
+// ("24h", not "24h0m0s").
+func humanDuration(d time.Duration) string {
+	text := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if t, ok := strings.CutSuffix(text, zero); ok && t != "" && !strings.HasSuffix(t, ".") {
+			text = t
+		}
+	}
+	return text
 }
 
 // uploadNote is the banner's line about uploads: that anyone can write,

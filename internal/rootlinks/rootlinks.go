@@ -1,5 +1,5 @@
 // Package rootlinks gives an [os.Root] the shape of an [fs.ReadLinkFS], so
-// that the dotfile rule (fileserve.Hidden) can follow its links.
+// that the dotfile rule (internal/hidden) can follow its links.
 package rootlinks
 
 import (

@@ -1,18 +1,14 @@
-package main
+package netlimit
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 )
@@ -42,7 +38,7 @@ func (c *connSpy) ReadFrom(r io.Reader) (int64, error) {
 
 func spyConn(chunk int) (*conn, *connSpy) {
 	spy := &connSpy{}
-	l := &listener{write: writeLimits{timeout: time.Second, chunk: chunk}}
+	l := &Listener{write: WriteLimit{Timeout: time.Second, Chunk: chunk}}
 	return &conn{Conn: spy, l: l}, spy
 }
 
@@ -52,7 +48,7 @@ func spyConn(chunk int) (*conn, *connSpy) {
 // chunks, each a plain *io.LimitedReader around the *os.File itself
 // (what net's sendfile unwraps), each after a fresh deadline.
 func TestConnReadFromKeepsSendfile(t *testing.T) {
-	data := randomBytes(250_000, 3)
+	data := randomBytes(250_000)
 	f := tempFile(t, data)
 	if _, err := f.Seek(1000, io.SeekStart); err != nil {
 		t.Fatal(err)
@@ -104,164 +100,6 @@ func TestConnWriteChunks(t *testing.T) {
 	}
 }
 
-// bigFixture is a served directory with one file of size bytes, big.bin.
-func bigFixture(t testing.TB, size int) (dir string, data []byte) {
-	dir = t.TempDir()
-	data = randomBytes(size, 9)
-	writeFile(t, dir, "big.bin", data)
-	return dir, data
-}
-
-// TestStalledReaderIsCutOff: a client that stops reading loses its
-// connection once a write has waited for the write time-out. (The kernel
-// may still deliver what it had buffered: the test watches the server's
-// side, where the request ends with part of the file sent.)
-func TestStalledReaderIsCutOff(t *testing.T) {
-	const size = 32 << 20
-	dir, _ := bigFixture(t, size)
-	s := startInProcess(t, testLimits, "-d", dir)
-	c, err := net.Dial("tcp", s.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.(*net.TCPConn).SetReadBuffer(4096)
-	start := time.Now()
-	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
-	m := s.stderr.waitFor(t, regexp.MustCompile(`"GET /big.bin HTTP/1.1" 200 (\d+)`), 5*time.Second)
-	if sent, _ := strconv.Atoi(m[1]); sent >= size {
-		t.Errorf("the stalled client was sent the whole file (%d bytes)", sent)
-	}
-	t.Logf("stalled client cut off after %s", time.Since(start))
-	checkPrompt(t, s)
-}
-
-// TestSlowReaderCompletes: a download that takes many times the write
-// time-out completes, as long as the client keeps reading.
-func TestSlowReaderCompletes(t *testing.T) {
-	dir, data := bigFixture(t, 1<<20)
-	s := startInProcess(t, testLimits, "-q", "-d", dir)
-	resp, err := s.client.Get(s.url + "/big.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	readSlowly(t, resp.Body, data)
-}
-
-// TestMaxConns: with --max-conns 2, a third connection waits until one of
-// the first two closes, then is served; many more do not crash anything.
-func TestMaxConns(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, dir, "a.txt", []byte("a"))
-	s := startInProcess(t, testLimits, "-q", "--max-conns", "2", "-d", dir)
-	var holders []net.Conn
-	for range 2 {
-		c, err := net.Dial("tcp", s.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		// A complete request and then silence: the connection is
-		// kept alive (and holds its slot) until the idle time-out.
-		io.WriteString(c, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-		if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
-			t.Fatal(err)
-		}
-		holders = append(holders, c)
-	}
-	third, err := net.Dial("tcp", s.addr) // the kernel's backlog accepts it
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer third.Close()
-	io.WriteString(third, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-	third.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-	br := bufio.NewReader(third)
-	if _, err := br.Peek(1); !isTimeout(err) {
-		t.Fatalf("third connection answered while two were open: %v", err)
-	}
-	holders[0].Close()
-	third.SetReadDeadline(time.Now().Add(2 * time.Second))
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatalf("third connection after a slot freed: %v", err)
-	}
-	resp.Body.Close()
-
-	// A crowd of 50 at once: all are served, two at a time.
-	holders[1].Close()
-	third.Close()
-	var wg sync.WaitGroup
-	errs := make(chan error, 50)
-	for range 50 {
-		wg.Go(func() {
-			c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
-			resp, err := c.Get(s.url + "/a.txt")
-			if err != nil {
-				errs <- err
-				return
-			}
-			resp.Body.Close()
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-}
-
-// checkPrompt checks that a normal client is still served, in under a
-// second.
-func checkPrompt(t testing.TB, s *server) {
-	t.Helper()
-	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Second}
-	start := time.Now()
-	resp, err := c.Get(s.url + "/")
-	if err != nil {
-		t.Fatalf("a normal client is not served: %v", err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("a normal client got %s", resp.Status)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("a normal client waited %s", d)
-	}
-}
-
-// TestConnCloseWrite: the conn wrapper passes CloseWrite on. net/http
-// half-closes a connection whose request body it gave up on, so that the
-// client reads the whole answer before the connection goes: the client
-// then sees the end at once, not after net/http's half-second wait.
-func TestConnCloseWrite(t *testing.T) {
-	s := hostileFixture(t, testLimits)
-	c, err := net.Dial("tcp", s.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	io.WriteString(c, "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
-	br := bufio.NewReader(c)
-	c.SetReadDeadline(time.Now().Add(2 * time.Second))
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := io.ReadAll(br); err != nil { // the body, then the end
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("status %s", resp.Status)
-	}
-	if d := time.Since(start); d > 250*time.Millisecond {
-		t.Errorf("the end of the connection came %s after the answer", d)
-	}
-}
-
 // TestListenerCloseTwice checks that the listener can be closed before
 // the server's Shutdown closes it again: the first Close refuses new
 // connections at once, and the second is no error.
@@ -270,7 +108,7 @@ func TestListenerCloseTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newListener(ln, 0, writeLimits{timeout: time.Second, chunk: 1 << 10})
+	l := NewListener(ln, 0, WriteLimit{Timeout: time.Second, Chunk: 1 << 10})
 	if err := l.Close(); err != nil {
 		t.Fatalf("first Close: %v", err)
 	}
@@ -286,12 +124,121 @@ func TestListenerCloseTwice(t *testing.T) {
 	}
 }
 
+// TestListenerLimit: with a limit of 2, a third connection is accepted
+// only once one of the first two closes (closing it twice frees one slot,
+// not two), and Close ends an Accept that waits for a slot.
+func TestListenerLimit(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := NewListener(ln, 2, WriteLimit{})
+	if l.Addr() != ln.Addr() {
+		t.Errorf("Addr %v, want %v", l.Addr(), ln.Addr())
+	}
+	for range 4 { // the kernel's backlog takes them all
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	accepted := make(chan net.Conn)
+	accept := func() {
+		c, err := l.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}
+	first, second := mustAccept(t, l), mustAccept(t, l)
+	go accept()
+	select {
+	case <-accepted:
+		t.Fatal("a third connection was accepted while two were open")
+	case <-time.After(100 * time.Millisecond): // a slow machine can only make this pass falsely
+	}
+	first.Close()
+	third, ok := <-accepted
+	if !ok {
+		t.Fatal("Accept failed once a slot was free")
+	}
+	first.Close()
+	if len(l.sem) != 2 {
+		t.Errorf("%d slots taken with two connections open, want 2", len(l.sem))
+	}
+	go accept()
+	l.Close()
+	if c, ok := <-accepted; ok {
+		t.Errorf("Accept waiting for a slot returned %v after Close, want an error", c.RemoteAddr())
+	}
+	second.Close()
+	third.Close()
+}
+
+// mustAccept is l's next connection.
+func mustAccept(t *testing.T, l *Listener) net.Conn {
+	t.Helper()
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestWriteLimitDefaults: a WriteLimit field that is zero or less takes
+// DefaultWriteLimit's value, so a zero WriteLimit bounds writes as the
+// command does (and a zero Chunk cannot stall Write).
+func TestWriteLimitDefaults(t *testing.T) {
+	for _, tc := range []struct{ in, want WriteLimit }{
+		{WriteLimit{}, DefaultWriteLimit},
+		{WriteLimit{Timeout: -1, Chunk: -1}, DefaultWriteLimit},
+		{WriteLimit{Timeout: time.Second}, WriteLimit{Timeout: time.Second, Chunk: DefaultWriteLimit.Chunk}},
+		{WriteLimit{Chunk: 10}, WriteLimit{Timeout: DefaultWriteLimit.Timeout, Chunk: 10}},
+	} {
+		if got := tc.in.orDefault(); got != tc.want {
+			t.Errorf("%+v: %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := NewListener(ln, 0, WriteLimit{}).write; got != DefaultWriteLimit {
+		t.Errorf("NewListener with a zero WriteLimit writes under %+v", got)
+	}
+}
+
+// TestConnCloseWrite: conn passes CloseWrite on. net/http half-closes a
+// connection whose request body it gave up on, so that the client reads
+// the whole answer and then its end at once, not after the half second
+// net/http waits before it closes: the client sees the end while the
+// server's side still reads.
+func TestConnCloseWrite(t *testing.T) {
+	c, client := tcpPair(t, DefaultWriteLimit, 0, 0)
+	io.WriteString(c, "answer")
+	if err := c.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	client.SetReadDeadline(time.Now().Add(20 * time.Second)) // only a failing test waits
+	if b, err := io.ReadAll(client); err != nil || string(b) != "answer" {
+		t.Fatalf("the client read %q, %v; want the answer, then the end", b, err)
+	}
+	io.WriteString(client, "more")
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "more" {
+		t.Errorf("the server's side read %q, %v after CloseWrite", buf, err)
+	}
+}
+
 // tcpPair is a loopback connection whose server side is wrapped as the
 // listener wraps it, with write limits w, and with small fixed socket
 // buffers (sndbuf and the client's rcvbuf, bytes; 0 leaves the kernel's),
 // so that the kernel holds little of what is sent and the pace of the
 // client's reading governs the server's writes.
-func tcpPair(t *testing.T, w writeLimits, sndbuf, rcvbuf int) (server *conn, client *net.TCPConn) {
+func tcpPair(t testing.TB, w WriteLimit, sndbuf, rcvbuf int) (server *conn, client *net.TCPConn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -314,11 +261,18 @@ func tcpPair(t *testing.T, w writeLimits, sndbuf, rcvbuf int) (server *conn, cli
 		sc.(*net.TCPConn).SetWriteBuffer(sndbuf)
 	}
 	t.Cleanup(func() { sc.Close(); cc.Close() })
-	return &conn{Conn: sc, l: &listener{write: w}}, client
+	return &conn{Conn: sc, l: &Listener{write: w}}, client
+}
+
+// randomBytes returns n random bytes.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
 }
 
 // tempFile is a file holding data, open for reading.
-func tempFile(t *testing.T, data []byte) *os.File {
+func tempFile(t testing.TB, data []byte) *os.File {
 	t.Helper()
 	name := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(name, data, 0o644); err != nil {
@@ -337,7 +291,7 @@ func tempFile(t *testing.T, data []byte) *os.File {
 // short when the file has less), and the file's offset and the
 // io.LimitedReader's N move past what was sent, as io.Copy expects.
 func TestConnReadFromFile(t *testing.T) {
-	data := randomBytes(3<<20+12345, 5)
+	data := randomBytes(3<<20 + 12345)
 	for _, tc := range []struct {
 		name        string
 		start, n    int64 // n < 0: the bare file, to EOF
@@ -354,7 +308,7 @@ func TestConnReadFromFile(t *testing.T) {
 			if _, err := f.Seek(tc.start, io.SeekStart); err != nil {
 				t.Fatal(err)
 			}
-			c, client := tcpPair(t, writeLimits{timeout: 5 * time.Second, chunk: 64 << 10}, 0, 0)
+			c, client := tcpPair(t, WriteLimit{Timeout: 5 * time.Second, Chunk: 64 << 10}, 0, 0)
 			got := make(chan []byte)
 			go func() { b, _ := io.ReadAll(client); got <- b }()
 			var src io.Reader = f
@@ -380,12 +334,14 @@ func TestConnReadFromFile(t *testing.T) {
 	}
 }
 
-// paceLimits are the write limits of the pace tests: 192 KiB per 500 ms
-// at least, a floor of 384 KiB/s. The chunk is some times what the
-// kernel lets a writer add at once to the pace tests' small socket
-// buffers, so that a client below the floor still wakes the writer
-// within the time-out.
-var paceLimits = writeLimits{timeout: 500 * time.Millisecond, chunk: 192 << 10}
+// paceLimits are the write limits of the pace tests: 128 KiB per 2 s at
+// least, a floor of 64 KiB/s. The chunk is some times what the kernel
+// lets a writer add at once to the pace tests' small socket buffers, and
+// the time-out some times how long a client below the floor takes to
+// wake the writer. The steady reader reads twelve times faster than the
+// floor, so that a loaded machine cannot make it too slow; the trickling
+// one less than half as fast.
+var paceLimits = WriteLimit{Timeout: 2 * time.Second, Chunk: 128 << 10}
 
 // readPaced reads from c, piece bytes every 20 ms, until an error or
 // until d has passed, and returns how many bytes it read.
@@ -406,12 +362,12 @@ func readPaced(c net.Conn, piece int, d time.Duration) int64 {
 }
 
 // TestSteadyReaderOutlastsTimeout: a client that reads steadily above
-// the floor (32 KiB per 20 ms, at most 1.6 MB/s) gets a 4 MiB file that
-// takes many write time-outs to send. A deadline set once per response, or
-// once per sendfile piece of a few MiB, cuts it off.
+// the floor (16 KiB per 20 ms, at most 800 KB/s) gets a 4 MiB file that
+// takes at least 5 s, some write time-outs, to send. A deadline set once
+// per response cuts it off.
 func TestSteadyReaderOutlastsTimeout(t *testing.T) {
 	const size = 4 << 20
-	f := tempFile(t, randomBytes(size, 6))
+	f := tempFile(t, randomBytes(size))
 	c, client := tcpPair(t, paceLimits, 16<<10, 16<<10)
 	done := make(chan error, 1)
 	start := time.Now()
@@ -423,28 +379,29 @@ func TestSteadyReaderOutlastsTimeout(t *testing.T) {
 		c.Close()
 		done <- err
 	}()
-	if got := readPaced(client, 32<<10, 30*time.Second); got != size {
+	if got := readPaced(client, 16<<10, time.Minute); got != size {
 		t.Errorf("the client read %d bytes, want %d", got, size)
 	}
 	if err := <-done; err != nil {
 		t.Errorf("ReadFrom: %v", err)
 	}
-	if d := time.Since(start); d < 4*paceLimits.timeout {
+	if d := time.Since(start); d < 2*paceLimits.Timeout {
 		t.Errorf("the download took %s only; the test proves nothing", d)
 	}
 }
 
 // TestTrickleReaderIsCutOff: a client that keeps reading, but below the
-// floor (6 KiB per 20 ms, at most 300 KiB/s), is cut off with a
-// time-out, as one that stops reading is. A deadline that moved with any progress at all
-// would let it hold the connection and the file for as long as it likes.
+// floor (512 bytes per 20 ms, at most 25 KiB/s), is cut off with a
+// time-out, as one that stops reading is. A deadline that moved with any
+// progress at all would let it hold the connection and the file for as
+// long as it likes.
 func TestTrickleReaderIsCutOff(t *testing.T) {
 	const size = 8 << 20
-	f := tempFile(t, randomBytes(size, 7))
+	f := tempFile(t, randomBytes(size))
 	for _, tc := range []struct {
 		name  string
 		piece int // bytes read per 20 ms; 0: none
-	}{{"trickle", 6 << 10}, {"stalled", 0}} {
+	}{{"trickle", 512}, {"stalled", 0}} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				t.Fatal(err)
@@ -460,16 +417,16 @@ func TestTrickleReaderIsCutOff(t *testing.T) {
 				done <- err
 			}()
 			if tc.piece > 0 {
-				go readPaced(client, tc.piece, 10*time.Second)
+				go readPaced(client, tc.piece, time.Minute)
 			}
 			select {
 			case err := <-done:
-				if !isTimeout(err) {
+				if !errors.Is(err, os.ErrDeadlineExceeded) {
 					t.Errorf("ReadFrom ended with %v, want a time-out", err)
 				}
 				t.Logf("cut off after %s", time.Since(start))
-			case <-time.After(5 * time.Second):
-				t.Fatal("the slow client was not cut off within 5 s")
+			case <-time.After(20 * time.Second): // only a failing test waits
+				t.Fatal("the slow client was not cut off within 20 s")
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package main
+package netlimit
 
 import (
 	"errors"
@@ -6,13 +6,15 @@ import (
 	"time"
 )
 
-// withStreamDeadlines gives each write of an HTTP/2 answer its own
-// deadline, as the listener's conns do for HTTP/1.1. Under HTTP/2 a client
-// that stops reading need not fill the socket: it just grants no more
-// flow-control window, the server waits for it and no socket write ever
-// blocks, so only the stream's own deadline (which resets the stream) can
-// cut it off.
-func withStreamDeadlines(next http.Handler, write writeLimits) http.Handler {
+// StreamDeadlines wraps next so that the writes of each HTTP/2 answer are
+// bounded by write, as a Listener's connections bound those of HTTP/1.x
+// (which it passes on untouched). Under HTTP/2 a client that stops
+// reading need not fill the socket: it just grants no more flow-control
+// window, the server waits for it and no socket write ever blocks, so
+// only the stream's own write deadline (which resets the stream) can cut
+// it off.
+func StreamDeadlines(next http.Handler, write WriteLimit) http.Handler {
+	write = write.orDefault()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor != 2 {
 			next.ServeHTTP(w, r)
@@ -32,7 +34,7 @@ var _ http.Flusher = (*streamWriter)(nil)
 type streamWriter struct {
 	http.ResponseWriter
 	rc    *http.ResponseController
-	write writeLimits
+	write WriteLimit
 }
 
 // Write writes p in chunks, each under its own deadline.

@@ -1,6 +1,7 @@
 package upload_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/upload"
+	"github.com/simplehttp/simplehttp/upload/parts"
 )
 
 // tmpfsEnv names, in the environment of this test binary run again inside
@@ -96,6 +98,50 @@ func fullDisk(t *testing.T, dir string) {
 		t.Errorf("PUT of 512 KiB after the failures: %d %q", rec.Code, rec.Body)
 	}
 	t.Log("tmpfs: " + strconv.FormatInt(free, 10) + " bytes free at the start")
+	os.Remove(filepath.Join(dir, "sub", "fits.bin"))
+	fullDiskResumable(t, dir)
+}
+
+// fullDiskResumable: on the same full tmpfs, a resumable upload larger
+// than the free space is refused at creation (507), and one whose chunk
+// meets a disk that another program filled meanwhile answers 507 and is
+// given up, which frees what it took.
+func fullDiskResumable(t *testing.T, dir string) {
+	served, partsDir := filepath.Join(dir, "rsite"), filepath.Join(dir, "rparts")
+	if err := os.Mkdir(served, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	store, err := parts.Open(partsDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	root, err := os.OpenRoot(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	s := &site{dir: served, h: upload.New(root, fileserve.NewRoot(root, nil), &upload.Options{Resumable: store}), logs: new(bytes.Buffer)}
+	free := freeBytes(t, dir)
+
+	resp, body := s.tus(t, http.MethodPost, "/", "", "Upload-Length", strconv.FormatInt(free+1, 10), "Upload-Metadata", "filename "+b64("big.bin"))
+	if resp.StatusCode != http.StatusInsufficientStorage {
+		t.Errorf("creating an upload larger than the disk: %d %q, want 507", resp.StatusCode, body)
+	}
+	u := s.create(t, "/", "fits.bin", 600<<10)
+	filler := filepath.Join(dir, "filler")
+	os.WriteFile(filler, make([]byte, free-300<<10), 0o644) // another program takes the space
+	resp, body = s.tus(t, http.MethodPatch, u, strings.Repeat("z", 600<<10), "Upload-Offset", "0")
+	if resp.StatusCode != http.StatusInsufficientStorage || !strings.Contains(body, "disk is full") {
+		t.Errorf("a chunk on a full disk: %d %q, want 507", resp.StatusCode, body)
+	}
+	if left, _ := os.ReadDir(partsDir); len(left) != 0 {
+		t.Errorf("the upload the full disk ended left %d files", len(left))
+	}
+	os.Remove(filler)
+	if now := freeBytes(t, dir); now != free {
+		t.Errorf("%d bytes free after the failed upload, %d before: its part holds space", now, free)
+	}
 }
 
 // freeBytes is the space left on the file system of dir.
@@ -105,5 +151,5 @@ func freeBytes(t *testing.T, dir string) int64 {
 	if err := syscall.Statfs(dir, &st); err != nil {
 		t.Fatal(err)
 	}
-	return int64(st.Bavail) * st.Bsize
+	return int64(st.Bavail) * int64(st.Bsize) // Bsize is an int32 on 32-bit systems
 }

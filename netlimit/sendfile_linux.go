@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package netlimit
 
 import (
 	"io"
@@ -51,7 +51,7 @@ func (c *conn) sendFile(r io.Reader) (sent int64, handled bool, err error) {
 	if limited {
 		r, remain = lr.R, lr.N
 	}
-	if remain >= 0 && remain <= int64(c.l.write.chunk) {
+	if remain >= 0 && remain <= int64(c.l.write.Chunk) {
 		return 0, false, nil
 	}
 	src, ok := r.(syscall.Conn)
@@ -91,7 +91,7 @@ func (c *conn) sendFrom(dst syscall.RawConn, src int, remain int64) (sent int64,
 	if err != nil {
 		return 0, false, nil // a pipe or socket: the general path copies it
 	}
-	if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+	if err := c.SetWriteDeadline(time.Now().Add(c.l.write.Timeout)); err != nil {
 		return 0, true, err
 	}
 	var progress int64 // bytes sent since the deadline last moved
@@ -122,8 +122,8 @@ func (c *conn) sendFrom(dst syscall.RawConn, src int, remain int64) (sent int64,
 		if remain > 0 {
 			remain -= int64(n)
 		}
-		if progress >= int64(c.l.write.chunk) {
-			if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+		if progress >= int64(c.l.write.Chunk) {
+			if err := c.SetWriteDeadline(time.Now().Add(c.l.write.Timeout)); err != nil {
 				return sent, true, err
 			}
 			progress = 0

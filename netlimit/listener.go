@@ -1,4 +1,4 @@
-package main
+package netlimit
 
 import (
 	"io"
@@ -7,28 +7,49 @@ import (
 	"time"
 )
 
-// listener hands out conns that bound every write (see conn) and, when
-// sem is not nil, holds at most cap(sem) of them open at once: Accept waits
-// for a slot, and the connections beyond the limit wait in the kernel's
-// backlog, as they would for a busy server.
-type listener struct {
-	net.Listener
+// Listener is a net.Listener whose connections bound every write by a
+// WriteLimit and, with a connection limit, of which at most that many are
+// open at once: Accept waits for a slot, and the connections beyond the
+// limit wait in the kernel's backlog, as they would for a busy server.
+// Closing a connection frees its slot.
+type Listener struct {
+	ln        net.Listener
 	sem       chan struct{} // nil: no limit
 	closed    chan struct{}
 	closeOnce sync.Once
-	write     writeLimits
+	write     WriteLimit
 }
 
-// writeLimits bound the writes to a client: each chunk bytes must be
-// taken by the client within timeout (see conn).
-type writeLimits struct {
-	timeout time.Duration
-	chunk   int
+// WriteLimit bounds the writes to a client: each Chunk bytes of an answer
+// must be taken by the client within Timeout. A client that reads slower
+// than Chunk per Timeout, or stops reading, is cut off; one that keeps up
+// may take as long as it likes. A field that is zero or less takes
+// DefaultWriteLimit's value.
+type WriteLimit struct {
+	Timeout time.Duration
+	Chunk   int
 }
 
-// newListener wraps ln; maxConns 0 means no limit.
-func newListener(ln net.Listener, maxConns int, write writeLimits) *listener {
-	l := &listener{Listener: ln, closed: make(chan struct{}), write: write}
+// DefaultWriteLimit is simplehttp's: each 256 KiB of an answer must be
+// taken within 30 s (a client slower than about 8 KiB/s is cut off).
+var DefaultWriteLimit = WriteLimit{Timeout: 30 * time.Second, Chunk: 256 << 10}
+
+// orDefault is w with DefaultWriteLimit's values for the fields it lacks.
+func (w WriteLimit) orDefault() WriteLimit {
+	if w.Timeout <= 0 {
+		w.Timeout = DefaultWriteLimit.Timeout
+	}
+	if w.Chunk <= 0 {
+		w.Chunk = DefaultWriteLimit.Chunk
+	}
+	return w
+}
+
+// NewListener wraps ln so that at most maxConns connections are open at
+// once (0 or less: no limit) and every write to them is bounded by write.
+// Closing the Listener closes ln.
+func NewListener(ln net.Listener, maxConns int, write WriteLimit) *Listener {
+	l := &Listener{ln: ln, closed: make(chan struct{}), write: write.orDefault()}
 	if maxConns > 0 {
 		l.sem = make(chan struct{}, maxConns)
 	}
@@ -36,7 +57,7 @@ func newListener(ln net.Listener, maxConns int, write writeLimits) *listener {
 }
 
 // Accept waits for a free slot, then for a connection.
-func (l *listener) Accept() (net.Conn, error) {
+func (l *Listener) Accept() (net.Conn, error) {
 	if l.sem != nil {
 		select {
 		case l.sem <- struct{}{}:
@@ -44,7 +65,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			return nil, net.ErrClosed
 		}
 	}
-	c, err := l.Listener.Accept()
+	c, err := l.ln.Accept()
 	if err != nil {
 		l.release()
 		return nil, err
@@ -54,26 +75,30 @@ func (l *listener) Accept() (net.Conn, error) {
 
 // Close stops Accept, including one waiting for a slot. Closing it again
 // does nothing.
-func (l *listener) Close() error {
+func (l *Listener) Close() error {
 	var err error
 	l.closeOnce.Do(func() {
 		close(l.closed)
-		err = l.Listener.Close()
+		err = l.ln.Close()
 	})
 	return err
 }
 
-func (l *listener) release() {
+// Addr is the listening address.
+func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+
+// release frees a slot.
+func (l *Listener) release() {
 	if l.sem != nil {
 		<-l.sem
 	}
 }
 
 // conn is an accepted connection whose writes are bounded by progress,
-// not by their total time: the client must take each write.chunk bytes
-// within write.timeout (256 KiB per 30 s, about 8.7 KB/s, by default).
+// not by their total time: the client must take each write.Chunk bytes
+// within write.Timeout (256 KiB per 30 s, about 8.7 KB/s, by default).
 // So a client that stops reading, or reads slower than that, is cut off
-// after at most write.timeout (plus what the kernel's buffers hold),
+// after at most write.Timeout (plus what the kernel's buffers hold),
 // while one that keeps reading faster can download for as long as it
 // takes. A whole-response deadline (http.Server.WriteTimeout) would cut
 // off large downloads instead.
@@ -85,7 +110,7 @@ func (l *listener) release() {
 // nginx spends. Closing the connection frees its slot in the listener.
 type conn struct {
 	net.Conn
-	l         *listener
+	l         *Listener
 	closeOnce sync.Once
 }
 
@@ -94,14 +119,14 @@ func (c *conn) Write(p []byte) (int, error) {
 	return c.l.write.inChunks(p, c.SetWriteDeadline, c.Conn.Write)
 }
 
-// inChunks writes p with write in chunks of at most w.chunk bytes,
-// setting the deadline w.timeout from now before each with setDeadline:
+// inChunks writes p with write in chunks of at most w.Chunk bytes,
+// setting the deadline w.Timeout from now before each with setDeadline:
 // the policy of conn, and of HTTP/2 streams (streamWriter).
-func (w writeLimits) inChunks(p []byte, setDeadline func(time.Time) error, write func([]byte) (int, error)) (int, error) {
+func (w WriteLimit) inChunks(p []byte, setDeadline func(time.Time) error, write func([]byte) (int, error)) (int, error) {
 	var n int
 	for len(p) > 0 {
-		k := min(len(p), w.chunk)
-		if err := setDeadline(time.Now().Add(w.timeout)); err != nil {
+		k := min(len(p), w.Chunk)
+		if err := setDeadline(time.Now().Add(w.Timeout)); err != nil {
 			return n, err
 		}
 		m, err := write(p[:k])
@@ -134,11 +159,11 @@ func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var total int64
 	for remain != 0 {
-		k := int64(c.l.write.chunk)
+		k := int64(c.l.write.Chunk)
 		if remain > 0 {
 			k = min(k, remain)
 		}
-		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.timeout)); err != nil {
+		if err := c.SetWriteDeadline(time.Now().Add(c.l.write.Timeout)); err != nil {
 			return total, err
 		}
 		n, err := rf.ReadFrom(&io.LimitedReader{R: r, N: k})

@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package netlimit
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 // to a socket, and leaves to the general path, having sent nothing, a
 // body of one chunk or less, a reader that is no file, and a pipe.
 func TestSendFileHandles(t *testing.T) {
-	w := writeLimits{timeout: 5 * time.Second, chunk: 64 << 10}
-	data := randomBytes(200<<10, 8)
+	w := WriteLimit{Timeout: 5 * time.Second, Chunk: 64 << 10}
+	data := randomBytes(200 << 10)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func TestSendFileHandles(t *testing.T) {
 // TestPageCached: pageCached tells written pages, which are in the page
 // cache, from a hole in a sparse file, which is not.
 func TestPageCached(t *testing.T) {
-	f := tempFile(t, randomBytes(1<<20, 9))
+	f := tempFile(t, randomBytes(1<<20))
 	if err := os.Truncate(f.Name(), 3<<20); err != nil { // a 2 MiB hole
 		t.Fatal(err)
 	}
@@ -85,10 +85,11 @@ func TestLocalFS(t *testing.T) {
 	if err := unix.Fstatfs(int(f.Fd()), &st); err != nil {
 		t.Fatal(err)
 	}
-	known := st.Type == unix.EXT4_SUPER_MAGIC || st.Type == unix.TMPFS_MAGIC || st.Type == unix.XFS_SUPER_MAGIC ||
-		st.Type == unix.BTRFS_SUPER_MAGIC || st.Type == unix.OVERLAYFS_SUPER_MAGIC
+	typ := uint32(st.Type) // int32 on 32-bit systems
+	known := typ == unix.EXT4_SUPER_MAGIC || typ == unix.TMPFS_MAGIC || typ == unix.XFS_SUPER_MAGIC ||
+		typ == unix.BTRFS_SUPER_MAGIC || typ == unix.OVERLAYFS_SUPER_MAGIC
 	if local := localFS(int(f.Fd())); known && !local {
-		t.Errorf("localFS says no for a file on file system type %#x", st.Type)
+		t.Errorf("localFS says no for a file on file system type %#x", typ)
 	}
 	p, err := os.Open("/proc/self/stat")
 	if err != nil {
