@@ -43,7 +43,7 @@ fuzz: ## run every fuzz test for $(FUZZTIME) each
 bench: ## Go benchmarks (listing rendering, handler paths)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.out
 
-bench-peers: build ## simplehttp beside nginx and Go's http.FileServer under load (RUNS=3; installs wrk, nginx)
+bench-peers: build ## simplehttp beside nginx, Caddy and Go's http.FileServer under load (RUNS=3; installs wrk, h2load, nginx, Caddy)
 	bench/install.sh
 	$(GO) build -o bin/stdfs ./bench/stdfs
 	$(GO) build -o bin/floor ./bench/floor

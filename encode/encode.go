@@ -17,19 +17,30 @@
 //     JavaScript, JSON, XML, SVG, WebAssembly; not images, media,
 //     archives or .gz files);
 //   - its body is at least [Options].MinSize bytes, by its Content-Length
-//     or, without one, by what the handler writes before it ends (a
-//     streamed body that grows past MinSize is compressed as it comes).
+//     or, without one, by what the handler writes before it ends;
+//   - compressing makes it smaller. A body of up to 64 KiB is held back
+//     and compressed whole, in memory, then sent compressed, with its own
+//     Content-Length, only if that is smaller than the body as it is; of
+//     a longer one, the first 64 KiB are tried so, and the rest streams
+//     on compressed (in chunks, without Content-Length) only if they
+//     shrank. A handler that flushes before that gets its answer
+//     compressed at once.
 //
-// A compressed answer loses its Content-Length (the body is sent in
-// chunks) and Accept-Ranges (ranges are of the uncompressed bytes: a
-// request with Range gets the handler's 206, uncompressed), and gets its
-// own ETag: the handler's with "+zstd", "+br" or "+gzip" before the
-// closing quote. If-None-Match and If-Match holding such a tag reach the
-// handler as the tag it issued, so conditional requests (304, 412) keep
-// working for every representation; a 304 carries the tag the client
-// holds. Every answer that passes through the Handler carries
-// Vary: Accept-Encoding, compressed or not, the answers to requests
-// without Accept-Encoding included.
+// A client that refuses identity (identity;q=0, or *;q=0) gets every
+// answer that qualifies compressed, small or not, shrinking or not.
+//
+// A compressed answer loses Accept-Ranges (ranges are of the
+// uncompressed bytes: a request with Range gets the handler's 206,
+// uncompressed), and gets its own ETag: the handler's with "+zstd",
+// "+br" or "+gzip" before the closing quote. If-None-Match and If-Match
+// holding such a tag reach the handler as the tag it issued, so
+// conditional requests (304, 412) keep working for every
+// representation; a 304 carries the tag the client holds. Every answer
+// that passes through the Handler carries Vary: Accept-Encoding,
+// compressed or not, the answers to requests without Accept-Encoding
+// included. An answer to HEAD, which has no body to try, says what a GET
+// would get if its body shrank, without the compressed Content-Length,
+// which only compressing it tells.
 //
 // A request without Accept-Encoding (curl and wget by default, load
 // generators) costs nothing more than that header: the Handler calls the
@@ -41,10 +52,11 @@
 // 64 KiB).
 //
 // A body that ends before its Content-Length (a file that shrank while
-// it was read) ends the connection instead of the compressed stream, so
-// the client sees a cut download rather than a complete-looking one: the
+// it was read) is never sent as a complete-looking answer: one held back
+// whole goes out as it is, which net/http cuts short; one streamed
+// compressed ends the connection instead of the compressed stream (the
 // Handler panics with [net/http.ErrAbortHandler], which net/http turns
-// into a closed connection.
+// into a closed connection).
 package encode
 
 import (
@@ -62,7 +74,8 @@ const DefaultMinSize = 1024
 type Options struct {
 	// MinSize is the smallest body compressed, in bytes. 0 means
 	// DefaultMinSize. A client that refuses identity (identity;q=0, or
-	// *;q=0) gets smaller bodies compressed too.
+	// *;q=0) gets smaller bodies compressed too. A MinSize above 64 KiB
+	// holds that much back before deciding.
 	MinSize int
 }
 
@@ -103,7 +116,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if identityRefused {
 		minSize = 0
 	}
-	rw := newResponseWriter(w, r, c, minSize)
+	rw := newResponseWriter(w, r, c, minSize, identityRefused)
 	h.next.ServeHTTP(rw, withIssuedTags(r, c))
 	rw.finish()
 	rw.release()

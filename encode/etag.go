@@ -8,19 +8,9 @@ import (
 	"github.com/simplehttp/simplehttp/internal/etag"
 )
 
-// withSuffix is the entity tag of the representation coded with c, made
-// from the tag of the uncompressed one: "x" becomes "x+br", W/"x"
-// W/"x+br". A malformed tag is left as it is.
-func withSuffix(tag string, c coding.Coding) string {
-	if len(tag) < 2 || !strings.HasSuffix(tag, `"`) {
-		return tag
-	}
-	return tag[:len(tag)-1] + "+" + c.String() + `"`
-}
-
 // withoutSuffix is the tag of the uncompressed representation, and
 // whether tag (one element of If-None-Match or If-Match) is a tag that
-// withSuffix made for c.
+// coding.CodedTag made for c.
 func withoutSuffix(tag string, c coding.Coding) (string, bool) {
 	suffix := "+" + c.String() + `"`
 	if !strings.HasSuffix(tag, suffix) || len(strings.TrimPrefix(tag, "W/")) <= len(suffix) {
@@ -30,8 +20,9 @@ func withoutSuffix(tag string, c coding.Coding) (string, bool) {
 }
 
 // withIssuedTags returns r, or when its If-None-Match or If-Match holds a
-// tag withSuffix made for c, a copy that holds the next handler's own tag
-// in its place, which it can compare with the tag it issues.
+// tag that coding.CodedTag made for c, a copy that holds the next
+// handler's own tag in its place, which it can compare with the tag it
+// issues.
 func withIssuedTags(r *http.Request, c coding.Coding) *http.Request {
 	inm, inmChanged := issuedTags(r.Header["If-None-Match"], c)
 	im, imChanged := issuedTags(r.Header["If-Match"], c)
@@ -84,7 +75,7 @@ func (rw *responseWriter) restoreTag(hdr http.Header) {
 	if tag == "" {
 		return
 	}
-	coded := withSuffix(tag, rw.coding)
+	coded := coding.CodedTag(tag, rw.coding)
 	if holdsTag(rw.ifNone, coded) {
 		hdr.Set("ETag", coded)
 	}

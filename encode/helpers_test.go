@@ -3,6 +3,7 @@ package encode_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -141,14 +142,38 @@ func decodeStream(c string, w io.Writer, r io.Reader) error {
 	return err
 }
 
-// randomText is n bytes of random letters: text that compresses to
-// about 60%, so that a compressed answer of it outgrows net/http's
-// buffer and its headers go out early.
-func randomText(n int) []byte {
-	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range b {
-		b[i] = 'a' + byte(r.IntN(26))
+// base64Random is n bytes of base64 of random bytes, in lines of 76: text
+// with no repeats, of 64 symbols, which only entropy coding shrinks.
+func base64Random(n int) []byte {
+	enc := base64.StdEncoding.EncodeToString(randomBytes(n))
+	var b []byte
+	for len(b) < n {
+		b = append(b, enc[:76]...)
+		b = append(b, '\n')
+		enc = enc[76:]
 	}
+	return b[:n]
+}
+
+// randomBytes is n random bytes: no coding shrinks them.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.NewChaCha8([32]byte{3}).Read(b)
 	return b
+}
+
+// randomWords is n bytes of words drawn at random from a few dozen:
+// text that every coding compresses, to about a third, so that a
+// compressed answer of it outgrows net/http's buffer and its headers go
+// out early.
+func randomWords(n int) []byte {
+	words := strings.Fields("the quick brown fox jumps over a lazy dog while seven tired cats watch from an old red barn " +
+		"near river bank under grey sky and nobody else seems to care about any of this at all today")
+	r := rand.New(rand.NewPCG(3, 4))
+	var b []byte
+	for len(b) < n {
+		b = append(b, words[r.IntN(len(words))]...)
+		b = append(b, ' ')
+	}
+	return b[:n]
 }

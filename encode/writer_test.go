@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -250,30 +251,103 @@ func TestFlush(t *testing.T) {
 	}
 }
 
-// TestShortBody checks that a compressed body that ends before its
-// Content-Length promised cuts the connection, so the client never takes
-// it for complete.
+// TestShortBody checks that a body that ends before its Content-Length
+// promised cuts the connection, so the client never takes it for
+// complete: one held back whole goes out as it is, for net/http to cut;
+// one long enough to be streamed compressed is cut by the Handler.
 func TestShortBody(t *testing.T) {
-	srv := httptest.NewServer(encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		w.Header().Set("Content-Length", "90000")
-		w.Write(randomText(30000))
-	}), nil))
-	defer srv.Close()
-	srv.Config.ErrorLog = nil
-	for _, c := range []string{"zstd", "br", "gzip", ""} {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-		if c != "" {
-			req.Header.Set("Accept-Encoding", c)
+	for _, n := range []int{30000, 100000} {
+		srv := httptest.NewServer(encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Content-Length", strconv.Itoa(3*n))
+			w.Write(randomWords(n))
+		}), nil))
+		srv.Config.ErrorLog = nil
+		for _, c := range []string{"zstd", "br", "gzip", ""} {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+			if c != "" {
+				req.Header.Set("Accept-Encoding", c)
+			}
+			resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+			if err != nil {
+				continue // cut before the headers went out (zstd holds a block): the client knows too
+			}
+			coded := resp.Header.Get("Content-Encoding")
+			_, err = io.ReadAll(decoder(t, coded, resp.Body))
+			resp.Body.Close()
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("%d bytes of %d, %q: reading a body cut short: %v, want an unexpected EOF", n, 3*n, c, err)
+			}
+			if streamed := n > 64<<10; c != "" && (coded != "") != streamed {
+				t.Errorf("%d bytes of %d, %q: Content-Encoding %q", n, 3*n, c, coded)
+			}
 		}
-		resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
-		if err != nil {
-			continue // cut before the headers went out (zstd holds a block): the client knows too
+		srv.Close()
+	}
+}
+
+// TestNeverLarger checks that no answer goes out compressed that is not
+// smaller than it is uncompressed, with text that does not compress well
+// (base64 of random bytes: only entropy coding shrinks it, to about 3/4)
+// or at all (random bytes sent as text), whole or streamed, written or
+// read from. zstd and brotli entropy-code base64 even in small bodies;
+// gzip at the levels used stores a block without repeats, a few bytes
+// longer than it is, so base64 goes out uncompressed to gzip clients.
+func TestNeverLarger(t *testing.T) {
+	bodies := []struct {
+		name   string
+		body   []byte
+		shrink bool // zstd and br compress it
+	}{
+		{"1 KiB of base64", base64Random(1024), true},
+		{"4 KiB of base64", base64Random(4096), true},
+		{"60 KiB of base64", base64Random(60 << 10), true},
+		{"300 KiB of base64", base64Random(300 << 10), true},
+		{"4 KiB of random bytes", randomBytes(4096), false},
+		{"300 KiB of random bytes", randomBytes(300 << 10), false},
+	}
+	for _, b := range bodies {
+		for _, c := range []string{"zstd", "br", "gzip"} {
+			for _, how := range []string{"written whole", "written in pieces", "read from, with its length"} {
+				h := encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "text/plain")
+					switch how {
+					case "written whole":
+						w.Write(b.body)
+					case "written in pieces":
+						for p := range slices.Chunk(b.body, 1000) {
+							w.Write(p)
+						}
+					default:
+						w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
+						w.(io.ReaderFrom).ReadFrom(bytes.NewReader(b.body))
+					}
+				}), nil)
+				resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", c)
+				raw := body(t, resp)
+				coded := resp.Header.Get("Content-Encoding")
+				if got := decode(t, coded, raw); !bytes.Equal(got, b.body) {
+					t.Fatalf("%s, %s, %s: the body differs once decoded", b.name, c, how)
+				}
+				if coded != "" && len(raw) >= len(b.body) {
+					t.Errorf("%s, %s, %s: %d bytes compressed, %d as it is", b.name, c, how, len(raw), len(b.body))
+				}
+				if wantCoded := b.shrink && c != "gzip"; (coded != "") != wantCoded {
+					t.Errorf("%s, %s, %s: Content-Encoding %q, want compressed %v (%d bytes sent)", b.name, c, how, coded, wantCoded, len(raw))
+				}
+			}
 		}
-		_, err = io.ReadAll(decoder(t, c, resp.Body))
-		resp.Body.Close()
-		if !errors.Is(err, io.ErrUnexpectedEOF) {
-			t.Errorf("%q: reading a body cut short: %v, want an unexpected EOF", c, err)
+	}
+}
+
+// TestIdentityRefusedIncompressible checks that a client refusing
+// identity gets a compressed answer even when it is the larger.
+func TestIdentityRefusedIncompressible(t *testing.T) {
+	h := encode.New(answer{map[string]string{"Content-Type": "text/plain"}, 0, []string{string(randomBytes(3000))}}, nil)
+	for _, c := range []string{"zstd", "br", "gzip"} {
+		resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", "identity;q=0, "+c)
+		if ce := resp.Header.Get("Content-Encoding"); ce != c || len(decode(t, c, body(t, resp))) != 3000 {
+			t.Errorf("%s: Content-Encoding %q", c, ce)
 		}
 	}
 }

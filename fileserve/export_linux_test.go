@@ -1,6 +1,9 @@
 package fileserve
 
-import "github.com/simplehttp/simplehttp/internal/hotcache"
+import (
+	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/hotcache"
+)
 
 // HoldsHot reports whether h holds the content of the file name (a name
 // under the root, as translatePath makes it) in its hot cache.
@@ -28,4 +31,21 @@ func (h *Handler) WithoutHotFiles() {
 	if h.hot != nil {
 		h.hot = hotcache.New[wholeAnswer](0)
 	}
+}
+
+// HoldsCoded reports whether h holds the file name compressed with the
+// coding c ("zstd", "br", "gzip"), and whether that variant is worth
+// sending (a mark when it is no smaller than the file).
+func (h *Handler) HoldsCoded(name, c string) (held, worth bool) {
+	e := h.hot.Get(name)
+	if e == nil {
+		return false, false
+	}
+	for _, cc := range coding.Preference {
+		if cc.String() == c {
+			v := e.Variant(int(cc))
+			return v != nil, v != nil && v.Body != nil
+		}
+	}
+	return false, false
 }

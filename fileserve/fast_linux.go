@@ -49,9 +49,8 @@ func (h *Handler) serveDirectIndex(w http.ResponseWriter, r *http.Request, p str
 // sendDirect sends name when it is a regular file reached without a
 // symbolic link and asFile (the URL may name a file): from the hot cache
 // (one fstatat, one more per folder on the way), or opened with openat2
-// (fstatat, openat2, fstat, pread and close, where os.Root and the /proc
-// check take a dozen system calls for a file three folders down). It
-// reports whether it answered; when it did not, err is the fstatat's.
+// (see sendOpened). It reports whether it answered; when it did not, err
+// is the fstatat's.
 func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string, asFile bool) (answered bool, err error) {
 	var raw unix.Stat_t
 	err = h.direct.Lstat(name, &raw)
@@ -61,14 +60,28 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 	if err != nil || raw.Mode&unix.S_IFMT != unix.S_IFREG || !asFile {
 		return false, err
 	}
+	return h.sendOpened(w, r, name), nil
+}
+
+// sendOpened sends the regular file name, which the hot cache did not
+// answer for, opened with openat2 (fstatat, openat2, fstat, pread and
+// close, where os.Root and the /proc check take a dozen system calls for
+// a file three folders down): a small one read and sent from memory, and
+// taken into the hot cache, one that compresses sent compressed (see
+// sendColdCoded), any other with sendfile. It reports false, having sent
+// nothing, for a link on the way or a file replaced since the fstatat.
+// It is sendDirect's own function so that a hit, sendDirect's common
+// case, runs on a small stack frame: under HTTP/2 every request starts
+// a goroutine whose stack grows, by copying, when the frames outgrow it.
+func (h *Handler) sendOpened(w http.ResponseWriter, r *http.Request, name string) bool {
 	opened := h.now()
 	fd, st, err := h.direct.Open(name)
 	if err != nil {
-		return false, nil // a link on the way (ELOOP), or an error to report as usual
+		return false // a link on the way (ELOOP), or an error to report as usual
 	}
 	if !st.Mode.IsRegular() { // replaced since the fstatat
 		unix.Close(fd)
-		return false, nil
+		return false
 	}
 	info := st.Info(name)
 	if st.Size <= maxInMemory && h.wantsWhole(r, w.Header(), true) {
@@ -77,14 +90,18 @@ func (h *Handler) sendDirect(w http.ResponseWriter, r *http.Request, name string
 		if body, ctype, ok := h.readWhole(name, fd, st, opened, buf); ok {
 			unix.Close(fd)
 			h.sendWhole(w, r, ctype, info, body)
-			return true, nil
+			return true
 		}
 		// It shrank, or failed: the general sending notices and logs.
+	}
+	if h.sendColdCoded(w, r, name, fd, st, opened) {
+		unix.Close(fd)
+		return true
 	}
 	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
 	h.sendFile(w, r, name, f, info)
-	return true, nil
+	return true
 }
 
 // readWhole reads the whole of the small file name, open as fd and of
@@ -131,7 +148,12 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 		return false
 	}
 	a := &e.Answer
-	if !asksWhole(r) || !h.identityAllowed(r, w.Header(), a.mayHaveSibling) {
+	switch {
+	case !asksWhole(r) || len(w.Header()["Content-Encoding"]) > 0:
+		return false
+	case a.mayHaveSibling && h.precompressed && len(r.Header["Accept-Encoding"]) > 0:
+		return h.serveHotCoded(w, r, name, e)
+	case !e.Whole:
 		return false
 	}
 	inm := r.Header["If-None-Match"]

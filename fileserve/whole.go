@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/direct"
 	"github.com/simplehttp/simplehttp/internal/etag"
 	"github.com/simplehttp/simplehttp/internal/page"
 )
@@ -113,11 +115,34 @@ type wholeAnswer struct {
 	// precompressed sibling to be sent in its place to a client that
 	// accepts one.
 	mayHaveSibling bool
+
+	// contentEncoding is the coding of an answer of the file compressed
+	// (a variant of its hot entry; see codedAnswer), "" for the file as
+	// it is. Such an answer has no Accept-Ranges: ranges are of the file.
+	contentEncoding string
+
+	// sibs is, for an answer compressed, what was last seen of the
+	// file's folder, which held no precompressed sibling of the file.
+	sibs *siblingCheck
+}
+
+// siblingCheck is what was last seen of a file's folder: no sibling of
+// the file in it, the folder at version folder (the zero Version while
+// its mtime could not yet tell a later change: see siblingsAbsent), as
+// of at, in Unix nanoseconds. The answers made from one variant share
+// it. (Only Linux's hot cache keeps files compressed.)
+type siblingCheck struct {
+	folder direct.Version
+	at     atomic.Int64
 }
 
 // wholeKeys are the headers of a whole answer, in the order send gives
-// their values; the last two are the validators.
-var wholeKeys = []string{"Content-Type", "Content-Length", "Accept-Ranges", "X-Content-Type-Options", "Etag", "Last-Modified"}
+// their values; the last two are the validators. codedKeys are those of
+// an answer compressed.
+var (
+	wholeKeys = []string{"Content-Type", "Content-Length", "Accept-Ranges", "X-Content-Type-Options", "Etag", "Last-Modified"}
+	codedKeys = []string{"Content-Type", "Content-Length", "Content-Encoding", "X-Content-Type-Options", "Etag", "Last-Modified"}
+)
 
 // notModifiedKeys are the headers of a 304 from memory, in the order
 // sendNotModified gives their values; the last is the validator.
@@ -139,10 +164,14 @@ func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 // Precompressed).
 func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
+	keys, third := wholeKeys, "bytes"
+	if a.contentEncoding != "" {
+		keys, third = codedKeys, a.contentEncoding
+	}
 	if a.etag == "" {
-		page.SetValues(hdr, wholeKeys[:4], a.contentType, a.contentLength, "bytes", "nosniff")
+		page.SetValues(hdr, keys[:4], a.contentType, a.contentLength, third, "nosniff")
 	} else {
-		page.SetValues(hdr, wholeKeys, a.contentType, a.contentLength, "bytes", "nosniff", a.etag, a.lastModified)
+		page.SetValues(hdr, keys, a.contentType, a.contentLength, third, "nosniff", a.etag, a.lastModified)
 	}
 	a.addVary(hdr, precompressed)
 	page.WriteBody(w, r, http.StatusOK, body)

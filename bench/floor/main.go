@@ -9,9 +9,11 @@
 // page as long as simplehttp's. Nothing else: no time-outs, no logging,
 // no validators, no security headers, no second look for a 404.html. It
 // answers only for the regular files at the top of the directory up to
-// 64 KiB, as they were at start; it is a yardstick, not a server.
+// 64 KiB, as they were at start; it is a yardstick, not a server. Given
+// a certificate and its key (PEM files), it serves HTTPS instead, with
+// HTTP/2 as net/http offers it: the floor of an HTTP/2 answer.
 //
-// Usage: floor ADDRESS DIRECTORY (for example: floor 127.0.0.1:8000 .)
+// Usage: floor ADDRESS DIRECTORY [CERT KEY] (for example: floor 127.0.0.1:8000 .)
 package main
 
 import (
@@ -30,12 +32,16 @@ import (
 const notFoundSize = 215
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: floor ADDRESS DIRECTORY")
+	if len(os.Args) != 3 && len(os.Args) != 5 {
+		fmt.Fprintln(os.Stderr, "usage: floor ADDRESS DIRECTORY [CERT KEY]")
 		os.Exit(2)
 	}
 	h, err := newHandler(os.Args[2])
-	if err == nil {
+	switch {
+	case err != nil:
+	case len(os.Args) == 5:
+		err = http.ListenAndServeTLS(os.Args[1], os.Args[3], os.Args[4], h)
+	default:
 		err = http.ListenAndServe(os.Args[1], h)
 	}
 	fmt.Fprintln(os.Stderr, "floor:", err)

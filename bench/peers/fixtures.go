@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,17 +19,22 @@ import (
 const (
 	smallPath   = "/small.txt" // 1 KiB of text
 	smallSize   = 1024
+	scriptPath  = "/app.js" // 35 KiB of script-like text that compresses as real scripts do
+	scriptSize  = 35 << 10
+	randomPath  = "/random.txt" // 4 KiB of base64 of random bytes: text that barely compresses
+	randomSize  = 4 << 10
 	largePath   = "/large.bin" // random bytes, written in full
 	manyPath    = "/many/"     // a folder of small files
 	missingPath = "/no-such-dir/no-such-file.txt"
 )
 
-// writeFixtures creates the tree in root: small.txt, large.bin of
-// largeMiB MiB and many/ with many files.
+// writeFixtures creates the tree in root: small.txt, app.js,
+// random.txt, large.bin of largeMiB MiB and many/ with many files.
 func writeFixtures(root string, largeMiB, many int) error {
-	small := bytes.Repeat([]byte("simplehttp bench-peers fixture.\n"), smallSize/32)
-	if err := os.WriteFile(filepath.Join(root, smallPath), small, 0o644); err != nil {
-		return err
+	for name, content := range fixtureTexts() {
+		if err := os.WriteFile(filepath.Join(root, name), content, 0o644); err != nil {
+			return err
+		}
 	}
 	large := filepath.Join(root, largePath)
 	if err := writeRandom(large, int64(largeMiB)<<20); err != nil {
@@ -48,6 +54,69 @@ func writeFixtures(root string, largeMiB, many int) error {
 		}
 	}
 	return nil
+}
+
+// fixtureTexts are the text files of the tree, by path, the same in every
+// run: the checks of the answers compare them byte for byte.
+func fixtureTexts() map[string][]byte {
+	return map[string][]byte{
+		smallPath:  bytes.Repeat([]byte("simplehttp bench-peers fixture.\n"), smallSize/32),
+		scriptPath: script(scriptSize),
+		randomPath: randomText(randomSize),
+	}
+}
+
+// script is size bytes of JavaScript-like text: small functions whose
+// names, fields and numbers are drawn at random from a few hundred words,
+// so that it compresses about as well as a hand-written script (gzip -1
+// to a third or a quarter), neither as badly as random bytes nor as well
+// as one line repeated.
+func script(size int) []byte {
+	rng := rand.New(rand.NewChaCha8([32]byte{1}))
+	words := make([]string, 300)
+	for i := range words {
+		w := make([]byte, 3+rng.IntN(7))
+		for j := range w {
+			w[j] = "abcdefghijklmnopqrstuvwxyz"[rng.IntN(26)]
+		}
+		words[i] = string(w)
+	}
+	word := func() string { return words[rng.IntN(len(words))] }
+	var b bytes.Buffer
+	b.WriteString("'use strict';\n")
+	for b.Len() < size {
+		fmt.Fprintf(&b, "function %s%d(%s, %s) {\n", word(), rng.IntN(100), word(), word())
+		for range 1 + rng.IntN(4) {
+			switch rng.IntN(4) {
+			case 0:
+				fmt.Fprintf(&b, "  const %s = %s.%s(%d, '%s');\n", word(), word(), word(), rng.IntN(10000), word())
+			case 1:
+				fmt.Fprintf(&b, "  if (%s.%s > %d) { return %s(%s); }\n", word(), word(), rng.IntN(1000), word(), word())
+			case 2:
+				fmt.Fprintf(&b, "  %s.%s = { %s: %d, %s: \"%s\" };\n", word(), word(), word(), rng.IntN(100), word(), word())
+			default:
+				fmt.Fprintf(&b, "  for (let i = 0; i < %s.length; i++) { %s += %s[i]; }\n", word(), word(), word())
+			}
+		}
+		b.WriteString("}\n")
+	}
+	return b.Bytes()[:size]
+}
+
+// randomText is size bytes of base64 of random bytes, in lines of 76:
+// text by its type, so servers offer to compress it, but of 64 symbols
+// with no repeats, which only entropy coding shrinks (to about 3/4).
+func randomText(size int) []byte {
+	raw := make([]byte, size)
+	rand.NewChaCha8([32]byte{2}).Read(raw)
+	var b bytes.Buffer
+	enc := base64.StdEncoding.EncodeToString(raw)
+	for b.Len() < size {
+		line := enc[:min(76, len(enc))]
+		enc = enc[len(line):]
+		b.WriteString(line + "\n")
+	}
+	return b.Bytes()[:size]
 }
 
 // reread drops name from the page cache and reads it back, so that its

@@ -1,21 +1,26 @@
 //go:build linux
 
-// Command peers measures simplehttp beside nginx and Go's http.FileServer
-// (and Python's http.server, where python3 is installed) under the same
-// loads, and prints the medians of the runs and the ratios ours ÷ nginx
-// and ours ÷ Go. Beside them it measures the floor (bench/floor), the
+// Command peers measures simplehttp beside nginx, Caddy and Go's
+// http.FileServer (and Python's http.server, where python3 is installed)
+// under the same loads, and prints the medians of the runs and the ratios
+// of ours to each. Beside them it measures the floor (bench/floor), the
 // least a net/http server can do per request, on the 1 KiB file and the
-// 404: what net/http itself allows there. make bench-peers builds the
-// servers and runs it.
+// 404, over HTTP/1.1 and HTTP/2: what net/http itself allows there. make
+// bench-peers builds the servers and runs it.
 //
 // Each server in turn serves a fresh fixture tree from one core (taskset);
-// wrk and this program's own clients run on the other. The loads: a 1 KiB
-// file and a 404 over 50 keep-alive connections, a 10,000-entry listing
-// over 10, a 256 MiB file over 4 (with the server's CPU time per GB sent);
-// then, on a server started afresh, the RSS of the server's process tree
-// holding 1,000 idle keep-alive connections and its highest RSS (VmHWM)
-// while 50 clients download the 256 MiB file at once; and the peak RSS
-// over the whole run.
+// wrk, h2load and this program's own clients run on the other. The loads,
+// over HTTP/1.1: a 1 KiB file and a 404 over 50 keep-alive connections, a
+// 10,000-entry listing over 10, a 256 MiB file over 4 (with the server's
+// CPU time per GB sent), asked for as curl asks; the 1 KiB file, a 35 KiB
+// script, 4 KiB of base64 of random bytes and the listing asked for as
+// Chrome asks (its headers, Accept-Encoding among them), with the bytes
+// on the wire per answer; then, on a server started afresh, the RSS of
+// the server's process tree holding 1,000 idle keep-alive connections and
+// its highest RSS (VmHWM) while 50 clients download the 256 MiB file at
+// once; then, on a server started afresh over HTTPS, the 1 KiB file over
+// HTTP/2 (h2load, 20 connections of 10 streams), as curl and as Chrome
+// asks; and the peak RSS over the whole run.
 //
 // Usage: peers [flags]; peers -h lists them.
 package main
@@ -72,7 +77,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.ours, "ours", "bin/simplehttp", "the simplehttp binary to measure")
 	fs.StringVar(&cfg.stdfs, "stdfs", "bin/stdfs", "the http.FileServer reference (bench/stdfs)")
 	fs.StringVar(&cfg.floor, "floor", "bin/floor", "the net/http floor (bench/floor), measured on the 1 KiB file and the 404")
-	servers := fs.String("servers", "simplehttp,nginx,stdfs,floor,python", "the servers to run (simplehttp among them); missing ones are skipped")
+	servers := fs.String("servers", "simplehttp,nginx,caddy,stdfs,floor,python", "the servers to run (simplehttp among them); missing ones are skipped")
 	fs.IntVar(&cfg.runs, "runs", 3, "runs of every load; the table shows medians")
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time per load")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each (0: none)")
@@ -152,9 +157,15 @@ func run(cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var notes []string
+	var cert *certPair
+	if _, err := exec.LookPath("h2load"); err != nil {
+		notes = append(notes, "the HTTP/2 loads skipped: h2load not found (Debian: nghttp2-client; make bench-peers installs it)")
+	} else if cert, err = writeCert(scratch); err != nil {
+		return err
+	}
 
 	var chosen []peer
-	var notes []string
 	for _, p := range peers(cfg) {
 		if !slices.Contains(cfg.servers, p.name) {
 			continue
@@ -178,7 +189,7 @@ func run(cfg config, out io.Writer) error {
 			if err := os.MkdirAll(tmp, 0o755); err != nil {
 				return err
 			}
-			got, n := measure(p, cfg, root, tmp, script, r == 0)
+			got, n := measure(p, cfg, root, tmp, script, cert, r == 0)
 			notes = append(notes, n...)
 			res.add(p.name, got)
 		}
@@ -197,7 +208,7 @@ func run(cfg config, out io.Writer) error {
 
 // unavailable says why a server cannot run here, or "".
 func unavailable(name string, cfg config) string {
-	bin := map[string]string{"simplehttp": cfg.ours, "nginx": "nginx", "stdfs": cfg.stdfs, "floor": cfg.floor, "python": "python3"}[name]
+	bin := map[string]string{"simplehttp": cfg.ours, "nginx": "nginx", "caddy": "caddy", "stdfs": cfg.stdfs, "floor": cfg.floor, "python": "python3"}[name]
 	if _, err := exec.LookPath(bin); err != nil {
 		return bin + " not found"
 	}

@@ -35,16 +35,46 @@ type row struct {
 // rows are the table's lines for cfg's sizes.
 func rows(cfg config) []row {
 	large := fmt.Sprintf("%d MiB file", cfg.largeMiB)
-	return []row{
-		{smallRPS, "1 KiB file, req/s", false},
-		{missingRPS, "404, req/s", false},
-		{listingRPS, humanize.Comma(int64(cfg.many)) + "-entry listing, req/s", false},
-		{largeCPU, large + ", server CPU ms/GB", true},
-		{largeMBps, large + ", MB/s (client-bound)", false},
-		{peakRSS, "peak RSS over the whole run, MiB", true},
-		{idleRSS, fmt.Sprintf("RSS with %s idle keep-alive connections, MiB", humanize.Comma(int64(cfg.idle))), true},
-		{downRSS, fmt.Sprintf("peak RSS, %d clients downloading the %s, MiB", cfg.downloaders, large), true},
+	listing := humanize.Comma(int64(cfg.many)) + "-entry listing"
+	var out []row
+	rate := func(key, label string) {
+		out = append(out, row{key, label + ", req/s", false})
+		for _, l := range append(slices.Clone(plainLoads), tlsLoads...) {
+			if l.key != key {
+				continue
+			}
+			if l.bytes {
+				out = append(out, row{key + bytesSuffix, label + ", bytes per answer", true})
+			}
+			if l.cpu {
+				out = append(out, row{key + cpuSuffix, label + ", server CPU µs per answer", true})
+			}
+		}
 	}
+	rate(smallRPS, "1 KiB file")
+	rate(missingRPS, "404")
+	rate(listingRPS, listing)
+	rate(chromeSmall, "1 KiB file as Chrome asks")
+	rate(chromeScript, "35 KiB script as Chrome asks")
+	rate(chromeRandom, "4 KiB base64 of random bytes as Chrome asks")
+	rate(chromeListing, listing+" as Chrome asks")
+	rate(h2Small, "1 KiB file, HTTP/2 over TLS")
+	rate(h2Chrome, "1 KiB file, HTTP/2 over TLS, as Chrome asks")
+	return append(out,
+		row{largeCPU, large + ", server CPU ms/GB", true},
+		row{largeMBps, large + ", MB/s (client-bound)", false},
+		row{peakRSS, "peak RSS over the whole run, MiB", true},
+		row{idleRSS, fmt.Sprintf("RSS with %s idle keep-alive connections, MiB", humanize.Comma(int64(cfg.idle))), true},
+		row{downRSS, fmt.Sprintf("peak RSS, %d clients downloading the %s, MiB", cfg.downloaders, large), true},
+	)
+}
+
+// browserRatios are the rates of a request as Chrome sends it over the
+// same request as curl sends it, for the same file: what asking as a
+// browser asks costs each server.
+var browserRatios = []struct{ num, den, label string }{
+	{chromeSmall, smallRPS, "1 KiB file, HTTP/1.1"},
+	{h2Chrome, h2Small, "1 KiB file, HTTP/2 over TLS"},
 }
 
 // median of the values; NaN-free: false when there are none.
@@ -68,10 +98,11 @@ func spread(v []float64) (float64, bool) {
 	return (slices.Max(v) - slices.Min(v)) / m * 100, true
 }
 
-// format writes a measured value: thousands apart, MiB to a tenth.
+// format writes a measured value: thousands apart, MiB and µs to a
+// tenth.
 func format(v float64, key string) string {
-	switch key {
-	case peakRSS, idleRSS, downRSS:
+	switch {
+	case key == peakRSS, key == idleRSS, key == downRSS, strings.HasSuffix(key, cpuSuffix):
 		return fmt.Sprintf("%.1f", v)
 	}
 	return humanize.Comma(int64(v + 0.5))
@@ -82,10 +113,11 @@ func format(v float64, key string) string {
 type ratio struct{ num, den, label string }
 
 // ratios are the columns of ratios for servers, ours (servers[0]) first:
-// ours to nginx, to stdfs and to the floor, then the floor to nginx.
+// ours to nginx, to Caddy, to stdfs and to the floor, then the floor to
+// nginx.
 func ratios(servers []string) []ratio {
 	var out []ratio
-	for _, peer := range []string{"nginx", "stdfs", "floor"} {
+	for _, peer := range []string{"nginx", "caddy", "stdfs", "floor"} {
 		if slices.Contains(servers, peer) {
 			out = append(out, ratio{servers[0], peer, "ours÷" + peer})
 		}
@@ -126,6 +158,7 @@ func (res results) table(rows []row, servers []string, runs int) string {
 		lines = append(lines, line)
 	}
 	out := align(lines)
+	out += res.browserTable(servers)
 	if runs > 1 {
 		out += fmt.Sprintf("\nspread between the %d runs, (max − min) ÷ median:\n", runs)
 		spreadLines := [][]string{append([]string{"scenario"}, servers...)}
@@ -165,6 +198,32 @@ func (res results) pairedTable(rows []row, cols []ratio) string {
 		lines = append(lines, line)
 	}
 	return "\nratios within each run, median of the runs:\n" + align(lines)
+}
+
+// browserTable renders, for each server that ran both, the browserRatios
+// taken run by run (the median of the runs').
+func (res results) browserTable(servers []string) string {
+	head := []string{"as Chrome asks ÷ as curl asks, req/s"}
+	var cols []string
+	for _, s := range servers {
+		if _, ok := res[s][browserRatios[0].num]; ok {
+			head = append(head, s)
+			cols = append(cols, s)
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	lines := [][]string{head}
+	for _, b := range browserRatios {
+		line := []string{b.label}
+		for _, s := range cols {
+			v, ok := pairedRatio(res[s][b.num], res[s][b.den])
+			line = append(line, map[bool]string{true: fmt.Sprintf("%.2f", v), false: "-"}[ok])
+		}
+		lines = append(lines, line)
+	}
+	return "\n" + align(lines)
 }
 
 // pairedRatio is the median of ours[i] ÷ theirs[i], when both hold a
@@ -225,10 +284,17 @@ func header(cfg config, servers []string) string {
 	if slices.Contains(servers, "nginx") {
 		versions = append(versions, strings.TrimPrefix(firstLine(exec.Command("nginx", "-v")), "nginx version: "))
 	}
+	if slices.Contains(servers, "caddy") {
+		version, _, _ := strings.Cut(firstLine(exec.Command("caddy", "version")), " ")
+		versions = append(versions, "Caddy "+version)
+	}
 	if slices.Contains(servers, "python") {
 		versions = append(versions, firstLine(exec.Command("python3", "--version")))
 	}
 	versions = append(versions, firstLine(exec.Command("wrk", "-v")))
+	if _, err := exec.LookPath("h2load"); err == nil {
+		versions = append(versions, firstLine(exec.Command("h2load", "--version")))
+	}
 	fmt.Fprintf(&b, "versions: %s\n\n", strings.Join(versions, ", "))
 	return b.String()
 }

@@ -19,42 +19,61 @@ import (
 )
 
 // peer is a server under test: how to start it on port, serving root,
-// with tmp as its scratch directory. A yardstick is measured on the 1 KiB
-// file and the 404 alone.
+// with tmp as its scratch directory, over HTTPS with cert when cert is
+// not nil. A yardstick is measured on the loads marked for it alone; a
+// peer that is not tlsCapable only over plain HTTP.
 type peer struct {
-	name      string
-	command   func(root, tmp string, port int) ([]string, error)
-	yardstick bool
+	name       string
+	command    func(root, tmp string, port int, cert *certPair) ([]string, error)
+	yardstick  bool
+	tlsCapable bool
 }
 
 // peers are the servers this program knows, ours first.
 func peers(cfg config) []peer {
 	oursBin, stdfsBin, floorBin := cfg.ours, cfg.stdfs, cfg.floor
 	return []peer{
-		{"simplehttp", func(root, _ string, port int) ([]string, error) {
-			return []string{oursBin, "-q", "-b", "127.0.0.1", "-d", root, strconv.Itoa(port)}, nil
-		}, false},
-		{"nginx", func(root, tmp string, port int) ([]string, error) {
-			conf, err := writeNginxConf(root, tmp, port)
+		{"simplehttp", func(root, _ string, port int, cert *certPair) ([]string, error) {
+			argv := []string{oursBin, "-q", "-b", "127.0.0.1", "-d", root, strconv.Itoa(port)}
+			if cert != nil {
+				argv = append(argv, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile)
+			}
+			return argv, nil
+		}, false, true},
+		{"nginx", func(root, tmp string, port int, cert *certPair) ([]string, error) {
+			conf, err := writeNginxConf(root, tmp, port, cert)
 			return []string{"nginx", "-p", tmp + "/", "-c", conf, "-e", filepath.Join(tmp, "error.log"), "-g", "daemon off;"}, err
-		}, false},
-		{"stdfs", func(root, _ string, port int) ([]string, error) {
+		}, false, true},
+		{"caddy", func(root, tmp string, port int, cert *certPair) ([]string, error) {
+			conf, err := writeCaddyfile(root, tmp, port, cert)
+			// Caddy keeps state under $XDG_DATA_HOME and $XDG_CONFIG_HOME:
+			// the run's own, not the user's.
+			return []string{"env", "XDG_DATA_HOME=" + tmp, "XDG_CONFIG_HOME=" + tmp,
+				"caddy", "run", "--adapter", "caddyfile", "--config", conf}, err
+		}, false, true},
+		{"stdfs", func(root, _ string, port int, _ *certPair) ([]string, error) {
 			return []string{stdfsBin, "127.0.0.1:" + strconv.Itoa(port), root}, nil
-		}, false},
-		{"floor", func(root, _ string, port int) ([]string, error) {
-			return []string{floorBin, "127.0.0.1:" + strconv.Itoa(port), root}, nil
-		}, true},
-		{"python", func(root, _ string, port int) ([]string, error) {
+		}, false, false},
+		{"floor", func(root, _ string, port int, cert *certPair) ([]string, error) {
+			argv := []string{floorBin, "127.0.0.1:" + strconv.Itoa(port), root}
+			if cert != nil {
+				argv = append(argv, cert.certFile, cert.keyFile)
+			}
+			return argv, nil
+		}, true, true},
+		{"python", func(root, _ string, port int, _ *certPair) ([]string, error) {
 			return []string{"python3", "-m", "http.server", "-b", "127.0.0.1", "-d", root, strconv.Itoa(port)}, nil
-		}, false},
+		}, false, false},
 	}
 }
 
 // writeNginxConf writes a configuration of nginx's own for the run: one
-// worker, autoindex, sendfile, no access log, and keep-alive connections
-// that serve as many requests as the others' do. Nothing is read from or
-// written to the system's nginx directories.
-func writeNginxConf(root, tmp string, port int) (string, error) {
+// worker, autoindex, sendfile, gzip at level 1 (nginx's default level)
+// for the types the others compress, no access log, and keep-alive
+// connections that serve as many requests as the others' do; with cert,
+// HTTPS and HTTP/2 on the same port. Nothing is read from or written to
+// the system's nginx directories.
+func writeNginxConf(root, tmp string, port int, cert *certPair) (string, error) {
 	userLine := ""
 	if os.Geteuid() == 0 {
 		// As root nginx would run its worker as nobody, which may not
@@ -69,6 +88,11 @@ func writeNginxConf(root, tmp string, port int) (string, error) {
 		}
 		userLine = fmt.Sprintf("user %s %s;", u.Username, g.Name)
 	}
+	listen := fmt.Sprintf("listen 127.0.0.1:%d;", port)
+	if cert != nil {
+		listen = fmt.Sprintf("listen 127.0.0.1:%d ssl http2;\n\t\tssl_certificate %s;\n\t\tssl_certificate_key %s;",
+			port, cert.certFile, cert.keyFile)
+	}
 	conf := fmt.Sprintf(`# written by bench/peers for one run; not the system's configuration
 %[1]s
 worker_processes 1;
@@ -76,26 +100,57 @@ worker_rlimit_nofile 8192;
 pid %[2]s/nginx.pid;
 events { worker_connections 4096; }
 http {
-	types { text/plain txt; text/html html; application/octet-stream bin; }
+	types { text/plain txt; text/html html; application/javascript js; application/octet-stream bin; }
 	default_type application/octet-stream;
 	access_log off;
 	sendfile on;
 	tcp_nopush on;
 	keepalive_requests 1000000;
 	keepalive_timeout 60s;
+	gzip on;
+	gzip_comp_level 1;
+	gzip_vary on;
+	gzip_types text/plain application/javascript;
 	client_body_temp_path %[2]s/client_body;
 	proxy_temp_path %[2]s/proxy;
 	fastcgi_temp_path %[2]s/fastcgi;
 	uwsgi_temp_path %[2]s/uwsgi;
 	scgi_temp_path %[2]s/scgi;
 	server {
-		listen 127.0.0.1:%[3]d;
+		%[3]s
 		root %[4]s;
 		autoindex on;
 	}
 }
-`, userLine, tmp, port, root)
+`, userLine, tmp, listen, root)
 	name := filepath.Join(tmp, "nginx.conf")
+	return name, os.WriteFile(name, []byte(conf), 0o644)
+}
+
+// writeCaddyfile writes a Caddyfile for the run: a file server with
+// listings (browse), compressing with zstd and gzip (encode zstd gzip,
+// Caddy's documented choice), no access log (Caddy's default), no admin
+// endpoint, no automatic HTTPS; with cert, HTTPS and HTTP/2 with it.
+func writeCaddyfile(root, tmp string, port int, cert *certPair) (string, error) {
+	site, tlsLine := fmt.Sprintf("http://:%d", port), ""
+	if cert != nil {
+		site, tlsLine = fmt.Sprintf("https://:%d", port), fmt.Sprintf("tls %s %s", cert.certFile, cert.keyFile)
+	}
+	conf := fmt.Sprintf(`# written by bench/peers for one run
+{
+	admin off
+	auto_https off
+	storage file_system %[1]s/caddy
+}
+%[2]s {
+	bind 127.0.0.1
+	%[3]s
+	root * %[4]s
+	encode zstd gzip
+	file_server browse
+}
+`, tmp, site, tlsLine, root)
+	name := filepath.Join(tmp, "Caddyfile")
 	return name, os.WriteFile(name, []byte(conf), 0o644)
 }
 
@@ -103,8 +158,9 @@ http {
 type running struct {
 	name   string
 	pid    int
-	base   string // http://127.0.0.1:port
+	base   string // http://127.0.0.1:port, or https:// over TLS
 	addr   string
+	cert   *certPair // the certificate it serves HTTPS with, or nil
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
@@ -125,14 +181,15 @@ func stopLive() {
 	}
 }
 
-// start runs p on core cpu, with its output in tmp/NAME.log, and waits
-// (at most 15 s) until it serves small.txt.
-func start(p peer, root, tmp string, cpu int) (*running, error) {
+// start runs p on core cpu, over HTTPS with cert when it is not nil,
+// with its output in tmp/NAME.log, and waits (at most 15 s) until it
+// serves small.txt.
+func start(p peer, root, tmp string, cpu int, cert *certPair) (*running, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	argv, err := p.command(root, tmp, port)
+	argv, err := p.command(root, tmp, port, cert)
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +203,16 @@ func start(p peer, root, tmp string, cpu int) (*running, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &running{name: p.name, pid: cmd.Process.Pid, cmd: cmd, exited: make(chan struct{})}
+	s := &running{name: p.name, pid: cmd.Process.Pid, cert: cert, cmd: cmd, exited: make(chan struct{})}
 	s.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.base = "http://" + s.addr
+	if cert != nil {
+		s.base = "https://" + s.addr
+	}
 	go func() { cmd.Wait(); close(s.exited) }()
 
-	client := &http.Client{Timeout: time.Second}
+	client := cert.client(time.Second)
+	defer client.CloseIdleConnections()
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
 		select {
 		case <-s.exited:

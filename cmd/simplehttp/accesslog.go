@@ -40,7 +40,7 @@ type frontDoor struct {
 func (d *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer d.finish(rec, r)
-	if r.Body != nil && r.Body != http.NoBody {
+	if r.ContentLength != 0 { // a body, of known length or not (-1); under HTTP/2 Body is never NoBody
 		rc := http.NewResponseController(w)
 		if d.uploads != nil && writing(r.Method) {
 			r = withIdleBody(r, rc, d.uploadIdleTimeout)

@@ -267,6 +267,42 @@ func TestBodyTimeout(t *testing.T) {
 	s.stderr.waitFor(t, regexp.MustCompile(`"POST / HTTP/1.1" 405 `), patience)
 }
 
+// deadlineCounter is a ResponseWriter that counts the read deadlines
+// http.ResponseController sets on it.
+type deadlineCounter struct {
+	httptest.ResponseRecorder
+	reads int
+}
+
+func (d *deadlineCounter) SetReadDeadline(time.Time) error { d.reads++; return nil }
+
+// TestBodyTimeoutOnlyForBodies: only a request with a body gets the read
+// deadline for it. Under HTTP/2 a GET's Body is never http.NoBody (its
+// ContentLength is 0), and a deadline costs a message to the connection's
+// goroutine and a timer, on every request.
+func TestBodyTimeoutOnlyForBodies(t *testing.T) {
+	d := &frontDoor{next: http.NotFoundHandler(), errs: io.Discard, now: fixedNow, bodyTimeout: time.Second}
+	for _, tc := range []struct {
+		name          string
+		body          io.ReadCloser
+		contentLength int64
+		want          int
+	}{
+		{"HTTP/1.1 GET", http.NoBody, 0, 0},
+		{"HTTP/2 GET", io.NopCloser(strings.NewReader("")), 0, 0},
+		{"a body of known length", io.NopCloser(strings.NewReader("abc")), 3, 1},
+		{"a chunked body", io.NopCloser(strings.NewReader("abc")), -1, 1},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Body, r.ContentLength = tc.body, tc.contentLength
+		w := &deadlineCounter{ResponseRecorder: *httptest.NewRecorder()}
+		d.ServeHTTP(w, r)
+		if w.reads != tc.want {
+			t.Errorf("%s: %d read deadlines, want %d", tc.name, w.reads, tc.want)
+		}
+	}
+}
+
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()

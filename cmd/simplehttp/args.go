@@ -153,8 +153,8 @@ rclone). Reading needs no option; changes need these:
 Options may come before or after the port; -- ends the options. A long
 option may be shortened to any prefix that names only it (--dir).
 Ctrl-C stops the server; downloads in progress get 10 seconds to finish.
-The garbage collector runs with GOGC=200 unless the environment sets GOGC
-or GOMEMLIMIT.
+The garbage collector runs with GOGC=200 and GOMEMLIMIT=24MiB unless the
+environment sets GOGC or GOMEMLIMIT.
 `
 )
 

@@ -29,11 +29,26 @@ const (
 // (26.5 MiB, where 1,000 idle connections take 33).
 const defaultGCPercent = 200
 
-// paceGC sets the collector's pace to defaultGCPercent, unless the user's
-// environment (read by getenv) chose one.
+// defaultMemoryLimit is the soft limit of the memory the Go runtime
+// manages (GOMEMLIMIT) unless the environment sets GOGC or GOMEMLIMIT.
+// Below it the heap grows to three times what is live (GOGC=200) before
+// a collection; near it the collector runs sooner. Ten clients asking at
+// once for a 10,000-entry listing, compressed, hold about 7 MiB live,
+// and the garbage between collections took the server's peak RSS to 38
+// MiB; with the limit it is 31 MiB (the program's own pages are not
+// counted in it), for the same CPU per listing. A server whose live
+// memory passes the limit (thousands of busy connections) collects more
+// often, at most half a core's worth (the runtime caps it), rather than
+// growing three times as large.
+const defaultMemoryLimit = 24 << 20
+
+// paceGC sets the collector's pace to defaultGCPercent and its soft
+// memory limit to defaultMemoryLimit, unless the user's environment
+// (read by getenv) chose either.
 func paceGC(getenv func(string) string) {
 	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(defaultGCPercent)
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 }
 

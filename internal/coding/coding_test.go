@@ -157,3 +157,22 @@ func TestAddVary(t *testing.T) {
 		t.Errorf("AddVary allocates %v times", n-1)
 	}
 }
+
+func TestCodedTag(t *testing.T) {
+	for _, tc := range []struct {
+		tag  string
+		c    Coding
+		want string
+	}{
+		{`"abc"`, Brotli, `"abc+br"`},
+		{`W/"abc"`, Zstd, `W/"abc+zstd"`},
+		{`""`, Gzip, `"+gzip"`},
+		{`"`, Gzip, `"`},
+		{`abc`, Gzip, `abc`},
+		{``, Gzip, ``},
+	} {
+		if got := CodedTag(tc.tag, tc.c); got != tc.want {
+			t.Errorf("CodedTag(%q, %v) = %q, want %q", tc.tag, tc.c, got, tc.want)
+		}
+	}
+}

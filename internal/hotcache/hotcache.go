@@ -14,12 +14,21 @@
 // ctime is settled ([localfs.Settled]), since a ctime is only as fine as
 // the file system's clock and two writes within one tick share one.
 //
+// An entry may also hold Variants: other representations of its content,
+// made from it once and kept with it (fileserve keeps the file
+// compressed, one variant per coding), which die with the entry when the
+// file changes. An entry may hold a file for its variants alone, without
+// its content (a file too large to send from memory, small enough to
+// keep compressed).
+//
 // The memory held is bounded: each entry counts its name, its content
-// and Overhead, and room is made by forgetting entries at random.
+// and Overhead, and each of its variants its own content and
+// VariantOverhead; room is made by forgetting entries at random.
 package hotcache
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/direct"
@@ -27,16 +36,39 @@ import (
 )
 
 // Entry is one version of one file, held in memory with the answer made
-// from it. Nothing in it changes once it is in a Cache.
+// from it. Nothing in it but its variants changes once it is in a Cache.
 type Entry[A any] struct {
 	Version direct.Version // the file's when it was read
-	Body    []byte         // its whole content, the Cache's own copy
+	Body    []byte         // its whole content, the Cache's own copy, if Whole
+	Whole   bool           // Body is the file's content: false for a file held for its variants alone
 	Answer  A
+
+	variants [Variants]atomic.Pointer[Variant[A]]
+	cost     int // what the entry and its variants count against the bound; the Cache's lock guards it
 }
+
+// Variants is how many variants an entry may hold, numbered 0 to
+// Variants-1.
+const Variants = 4
+
+// Variant is another representation of an entry's content, made from it
+// once, with the answer made from it. One without Body records that the
+// representation was made and is not worth sending (a compressed file no
+// smaller than the file).
+type Variant[A any] struct {
+	Body   []byte
+	Answer A
+}
+
+// Variant returns the entry's variant i, or nil.
+func (e *Entry[A]) Variant(i int) *Variant[A] { return e.variants[i].Load() }
 
 // Overhead is what an entry costs besides its name and content (the
 // entry, its answer, the map's slot), so that empty files count too.
 const Overhead = 512
+
+// VariantOverhead is what a variant costs besides its content.
+const VariantOverhead = 128
 
 // A Cache holds entries by the names of their files under the served
 // root, within a bound on their cost. It is safe for concurrent use.
@@ -67,7 +99,7 @@ func (c *Cache[A]) Drop(name string, old *Entry[A]) {
 	c.mu.Lock()
 	if c.files[name] == old {
 		delete(c.files, name)
-		c.bytes -= cost(name, old.Body)
+		c.bytes -= old.cost
 	}
 	c.mu.Unlock()
 }
@@ -82,30 +114,68 @@ func (c *Cache[A]) Takes(fd int, v direct.Version, opened time.Time) bool {
 }
 
 // Put holds a copy of body, the whole content of the file name at
-// version v, with answer, in place of any entry name had. To make room it
-// forgets entries at random (a map's order); an entry that would cost
-// more than the whole bound is not held.
-func (c *Cache[A]) Put(name string, v direct.Version, body []byte, answer A) {
-	n := cost(name, body)
-	if n > c.max {
-		return
+// version v, with answer, in place of any entry name had, and returns
+// the entry, or nil when it is not held: one that would cost more than
+// the whole bound. A nil body holds the file for its variants alone (an
+// empty file's content is empty, not nil). To make room it forgets
+// entries at random (a map's order).
+func (c *Cache[A]) Put(name string, v direct.Version, body []byte, answer A) *Entry[A] {
+	e := &Entry[A]{Version: v, Whole: body != nil, Answer: answer}
+	if e.Whole {
+		e.Body = append(make([]byte, 0, len(body)), body...)
 	}
-	e := &Entry[A]{Version: v, Body: append([]byte(nil), body...), Answer: answer}
+	e.cost = len(name) + len(e.Body) + Overhead
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.files[name]; old != nil {
 		delete(c.files, name)
-		c.bytes -= cost(name, old.Body)
+		c.bytes -= old.cost
+	}
+	if !c.makeRoom(e.cost, nil) {
+		return nil
+	}
+	c.files[name] = e
+	c.bytes += e.cost
+	return e
+}
+
+// SetVariant holds v as the variant i of e, the entry of name, in place
+// of old (nil: it has none yet), if e is still name's entry and old its
+// variant i; room is made as Put makes it, never by forgetting e. It
+// reports whether v is held.
+func (c *Cache[A]) SetVariant(name string, e *Entry[A], i int, old, v *Variant[A]) bool {
+	n := len(v.Body) + VariantOverhead
+	if old != nil {
+		n -= len(old.Body) + VariantOverhead
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.files[name] != e || e.variants[i].Load() != old || !c.makeRoom(n, e) {
+		return false
+	}
+	e.variants[i].Store(v)
+	e.cost += n
+	c.bytes += n
+	return true
+}
+
+// makeRoom forgets entries other than keep, at random, until n more
+// bytes fit within the bound; it reports whether they do. The caller
+// holds the lock.
+func (c *Cache[A]) makeRoom(n int, keep *Entry[A]) bool {
+	if n > c.max {
+		return false
 	}
 	for k, old := range c.files {
 		if c.bytes+n <= c.max {
 			break
 		}
-		delete(c.files, k)
-		c.bytes -= cost(k, old.Body)
+		if old != keep {
+			delete(c.files, k)
+			c.bytes -= old.cost
+		}
 	}
-	c.files[name] = e
-	c.bytes += n
+	return c.bytes+n <= c.max
 }
 
 // Len is how many entries c holds.
@@ -121,7 +191,3 @@ func (c *Cache[A]) Bytes() int {
 	defer c.mu.RUnlock()
 	return c.bytes
 }
-
-// cost is what the entry of name with content body counts against the
-// bound.
-func cost(name string, body []byte) int { return len(name) + len(body) + Overhead }

@@ -57,3 +57,69 @@ func TestBounded(t *testing.T) {
 		t.Error("a Cache of 0 bytes takes files")
 	}
 }
+
+// TestVariants: a variant is held with its entry and counted with it,
+// replaced only in place of the one the caller saw, never held for an
+// entry no longer in the Cache, and forgotten with the entry.
+func TestVariants(t *testing.T) {
+	c := New[string](1 << 20)
+	e := c.Put("a.js", direct.Version{Ino: 1}, []byte("content"), "plain")
+	base := c.Bytes()
+	v := &Variant[string]{Body: []byte("coded"), Answer: "zstd"}
+	if !c.SetVariant("a.js", e, 1, nil, v) || e.Variant(1) != v || e.Variant(2) != nil {
+		t.Fatalf("SetVariant: variant 1 is %+v", e.Variant(1))
+	}
+	if got := c.Bytes(); got != base+len("coded")+VariantOverhead {
+		t.Errorf("with a variant: %d bytes, want %d", got, base+len("coded")+VariantOverhead)
+	}
+	if c.SetVariant("a.js", e, 1, nil, &Variant[string]{}) {
+		t.Error("SetVariant replaced a variant it was not shown")
+	}
+	notWorth := &Variant[string]{Answer: "br"} // made, and no smaller
+	if !c.SetVariant("a.js", e, 1, v, notWorth) || e.Variant(1) != notWorth || c.Bytes() != base+VariantOverhead {
+		t.Errorf("replacing the variant: %+v, %d bytes", e.Variant(1), c.Bytes())
+	}
+	newer := c.Put("a.js", direct.Version{Ino: 2}, []byte("content 2"), "plain")
+	if c.SetVariant("a.js", e, 2, nil, v) || e.Variant(2) != nil {
+		t.Error("a variant was held for an entry no longer in the Cache")
+	}
+	c.SetVariant("a.js", newer, 0, nil, v)
+	c.Drop("a.js", newer)
+	if c.Len() != 0 || c.Bytes() != 0 {
+		t.Errorf("after Drop: %d entries, %d bytes", c.Len(), c.Bytes())
+	}
+}
+
+// TestWhole: a nil body holds a file for its variants alone; an empty
+// file's body is empty, and held.
+func TestWhole(t *testing.T) {
+	c := New[struct{}](1 << 20)
+	if e := c.Put("big.js", direct.Version{}, nil, struct{}{}); e == nil || e.Whole || e.Body != nil {
+		t.Errorf("held for its variants: %+v", e)
+	}
+	if e := c.Put("empty.txt", direct.Version{}, []byte{}, struct{}{}); e == nil || !e.Whole || len(e.Body) != 0 {
+		t.Errorf("an empty file: %+v", e)
+	}
+}
+
+// TestVariantsBounded: variants count against the bound, room for one
+// is made by forgetting other entries, never its own, and a variant that
+// cannot fit is not held.
+func TestVariantsBounded(t *testing.T) {
+	const max = 64 << 10
+	c := New[struct{}](max)
+	var entries []*Entry[struct{}]
+	for i := range 8 {
+		entries = append(entries, c.Put(fmt.Sprintf("f%d", i), direct.Version{}, make([]byte, 4<<10), struct{}{}))
+	}
+	keep := entries[7]
+	if !c.SetVariant("f7", keep, 0, nil, &Variant[struct{}]{Body: make([]byte, 40<<10)}) {
+		t.Fatal("a variant that fits once others are forgotten was not held")
+	}
+	if c.Bytes() > max || c.Get("f7") != keep {
+		t.Errorf("%d bytes held (bound %d); f7 held: %v", c.Bytes(), max, c.Get("f7") == keep)
+	}
+	if c.SetVariant("f7", keep, 1, nil, &Variant[struct{}]{Body: make([]byte, max)}) || keep.Variant(1) != nil {
+		t.Error("a variant larger than the bound was held")
+	}
+}

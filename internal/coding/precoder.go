@@ -1,0 +1,55 @@
+package coding
+
+import "net/http"
+
+// Precoder is offered by the ResponseWriter of package encode's Handler
+// to the handler it wraps, so that a handler that keeps bodies in memory
+// (fileserve's cache of small files) codes each of them once, not once
+// per request: the handler asks which coding the answer would be
+// compressed with, codes the body as the writer would, keeps the result,
+// and sends it coded itself (with the coding's Content-Encoding, its own
+// Content-Length and the entity tag CodedTag makes, and no
+// Accept-Ranges); or, knowing that coding does not make the body
+// smaller, sends it as it is without the writer trying again.
+type Precoder interface {
+	// Offer reports the coding an answer would be compressed with, if it
+	// would be: a 200 with the headers hdr, set as the handler would send
+	// it uncoded, but for its Content-Type, contentType, and a body of
+	// size bytes. mustCode reports that the client refuses the body as it
+	// is, so that it gets it coded even if that is larger.
+	Offer(hdr http.Header, contentType string, size int) (c Coding, mustCode, ok bool)
+
+	// Code appends body, compressed whole with c as the writer would
+	// compress it, to dst.
+	Code(dst, body []byte, c Coding) []byte
+
+	// PassAsIs makes the writer pass the answer on as the handler sends
+	// it: coded by the handler, or uncoded because coding its body does
+	// not make it smaller.
+	PassAsIs()
+}
+
+// CodedTag is the entity tag of the representation coded with c, made
+// from the tag of the uncoded one: "x" becomes "x+br", W/"x" W/"x+br".
+// A malformed tag is left as it is.
+func CodedTag(tag string, c Coding) string {
+	if len(tag) < 2 || tag[len(tag)-1] != '"' {
+		return tag
+	}
+	return tag[:len(tag)-1] + "+" + c.String() + `"`
+}
+
+// PrecoderOf returns the Precoder that w is or wraps (by Unwrap, as
+// http.ResponseController finds the connection), if there is one.
+func PrecoderOf(w http.ResponseWriter) (Precoder, bool) {
+	for {
+		switch v := w.(type) {
+		case Precoder:
+			return v, true
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = v.Unwrap()
+		default:
+			return nil, false
+		}
+	}
+}
