@@ -25,6 +25,7 @@ import (
 // once per test run, on first use.
 var (
 	binDir   string
+	buildEnv []string // the environment as the tests found it, for go build
 	binOnce  sync.Once
 	binPath  string
 	binError error
@@ -42,6 +43,7 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	buildEnv = os.Environ()
 	// --upload keeps unfinished uploads in the user's cache folder: the
 	// servers the tests start keep them here, not in the real one.
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
@@ -59,8 +61,12 @@ func binary(t testing.TB) string {
 		if raceEnabled {
 			args = append(args, "-race")
 		}
-		// go test puts its own go first in PATH.
+		// go test puts its own go first in PATH. The build runs in the
+		// environment the tests started with: under the servers'
+		// XDG_CACHE_HOME, go would find an empty build cache and compile
+		// the standard library again (minutes with -race).
 		cmd := exec.Command("go", append(args, ".")...)
+		cmd.Env = buildEnv
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binError = fmt.Errorf("go build: %v\n%s", err, out)
