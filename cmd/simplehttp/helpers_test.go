@@ -106,6 +106,16 @@ func (o *output) String() string {
 // waitFor waits until the output matches re and returns the submatches.
 func (o *output) waitFor(t testing.TB, re *regexp.Regexp, timeout time.Duration) []string {
 	t.Helper()
+	m := o.match(re, timeout, nil)
+	if m == nil {
+		t.Fatalf("no %q after %s; output so far:\n%s", re, timeout, o)
+	}
+	return m
+}
+
+// match waits until the output matches re and returns the submatches,
+// or nil once timeout has passed or stop is closed without a match.
+func (o *output) match(re *regexp.Regexp, timeout time.Duration, stop <-chan struct{}) []string {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
@@ -118,8 +128,10 @@ func (o *output) waitFor(t testing.TB, re *regexp.Regexp, timeout time.Duration)
 		}
 		select {
 		case <-grew:
+		case <-stop:
+			return re.FindStringSubmatch(o.String())
 		case <-deadline.C:
-			t.Fatalf("no %q after %s; output so far:\n%s", re, timeout, o.String())
+			return nil
 		}
 	}
 }
@@ -167,7 +179,10 @@ func (s *server) waitExit(t testing.TB, timeout time.Duration) int {
 // learnAddress waits for the banner and fills in the server's address.
 func (s *server) learnAddress(t testing.TB) {
 	t.Helper()
-	m := s.stdout.waitFor(t, bannerRE, patience)
+	m := s.stdout.match(bannerRE, patience, s.exited)
+	if m == nil {
+		t.Fatalf("no %q, the server exited or %s passed; stdout:\n%s\nstderr:\n%s", bannerRE, patience, s.stdout, s.stderr)
+	}
 	s.addr = net.JoinHostPort(m[1], m[2])
 	s.url = "http://" + s.addr
 	s.client = &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second}
@@ -428,7 +443,13 @@ func unreadableSite(t *testing.T) (wrap []string, dir string) {
 		if err != nil {
 			t.Skip("skipping: running as root and setpriv (util-linux) is not installed to drop privileges")
 		}
-		wrap = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
+		// nobody keeps --upload's unfinished parts in a cache folder
+		// of its own: it may not write in root's.
+		cache := t.TempDir()
+		if err := os.Chown(cache, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		wrap = []string{"env", "XDG_CACHE_HOME=" + cache, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
 	}
 	base := t.TempDir()
 	dir = filepath.Join(base, "site")
