@@ -69,6 +69,7 @@ func unpack(t *testing.T, dir string, tool string, args ...string) string {
 // binary and unpacks them with unzip and tar: every visible file arrives
 // byte for byte under the folder's name, and no hidden one does.
 func TestBinaryArchives(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
 	if _, page := s.get(t, "/"); strings.Contains(page, "upload") || !strings.Contains(page, `<button name="download" value="zip">`) {
@@ -118,6 +119,7 @@ func TestBinaryArchives(t *testing.T) {
 // arrives, and the zip's comment (which unzip prints) says what is
 // missing.
 func TestBinaryArchiveUnreadable(t *testing.T) {
+	t.Parallel()
 	wrap, dir := unreadableSite(t)
 	s := startBinary(t, wrap, "-q", "-d", dir)
 	out := t.TempDir()
@@ -144,6 +146,7 @@ func TestBinaryArchiveUnreadable(t *testing.T) {
 // sparse, with random islands; each format is read by Go's readers and
 // compared with the files byte for byte.
 func TestBinaryArchiveBig(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("skipping the big archive in -short mode")
 	}

@@ -215,6 +215,7 @@ func TestShareURL(t *testing.T) {
 // TestBinaryQR: the real program's --qr prints a code that decodes to the
 // URL the banner names.
 func TestBinaryQR(t *testing.T) {
+	t.Parallel()
 	s := startBinary(t, nil, "-d", t.TempDir(), "--qr", "--tls-self-signed")
 	m := s.stdout.waitFor(t, regexp.MustCompile(`the QR code is of (\S+), which only this machine can open\.\n(?:.*\n){5,}`), patience)
 	if want := httpsURL(s) + "/"; m[1] != want {

@@ -77,6 +77,7 @@ func curlStatus(t *testing.T, dir string, args ...string) (int, string) {
 // multipart POST arrive byte-identical, an existing name is refused, and
 // the answers are what a terminal user reads.
 func TestBinaryUploadClients(t *testing.T) {
+	t.Parallel()
 	u := newUploadSite(t)
 	s := startBinary(t, nil, "-q", "--upload", "-d", u.dir)
 	src := t.TempDir()
@@ -147,6 +148,7 @@ func mustRequest(t *testing.T, method, url string, body io.Reader) *http.Request
 // hostile names, cross-origin posts, bodies over the limit, reading
 // methods carrying forms. Nothing in or beside the folder changes.
 func TestBinaryUploadRefusals(t *testing.T) {
+	t.Parallel()
 	u := newUploadSite(t)
 	s := startBinary(t, nil, "-q", "--upload", "--max-upload-size", "1MiB", "-d", u.dir)
 	src := t.TempDir()
@@ -193,6 +195,7 @@ func TestBinaryUploadRefusals(t *testing.T) {
 // TestBinaryUploadOverwrite: with --overwrite a second upload replaces
 // the file (200), and a folder is never replaced.
 func TestBinaryUploadOverwrite(t *testing.T) {
+	t.Parallel()
 	u := newUploadSite(t)
 	s := startBinary(t, nil, "-q", "--upload", "--overwrite", "-d", u.dir)
 	src := t.TempDir()
@@ -435,6 +438,7 @@ func bigSize() int64 {
 // file is left, and the server's peak memory stays bounded: it streams,
 // never holding a file.
 func TestBinaryUploadBig(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("skipping the big uploads in -short mode")
 	}
