@@ -170,4 +170,3 @@ func abort(client *http.Client, url string, n int) error {
 	_, err = io.CopyN(io.Discard, resp.Body, int64(n))
 	return err
 }
-
