@@ -145,6 +145,43 @@ func TestResumableDirInside(t *testing.T) {
 	}
 }
 
+// TestResumableDefaultDirUnusable: when the default folder of unfinished
+// uploads cannot be made (a user without a usable cache, such as a
+// service account, or a cache inside the served directory), the server
+// says in one line that resumable uploads are off and serves plain
+// uploads; a tus client is told the server does not take them.
+func TestResumableDefaultDirUnusable(t *testing.T) {
+	notAFolder := filepath.Join(t.TempDir(), "file")
+	writeFile(t, filepath.Dir(notAFolder), "file", []byte("not a folder\n"))
+	u := newUploadSite(t)
+	for name, cache := range map[string]string{
+		"cache is a file":             notAFolder,
+		"cache inside the served one": filepath.Join(u.dir, ".cache"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("XDG_CACHE_HOME", cache)
+			s := startInProcess(t, testLimits, "--upload", "-d", u.dir)
+			s.stderr.waitFor(t, regexp.MustCompile(`^simplehttp: resumable uploads are off: .* \(choose a folder with --resumable-dir\)\n`), patience)
+			if strings.Contains(s.stdout.String(), "Resumable uploads") {
+				t.Errorf("the banner names resumable uploads:\n%s", s.stdout)
+			}
+			src := t.TempDir()
+			writeFile(t, src, "plain.txt", []byte("plain\n"))
+			if code, out := curlStatus(t, src, "-T", "plain.txt", s.url+"/sub/"); code != http.StatusCreated {
+				t.Errorf("plain PUT: %d %s", code, out)
+			}
+			code, out := curlStatus(t, src, "-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 5", s.url+"/sub/")
+			if code == http.StatusCreated {
+				t.Errorf("a tus creation was taken: %d %s", code, out)
+			}
+			if _, err := os.Stat(filepath.Join(u.dir, ".cache")); err == nil {
+				t.Error("a cache folder was made inside the served directory")
+			}
+			os.Remove(filepath.Join(u.dir, "sub", "plain.txt"))
+		})
+	}
+}
+
 // TestResumableMeasure uploads 2 GiB with tus in 16 MiB chunks into the
 // real binary and reports the throughput beside a plain PUT of the same
 // file, and the server's peak RSS, which must stay flat: the chunks

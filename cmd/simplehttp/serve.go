@@ -106,6 +106,8 @@ func serve(ctx context.Context, o *options, lim limits, stdout, stderr io.Writer
 	}
 	if o.upload {
 		fmt.Fprintln(stdout, uploadNote(o))
+	}
+	if dir.parts != nil {
 		fmt.Fprintln(stdout, dir.partialNote())
 	}
 	if o.delete {

@@ -403,21 +403,6 @@ func sameContent(t *testing.T, a, b string) {
 	}
 }
 
-// peakRSS is the peak resident memory of process pid (VmHWM), in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Skipf("skipping: no /proc to read peak memory from: %v", err)
-	}
-	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("no VmHWM in /proc/%d/status", pid)
-	}
-	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
-	return kb << 10
-}
-
 // memoryBound is how far the tests of flat memory let the server's peak
 // RSS grow while they move bigSize bytes through it.
 const memoryBound = 64 << 20

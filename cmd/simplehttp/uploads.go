@@ -84,30 +84,46 @@ func setResumableExpiry(o *options, v string) error {
 
 // openPartials opens, with --upload, the folder where unfinished
 // resumable uploads are kept, and sweeps the expired ones out of it until
-// ctx is done.
+// ctx is done. A folder the user chose (--resumable-dir) that cannot be
+// used stops the server; the default one, in the cache of a user who may
+// have none (a service account, a user switched to without its $HOME),
+// only turns resumable uploads off, with a warning: plain uploads work
+// without it.
 func (s *site) openPartials(ctx context.Context, o *options, stderr io.Writer) error {
 	if !o.upload {
 		return nil
 	}
-	dir, err := resumableDir(o)
+	store, dir, err := openPartsDir(o, stderr)
+	if err != nil && o.resumableDir == "" {
+		fmt.Fprintf(stderr, "simplehttp: resumable uploads are off: %v (choose a folder with --resumable-dir)\n", err)
+		return nil
+	}
 	if err != nil {
 		return err
+	}
+	s.parts = store
+	s.partsDir = dir
+	go sweepPartials(ctx, store)
+	return nil
+}
+
+// openPartsDir opens the folder of unfinished uploads that o asks for.
+func openPartsDir(o *options, stderr io.Writer) (*parts.Store, string, error) {
+	dir, err := resumableDir(o)
+	if err != nil {
+		return nil, "", err
+	}
+	if inside(o.dir, dir) {
+		return nil, "", fmt.Errorf("the folder for unfinished uploads %q is inside the served directory, where they would be seen", dir)
 	}
 	store, err := parts.Open(dir, &parts.Options{
 		Expiry: o.resumableExpiry,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	})
 	if err != nil {
-		return fmt.Errorf("cannot keep unfinished uploads in %q: %s", dir, fileError(err))
+		return nil, "", fmt.Errorf("cannot keep unfinished uploads in %q: %s", dir, fileError(err))
 	}
-	if inside(o.dir, dir) {
-		store.Close()
-		return fmt.Errorf("--resumable-dir %q is inside the served directory, where unfinished uploads would be seen", dir)
-	}
-	s.parts = store
-	s.partsDir = dir
-	go sweepPartials(ctx, store)
-	return nil
+	return store, dir, nil
 }
 
 // closePartials closes the folder of unfinished uploads, if open.
@@ -133,7 +149,7 @@ func resumableDir(o *options) (string, error) {
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set): give one with --resumable-dir")
+		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set)")
 	}
 	key := sha256.Sum256([]byte(served))
 	return filepath.Join(cache, "simplehttp", "uploads", hex.EncodeToString(key[:8])), nil
