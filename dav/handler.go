@@ -209,14 +209,12 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 		ok, why = h.upload, "this server does not take uploads (start it with --upload or -w)"
 	case http.MethodDelete, "MOVE":
 		ok, why = h.delete, "this server does not delete, rename or move (start it with --delete or -w)"
-	case http.MethodPost:
-		// Upload forms, or the listing's delete, rename and move forms.
-		ok, why = h.upload || h.delete, ""
-	case "LOCK", "UNLOCK":
-		ok, why = h.upload || h.delete, ""
+	case http.MethodPost, "LOCK", "UNLOCK":
+		// POST: upload forms, or the listing's delete, rename and move
+		// forms.
+		ok = h.upload || h.delete
 	default:
-		w.Header().Set("Allow", h.allow)
-		page.Error(w, r, http.StatusMethodNotAllowed)
+		h.notAllowed(w, r)
 		return false
 	}
 	switch {
@@ -225,12 +223,17 @@ func (h *Handler) permitted(w http.ResponseWriter, r *http.Request) bool {
 	case !h.upload && !h.delete:
 		// A server that takes no changes at all refuses them as it
 		// refuses any method it does not know, as Python's does.
-		w.Header().Set("Allow", h.allow)
-		page.Error(w, r, http.StatusMethodNotAllowed)
+		h.notAllowed(w, r)
 	default:
 		h.fail(w, r, answer.Refuse(http.StatusForbidden, "%s", why))
 	}
 	return false
+}
+
+// notAllowed answers 405 Method Not Allowed, with Allow.
+func (h *Handler) notAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", h.allow)
+	page.Error(w, r, http.StatusMethodNotAllowed)
 }
 
 // options answers OPTIONS, the same for every URL (so it may answer

@@ -52,13 +52,9 @@ func (h *Handler) lock(w http.ResponseWriter, r *http.Request) {
 // does not exist yet becomes an empty file (RFC 4918 §7.3), which needs
 // --upload.
 func (h *Handler) takeLock(w http.ResponseWriter, r *http.Request, res resource, info lockInfo, timeout time.Duration, create bool) {
-	infinite := true
-	switch r.Header.Get("Depth") {
-	case "", "infinity":
-	case "0":
-		infinite = false
-	default:
-		h.fail(w, r, answer.Refuse(http.StatusBadRequest, "refused a LOCK Depth other than 0 or infinity"))
+	infinite, err := infiniteDepth(r)
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	if hdr := r.Header.Get("If"); hdr != "" {

@@ -63,13 +63,9 @@ func (h *Handler) move(w http.ResponseWriter, r *http.Request) {
 // Destination names takes --delete, as any replacement does.
 func (h *Handler) copy(w http.ResponseWriter, r *http.Request) {
 	src, dst, err := h.sourceAndDestination(r)
-	infinite := true
-	switch r.Header.Get("Depth") {
-	case "", "infinity":
-	case "0":
-		infinite = false
-	default:
-		err = answer.Refuse(http.StatusBadRequest, "refused a COPY Depth other than 0 or infinity")
+	infinite, depthErr := infiniteDepth(r)
+	if depthErr != nil {
+		err = depthErr
 	}
 	if err == nil {
 		err = h.checkConditions(r, change{res: dst, tree: true}, change{res: dst.parent()})

@@ -27,11 +27,16 @@ type multistatus struct {
 
 const multistatusStart = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<D:multistatus xmlns:D="DAV:">` + "\n"
 
-// beginResponse starts the response of the resource at href (escaped).
-func (m *multistatus) beginResponse(href string) {
+// start writes the answer's beginning, unless it is written.
+func (m *multistatus) start() {
 	if len(m.b) == 0 && !m.started {
 		m.b = append(m.b, multistatusStart...)
 	}
+}
+
+// beginResponse starts the response of the resource at href (escaped).
+func (m *multistatus) beginResponse(href string) {
+	m.start()
 	m.b = append(m.b, "<D:response><D:href>"...)
 	m.b = appendEscaped(m.b, href)
 	m.b = append(m.b, "</D:href>"...)
@@ -99,9 +104,7 @@ func (m *multistatus) deadProp(p webdav.Property) {
 // close ends the answer and sends what remains; it returns the error of
 // the first write that failed.
 func (m *multistatus) close() error {
-	if len(m.b) == 0 && !m.started {
-		m.b = append(m.b, multistatusStart...)
-	}
+	m.start()
 	m.b = append(m.b, "</D:multistatus>\n"...)
 	if !m.started {
 		m.w.Header().Set("Content-Length", strconv.Itoa(len(m.b)))

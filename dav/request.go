@@ -59,6 +59,18 @@ func (res resource) parent() resource {
 // base is res's name in its folder.
 func (res resource) base() string { return path.Base(res.url) }
 
+// infiniteDepth reads the Depth header of a COPY or a LOCK, which may be
+// 0 or infinity (the default), and reports whether it is infinity.
+func infiniteDepth(r *http.Request) (bool, error) {
+	switch r.Header.Get("Depth") {
+	case "", "infinity":
+		return true, nil
+	case "0":
+		return false, nil
+	}
+	return false, answer.Refuse(http.StatusBadRequest, "refused a %s Depth other than 0 or infinity", r.Method)
+}
+
 // hidden reports whether the dotfile rule hides res: by its name, or for
 // a link on its way, by where it leads.
 func (h *Handler) hidden(res resource) bool {

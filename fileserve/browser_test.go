@@ -17,10 +17,6 @@ import (
 	"github.com/simplehttp/simplehttp/internal/browsertest"
 )
 
-// screenshotDir is where the browser tests leave their screenshots
-// (gitignored), relative to this package.
-var screenshotDir = filepath.Join("..", "artifacts", "screenshots")
-
 // browserFixture builds a folder worth looking at: every icon category,
 // sizes far apart, a symlink, nested folders and a README.
 func browserFixture(t *testing.T) string {
@@ -161,7 +157,7 @@ func TestBrowserListing(t *testing.T) {
 	if loc := eval[string](t, ctx, "location.href"); loc != srv.URL+"/" {
 		t.Errorf("the root breadcrumb led to %s", loc)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // checkStyled checks that the style sheet, the icons and the script
@@ -182,7 +178,7 @@ func checkStyled(t *testing.T, ctx context.Context) {
 	if !strings.HasSuffix(mask, `/icons.svg?asset#folder")`) {
 		t.Errorf("a folder's icon is drawn with mask-image %s, want the sprite's #folder", mask)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // checkKeyboard checks that "/" jumps to the filter box and that Tab
@@ -201,22 +197,12 @@ func checkKeyboard(t *testing.T, ctx context.Context) {
 	}
 }
 
-func checkNoCSPViolations(t *testing.T, ctx context.Context) {
-	t.Helper()
-	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
-		t.Errorf("Content-Security-Policy violations: %q", v)
-	}
-}
-
 // TestBrowserScreenshots renders the listing light, dark and on a phone,
 // saves the screenshots under artifacts/screenshots, and checks that a
 // 375 px wide screen shows names and sizes without scrolling sideways.
 func TestBrowserScreenshots(t *testing.T) {
 	ctx := newBrowser(t)
 	srv := serveBrowserFixture(t)
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	shots := []struct {
 		name          string
 		width, height int64
@@ -236,13 +222,7 @@ func TestBrowserScreenshots(t *testing.T) {
 				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: s.scheme}}}),
 			chromedp.Navigate(srv.URL+s.path),
 			chromedp.WaitVisible(chromedp.CSS("#entries")))
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("%s: %v", s.name, err)
-		}
-		if err := os.WriteFile(filepath.Join(screenshotDir, s.name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Screenshot(t, ctx, s.name)
 		// The page follows prefers-color-scheme (--bg in style.css).
 		bg := map[string]string{"light": "rgb(246, 247, 249)", "dark": "rgb(15, 18, 23)"}[s.scheme]
 		if got := eval[string](t, ctx, "getComputedStyle(document.body).backgroundColor"); got != bg {
@@ -252,7 +232,7 @@ func TestBrowserScreenshots(t *testing.T) {
 			checkNarrow(t, ctx)
 		}
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // checkNarrow checks a phone-sized page: no sideways scrolling, name and

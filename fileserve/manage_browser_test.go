@@ -9,13 +9,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/simplehttp/simplehttp/dav"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/browsertest"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -62,7 +62,7 @@ func TestBrowserManage(t *testing.T) {
 	if label := eval[string](t, ctx, `document.querySelector("input.pick[value='a.txt']").getAttribute("aria-label")`); label != "Select a.txt" {
 		t.Errorf("a tick box is labelled %q", label)
 	}
-	screenshot(t, ctx, "listing-manage")
+	browsertest.Screenshot(t, ctx, "listing-manage")
 
 	reloadAfter(t, ctx, "delete a.txt and sub/",
 		chromedp.Click(chromedp.CSS(`input.pick[value="a.txt"]`)),
@@ -95,7 +95,7 @@ func TestBrowserManage(t *testing.T) {
 	if got := eval[string](t, ctx, `document.getElementById("manage-status").textContent`); got != "Tick the entries first." {
 		t.Errorf("status %q", got)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 
 	// Without scripts: the form posts, the server asks, the entry goes.
 	do(t, ctx, "turn scripts off", call(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}),
@@ -109,7 +109,7 @@ func TestBrowserManage(t *testing.T) {
 	if gone("new name.txt") {
 		t.Fatal("deleted before it was confirmed")
 	}
-	screenshot(t, ctx, "manage-confirm")
+	browsertest.Screenshot(t, ctx, "manage-confirm")
 	reloadAfter(t, ctx, "confirm", chromedp.Click(chromedp.CSS(`form button[type="submit"]`)))
 	if !gone("new name.txt") {
 		t.Error("new name.txt is still there after the confirmed delete")
@@ -147,17 +147,17 @@ func TestBrowserManageScreenshots(t *testing.T) {
 			chromedp.Navigate(srvURL+"/"),
 			chromedp.WaitVisible(chromedp.CSS("#manage-form")),
 			chromedp.Click(chromedp.CSS(`input.pick[value="b.txt"]`)))
-		screenshot(t, ctx, s.name)
+		browsertest.Screenshot(t, ctx, s.name)
 		if s.width < 500 {
 			checkNarrow(t, ctx)
 		}
 		do(t, ctx, s.name+" entry", chromedp.Navigate(srvURL+"/?do=entry&name=b.txt"), chromedp.WaitVisible(chromedp.CSS("#rename-to")))
-		screenshot(t, ctx, s.name+"-entry")
+		browsertest.Screenshot(t, ctx, s.name+"-entry")
 		if width := eval[int](t, ctx, `document.documentElement.scrollWidth`); width > int(s.width) {
 			t.Errorf("%s: the entry's page is %d px wide", s.name, width)
 		}
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // TestBrowserManageEntry renames, moves and deletes single entries from
@@ -202,7 +202,7 @@ func TestBrowserManageEntry(t *testing.T) {
 		t.Errorf("the confirmation says %q", text)
 	}
 	checkManagePage(t, ctx)
-	screenshot(t, ctx, "manage-confirm-entry")
+	browsertest.Screenshot(t, ctx, "manage-confirm-entry")
 	if gone("sub/c.txt") {
 		t.Fatal("deleted before it was confirmed")
 	}
@@ -222,7 +222,7 @@ func checkManagePage(t *testing.T, ctx context.Context) {
 	if n := eval[int](t, ctx, `document.scripts.length`); n != 0 {
 		t.Errorf("the page has %d scripts", n)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // reloadAfter runs actions that end in a new page (a reload, a form's
@@ -234,22 +234,11 @@ func reloadAfter(t *testing.T, ctx context.Context, step string, actions ...chro
 	waitUntil(t, ctx, `!window.__before && document.readyState === "complete"`)
 }
 
-// waitUntil waits, for at most stepTimeout, until the JavaScript
-// condition holds in the page, which may be reloading meanwhile.
+// waitUntil waits until the JavaScript condition holds in the page,
+// which may be reloading meanwhile.
 func waitUntil(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for time.Now().Before(deadline) {
-		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](cond))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById("manage-status") || {}).textContent + " | to=" + (document.getElementById("manage-to")||{}).value + " | ticked=" + document.querySelectorAll("input.pick:checked").length + " | " + location.href`))
-	t.Fatalf("%s did not come true within %s (status %q)", cond, stepTimeout, status)
+	browsertest.WaitUntil(t, ctx, cond, `(document.getElementById("manage-status") || {}).textContent + " | to=" + (document.getElementById("manage-to")||{}).value + " | ticked=" + document.querySelectorAll("input.pick:checked").length + " | " + location.href`)
 }
 
 // names lists every name under dir, as sorted slash paths.

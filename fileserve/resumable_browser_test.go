@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/browsertest"
 	"github.com/simplehttp/simplehttp/upload"
 	"github.com/simplehttp/simplehttp/upload/parts"
 )
@@ -132,7 +133,7 @@ func TestBrowserResumableUpload(t *testing.T) {
 	if !strings.Contains(status, " of 12.0 MiB, ") || !strings.Contains(status, "/s, ") || !strings.HasSuffix(status, " left") {
 		t.Errorf("while uploading the row says %q, want the bytes, the speed and the time left", status)
 	}
-	screenshot(t, ctx, "listing-resumable-upload")
+	browsertest.Screenshot(t, ctx, "listing-resumable-upload")
 	do(t, ctx, "the upload ends", chromedp.WaitVisible(chromedp.CSS("#upload-list li.done")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="./big%20upload.bin"]`)))
 	if got := eval[string](t, ctx, `document.querySelector("#upload-list li").textContent`); got != "big upload.bin12.0 MiB, uploaded" {
@@ -151,7 +152,7 @@ func TestBrowserResumableUpload(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(partsDir, "*.part")); len(left) != 0 {
 		t.Errorf("parts left: %q", left)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // TestBrowserResumablePauseAndReload pauses an upload and resumes it;

@@ -2,7 +2,6 @@ package fileserve_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/browsertest"
 	"github.com/simplehttp/simplehttp/upload"
 )
 
@@ -115,7 +115,7 @@ func TestBrowserUpload(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector("#upload-list li.failed .upload-status").textContent`); !strings.Contains(got, "exists") {
 		t.Errorf("a refused upload says %q", got)
 	}
-	screenshot(t, ctx, "listing-upload")
+	browsertest.Screenshot(t, ctx, "listing-upload")
 
 	do(t, ctx, "make a folder",
 		chromedp.SendKeys(chromedp.CSS("#mkdir-name"), "new folder"),
@@ -136,7 +136,7 @@ func TestBrowserUpload(t *testing.T) {
 		document.body.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
 	})()`), chromedp.WaitVisible(chromedp.CSS(`a[href="./dropped.txt"]`)))
 	sameContent(t, filepath.Join(dir, "dropped.txt"), []byte("dropped\n"))
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // TestBrowserUploadWithoutScript uploads with JavaScript off: the form
@@ -190,20 +190,6 @@ func TestBrowserCrossOriginForm(t *testing.T) {
 }
 
 // screenshot saves the page as artifacts/screenshots/name.png.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // sameContent checks that the file name holds want.
 func sameContent(t *testing.T, name string, want []byte) {
 	t.Helper()

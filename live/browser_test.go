@@ -5,43 +5,19 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/browsertest"
 )
 
-// chromiumPath is the browser the browser tests drive.
-const chromiumPath = "/usr/bin/chromium"
-
-// stepTimeout bounds each browser step: generous, for a loaded machine.
-const stepTimeout = 20 * time.Second
-
-// newBrowser starts headless Chromium for one test, or skips the test when
-// it is not installed (outside CI, where it must be).
+// newBrowser starts headless Chromium for one test (browsertest.New).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser tests need %s in CI: %v", chromiumPath, err)
-		}
-		t.Skipf("skipping browser test: %s not found (CI=true makes this a failure)", chromiumPath)
-	}
-	ctx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("true")); err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
-	}
-	return ctx
+	return browsertest.New(t)
 }
 
 // liveSite serves a new folder holding files with live reload, as
@@ -85,7 +61,7 @@ func writeFile(t *testing.T, dir, name, data string) {
 // open navigates to url and waits until the page's stream is connected.
 func open(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	sctx, cancel := context.WithTimeout(ctx, browsertest.StepTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(sctx, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("opening %s: %v", url, err)
@@ -96,32 +72,14 @@ func open(t *testing.T, ctx context.Context, url string) {
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluating %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](t, ctx, expr)
 }
 
 // waitJS waits until the expression is true in the page (across
-// reloads), for at most stepTimeout.
+// reloads).
 func waitJS(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for {
-		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](fmt.Sprintf("(() => { try { return !!(%s) } catch (_) { return false } })()", expr)))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still not true after %s: %s (%v)", stepTimeout, expr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	browsertest.WaitUntil(t, ctx, expr, "")
 }
 
 const countLoads = `<script>sessionStorage.loads = (+sessionStorage.loads || 0) + 1</script>`

@@ -19,10 +19,6 @@ import (
 	"github.com/simplehttp/simplehttp/internal/browsertest"
 )
 
-// screenshotDir is where the browser tests leave their screenshots
-// (gitignored), relative to this package.
-var screenshotDir = filepath.Join("..", "artifacts", "screenshots")
-
 // gallerySite serves a folder of photos, code and text, with the preview
 // handler in front of fileserve as the command mounts them.
 func gallerySite(t *testing.T) (*site, *httptest.Server) {
@@ -87,7 +83,7 @@ func TestBrowserGrid(t *testing.T) {
 		if w := eval[int](t, ctx, `Math.max(...Array.from(document.querySelectorAll("#entries img")).map(i => i.naturalWidth))`); w > 320 {
 			t.Errorf("%s: a thumbnail %d pixels wide", s.name, w)
 		}
-		shoot(t, ctx, s.name)
+		browsertest.Screenshot(t, ctx, s.name)
 		perRow := eval[int](t, ctx, `(() => { const tops = Array.from(document.querySelectorAll("#entries tbody tr")).map(r => r.getBoundingClientRect().top);
 			return tops.filter(x => x === tops[0]).length; })()`)
 		if s.width < 500 && (perRow < 2 || perRow > 3) || s.width > 1000 && perRow < 4 {
@@ -108,7 +104,7 @@ func TestBrowserGrid(t *testing.T) {
 	if name := eval[string](t, ctx, `document.activeElement.textContent`); !strings.HasPrefix(name, "notes.txt") {
 		t.Errorf("after the right arrow the focus is on %q, want the second tile", name)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 func TestBrowserLightbox(t *testing.T) {
@@ -120,7 +116,7 @@ func TestBrowserLightbox(t *testing.T) {
 	if src := eval[string](t, ctx, `document.querySelector("dialog.viewer img.content").getAttribute("src")`); src != "./photo1.jpg" {
 		t.Errorf("the lightbox shows %q, want the photo itself", src)
 	}
-	shoot(t, ctx, "preview-lightbox")
+	browsertest.Screenshot(t, ctx, "preview-lightbox")
 	if u := eval[string](t, ctx, `location.search`); u != "?view=grid" {
 		t.Errorf("the page navigated to %q: the viewer must open over it", u)
 	}
@@ -133,7 +129,7 @@ func TestBrowserLightbox(t *testing.T) {
 	// Code opens as its ?view page in the viewer's frame.
 	do(t, ctx, "click the code", chromedp.Click(chromedp.CSS(`#entries a[href="./main.go"]`)))
 	waitFor(t, ctx, "the code's frame", `document.querySelector("dialog.viewer[open] iframe.content")?.contentDocument?.querySelector(".chroma .kd") != null`)
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 func TestBrowserCodePreview(t *testing.T) {
@@ -152,7 +148,7 @@ func TestBrowserCodePreview(t *testing.T) {
 	if href := eval[string](t, ctx, `document.querySelector("a.download").getAttribute("href")`); href != "./main.go" {
 		t.Errorf("download link %q", href)
 	}
-	checkNoCSPViolations(t, ctx)
+	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 // ffmpeg returns the path of ffmpeg, which makes the test video. CI
@@ -188,29 +184,5 @@ func TestBrowserVideoPlaysAndSeeks(t *testing.T) {
 	if at := eval[float64](t, ctx, `document.querySelector("video").currentTime`); at < 2.9 || at > 3.1 {
 		t.Errorf("after seeking to 3 s the video is at %v s", at)
 	}
-	checkNoCSPViolations(t, ctx)
-}
-
-// shoot saves a screenshot of the page as name.png in screenshotDir.
-func shoot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// checkNoCSPViolations fails the test if the page broke its
-// Content-Security-Policy.
-func checkNoCSPViolations(t *testing.T, ctx context.Context) {
-	t.Helper()
-	if v := eval[[]string](t, ctx, "window.__csp || []"); len(v) > 0 {
-		t.Errorf("Content-Security-Policy violations: %q", v)
-	}
+	browsertest.CheckNoCSPViolations(t, ctx)
 }

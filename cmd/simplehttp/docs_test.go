@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -50,6 +51,51 @@ func TestReadmeSize(t *testing.T) {
 		t.Errorf("README.md is %d bytes, over its budget of %d: keep a short section with an example, "+
 			"and move the details to docs/ (linked from the README)", n, readmeLimit)
 	}
+}
+
+// TestReadmeLayoutNamesEveryPackage checks that the README's Layout
+// paragraph names every Go package of the repository: its path with a
+// trailing slash ("`upload/parts/`"), or, in the lists of internal/ and
+// bench/, its name ("`etag`").
+func TestReadmeLayoutNamesEveryPackage(t *testing.T) {
+	readme := readDoc(t, "README.md")
+	start := strings.Index(readme, "\nLayout: ")
+	if start < 0 {
+		t.Fatal("README.md has no paragraph beginning with \"Layout: \"")
+	}
+	layout, _, _ := strings.Cut(readme[start+1:], "\n\n")
+	for _, pkg := range goPackages(t) {
+		if !strings.Contains(layout, "`"+pkg+"/`") && !strings.Contains(layout, "`"+path.Base(pkg)+"`") {
+			t.Errorf("the README's Layout paragraph does not name the package %s", pkg)
+		}
+	}
+}
+
+// goPackages lists the folders of the repository that hold Go files, as
+// slash paths from its top, skipping testdata and hidden folders.
+func goPackages(t *testing.T) []string {
+	t.Helper()
+	found := map[string]bool{}
+	err := filepath.WalkDir(repoRoot, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && name != repoRoot && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(name, ".go") {
+			rel, _ := filepath.Rel(repoRoot, filepath.Dir(name))
+			found[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) < 10 {
+		t.Fatalf("found only %d packages under %s", len(found), repoRoot)
+	}
+	return slices.Sorted(maps.Keys(found))
 }
 
 // proseLines returns text's lines outside fenced code blocks, with code

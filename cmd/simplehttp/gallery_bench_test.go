@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/jpeg"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/testphoto"
 )
 
 // TestGalleryBench measures the gallery as issue 21 asks, against the real
@@ -68,23 +67,10 @@ func benchRSS(t *testing.T) {
 // each has its own thumbnail) into a new folder.
 func photoFolder(t *testing.T, n, w, h int) string {
 	t.Helper()
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	for y := range h {
-		for x := range w {
-			v := 128 + 60*math.Sin(float64(x)/97) + 40*math.Cos(float64(y)/53) + float64((x*7919+y*104729)%23)
-			img.Y[y*img.YStride+x] = uint8(max(0, min(255, v)))
-		}
-	}
-	for i := range img.Cb {
-		img.Cb[i], img.Cr[i] = uint8(100+i%50), uint8(150-i%40)
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
+	photo := testphoto.JPEG(t, w, h)
 	dir := t.TempDir()
 	for i := range n {
-		writeFile(t, dir, fmt.Sprintf("photo%03d.jpg", i), buf.Bytes())
+		writeFile(t, dir, fmt.Sprintf("photo%03d.jpg", i), photo)
 	}
 	return dir
 }

@@ -386,6 +386,28 @@ func requireProc(t testing.TB) {
 	}
 }
 
+// procMemory is a memory field of process pid's /proc/PID/status, in
+// bytes: "VmRSS", its resident memory now, or "VmHWM", the peak of it.
+func procMemory(t testing.TB, pid int, field string) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^` + field + `:\s+(\d+) kB$`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no %s in /proc/%d/status", field, pid)
+	}
+	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	return kb << 10
+}
+
+// peakRSS is the peak resident memory of process pid (VmHWM), in bytes.
+func peakRSS(t testing.TB, pid int) int64 { return procMemory(t, pid, "VmHWM") }
+
+// mebibytes is n bytes as "12.3 MiB".
+func mebibytes(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
 // countFDs is the number of open descriptors of process pid.
 func countFDs(t testing.TB, pid int) int {
 	t.Helper()

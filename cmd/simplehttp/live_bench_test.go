@@ -42,7 +42,7 @@ func TestLiveMeasure(t *testing.T) {
 	start := time.Now()
 	s := startBinary(t, nil, "-q", "--live", "-d", dir)
 	s.stdout.waitFor(t, regexp.MustCompile(`Live reload on`), time.Minute)
-	t.Logf("100,000 files in 2,001 folders: serving and watching after %s; RSS %s", time.Since(start).Round(time.Millisecond), rss(t, s.cmd.Process.Pid))
+	t.Logf("100,000 files in 2,001 folders: serving and watching after %s; RSS %s", time.Since(start).Round(time.Millisecond), mebibytes(procMemory(t, s.cmd.Process.Pid, "VmRSS")))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -59,7 +59,7 @@ func TestLiveMeasure(t *testing.T) {
 			first = bufio.NewReader(resp.Body)
 		}
 	}
-	t.Logf("1,000 live pages open: RSS %s", rss(t, s.cmd.Process.Pid))
+	t.Logf("1,000 live pages open: RSS %s", mebibytes(procMemory(t, s.cmd.Process.Pid, "VmRSS")))
 
 	var lat []time.Duration
 	for i := range 50 {
@@ -82,18 +82,4 @@ func TestLiveMeasure(t *testing.T) {
 	slices.Sort(lat)
 	t.Logf("reload latency, write to event, 50 edits (50 ms of quiet included): median %s, p99 %s",
 		lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*99/100].Round(time.Millisecond))
-}
-
-// rss is the resident memory of process pid.
-func rss(t *testing.T, pid int) string {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(data)
-	if m == nil {
-		t.Fatal("no VmRSS")
-	}
-	kb, _ := strconv.Atoi(string(m[1]))
-	return fmt.Sprintf("%.1f MiB", float64(kb)/1024)
 }

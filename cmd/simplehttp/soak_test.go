@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,7 +63,7 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	endFDs := waitFDs(t, pid, startFDs, 10*time.Second)
-	rss, peakRSS := memory(t, pid)
+	rss, peakRSS := mebibytes(procMemory(t, pid, "VmRSS")), mebibytes(procMemory(t, pid, "VmHWM"))
 	t.Logf("%s: %d requests (%.0f/s), %d failures; RSS %s now, %s at peak; descriptors %d at start, %d at peak, %d at the end",
 		duration, requests.Load(), float64(requests.Load())/duration.Seconds(), failures.Load(), rss, peakRSS, startFDs, peakFDs, endFDs)
 	firstErrors.Range(func(kind, err any) bool {
@@ -170,28 +169,4 @@ func abort(client *http.Client, url string, n int) error {
 	}
 	_, err = io.CopyN(io.Discard, resp.Body, int64(n))
 	return err
-}
-
-// memory reads the resident set size of process pid, now and at its peak.
-func memory(t testing.TB, pid int) (rss, peak string) {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		key, value, _ := strings.Cut(line, ":")
-		fields := strings.Fields(value)
-		if len(fields) != 2 {
-			continue
-		}
-		kb, _ := strconv.Atoi(fields[0])
-		switch key {
-		case "VmRSS":
-			rss = fmt.Sprintf("%.1f MiB", float64(kb)/1024)
-		case "VmHWM":
-			peak = fmt.Sprintf("%.1f MiB", float64(kb)/1024)
-		}
-	}
-	return rss, peak
 }

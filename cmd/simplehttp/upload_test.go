@@ -400,21 +400,6 @@ func sameContent(t *testing.T, a, b string) {
 	}
 }
 
-// peakRSS is the peak resident memory of process pid (VmHWM), in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Skipf("skipping: no /proc to read peak memory from: %v", err)
-	}
-	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("no VmHWM in /proc/%d/status", pid)
-	}
-	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
-	return kb << 10
-}
-
 // TestBinaryUpload1GiB uploads a 1 GiB file with curl, by PUT and as a
 // form, into the real binary: both arrive byte-identical, and the
 // server's peak memory stays bounded: it streams, never holding a file.

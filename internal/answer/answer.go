@@ -32,6 +32,7 @@ type Refusal struct {
 	Member string
 }
 
+// Error returns the message for the client.
 func (e *Refusal) Error() string { return e.Msg }
 
 // Refuse returns the Refusal code with a message made as fmt.Sprintf does.

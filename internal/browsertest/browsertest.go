@@ -5,8 +5,10 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -91,5 +93,77 @@ func Call[P, R any](c cdp.Command[P, R], params P) chromedp.Action[chromedp.Void
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		_, err := cdp.Call(ctx, t, c, params)
 		return chromedp.Void{}, err
+	}
+}
+
+// WaitUntil waits, for at most StepTimeout, until the JavaScript
+// condition holds in the page, which may be reloading meanwhile; a
+// condition that throws counts as false. On time-out it fails the test,
+// naming the value of the JavaScript expression state, when there is one,
+// to show where the page stood.
+func WaitUntil(t *testing.T, ctx context.Context, cond, state string) {
+	t.Helper()
+	expr := fmt.Sprintf("(() => { try { return !!(%s) } catch (_) { return false } })()", cond)
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		sctx, cancel := context.WithTimeout(ctx, StepTimeout)
+		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			at := ""
+			if state != "" {
+				at, _ = chromedp.Run(ctx, chromedp.Evaluate[string](state))
+			}
+			t.Fatalf("%s did not come true within %s (%v; page: %q)", cond, StepTimeout, err, at)
+		}
+		time.Sleep(50 * time.Millisecond) // polling the page: there is no event to wait for
+	}
+}
+
+// CheckNoCSPViolations fails the test if a page opened since [New] broke
+// its Content-Security-Policy.
+func CheckNoCSPViolations(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if v := Eval[[]string](t, ctx, "window.__csp || []"); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
+	}
+}
+
+// Screenshot saves the whole page as name.png in artifacts/screenshots
+// (gitignored) at the top of the module.
+func Screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join(moduleRoot(t), "artifacts", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// moduleRoot is the folder holding go.mod, above the test's package.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
 	}
 }

@@ -23,6 +23,7 @@ import (
 // StatusError is an error that is its own HTTP status.
 type StatusError int
 
+// Error returns the status text, "Not Found".
 func (e StatusError) Error() string { return http.StatusText(int(e)) }
 
 // ErrPathEscapes is the text of the unexported error os.Root returns for a
