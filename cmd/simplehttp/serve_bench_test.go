@@ -42,6 +42,7 @@ func BenchmarkChain(b *testing.B) {
 		discard.Case{Name: "small", Target: "/small.txt", Code: http.StatusOK},
 		discard.Case{Name: "chrome-small", Target: "/small.txt", Header: chromeNavigation, Code: http.StatusOK},
 		discard.Case{Name: "h2-small", Target: "/small.txt", HTTP2: true, Code: http.StatusOK},
+		discard.Case{Name: "h2-chrome-small", Target: "/small.txt", Header: chromeNavigation, HTTP2: true, Code: http.StatusOK},
 		discard.Case{Name: "missing", Target: "/no-such-dir/no-such-file.txt", Code: http.StatusNotFound})
 }
 
