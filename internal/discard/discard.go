@@ -51,10 +51,15 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(io.Discard, r)
 }
 
-// Case is a request for Target that must be answered Code, benchmarked
-// as Name.
+// Case is a request for Target, with the headers Header (none when nil),
+// that must be answered Code, benchmarked as Name. With HTTP2, the
+// request is an HTTP/2 one, and each is served on a goroutine of its
+// own, as net/http's HTTP/2 server runs each stream's handler (so the
+// cost of growing a new goroutine's stack counts).
 type Case struct {
 	Name, Target string
+	Header       http.Header
+	HTTP2        bool
 	Code         int
 }
 
@@ -64,11 +69,23 @@ func Bench(b *testing.B, h http.Handler, cases ...Case) {
 	for _, tc := range cases {
 		b.Run(tc.Name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, tc.Target, nil)
+			for name, values := range tc.Header {
+				r.Header[name] = values
+			}
+			if tc.HTTP2 {
+				r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/2.0", 2, 0
+			}
 			w := NewWriter()
+			done := make(chan struct{})
 			b.ReportAllocs()
 			for b.Loop() {
 				w.Reset()
-				h.ServeHTTP(w, r)
+				if tc.HTTP2 {
+					go func() { h.ServeHTTP(w, r); done <- struct{}{} }()
+					<-done
+				} else {
+					h.ServeHTTP(w, r)
+				}
 				if w.Code != tc.Code {
 					b.Fatalf("GET %s: status %d, want %d", tc.Target, w.Code, tc.Code)
 				}
