@@ -10,7 +10,7 @@ RUNS        ?= 3
 # build elsewhere (such as a 32-bit Raspberry Pi's).
 PLATFORMS   ?= linux/amd64 linux/386 linux/arm linux/arm64 darwin/arm64 windows/amd64 freebsd/amd64
 
-.PHONY: help build run test lint fuzz bench bench-peers bench-gallery bench-live bench-resumable soak golden clean
+.PHONY: help build run test test-long lint fuzz bench bench-peers bench-gallery bench-live bench-resumable soak golden clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ run: build ## serve the current directory on $(PORT)
 
 test: lint ## lint, then every test with the race detector (the README's test command)
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+test-long: ## the flat-memory tests at 1 GiB (make test moves 256 MiB): uploads by PUT and form, zip and tar.gz of a folder
+	SIMPLEHTTP_LONG=1 $(GO) test -race -count=1 -run '^(TestBinaryUploadBig|TestBinaryArchiveBig)$$' -timeout 30m -v ./cmd/simplehttp
 
 lint: ## gofmt, go vet, staticcheck; go build and go vet for each of $(PLATFORMS)
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

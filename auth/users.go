@@ -124,13 +124,20 @@ func (u *Users) remember(key [sha256.Size]byte) {
 }
 
 // checkHash verifies password against user's bcrypt hash, or against a
-// dummy one of the same cost when user has none.
+// dummy one of the highest cost when user has none.
 func (u *Users) checkHash(user, password string) bool {
-	hash, known := u.hashed[user]
+	hash, known := u.hashFor(user)
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && known
+}
+
+// hashFor returns the bcrypt hash a password for user is checked against:
+// user's own, or the dummy one when known is false.
+func (u *Users) hashFor(user string) (hash []byte, known bool) {
+	hash, known = u.hashed[user]
 	if !known {
 		hash = u.dummy
 	}
-	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && known
+	return hash, known
 }
 
 // ReadFile adds the accounts of an htpasswd-style file: one "user:hash"

@@ -33,7 +33,9 @@
 //   - A directory asked for without its trailing slash is redirected (301)
 //     to "./name/", escaped afresh, keeping the query; the relative
 //     Location cannot read as another host. With a trailing slash it
-//     serves index.html or index.htm, or else a listing; with
+//     serves index.html or index.htm, or else a listing (whose
+//     Last-Modified, the newest time in it, is sent only once that time
+//     has settled, so that no change within its second gets a 304); with
 //     "?download=zip" or "?download=tar.gz" an archive of the folder,
 //     streamed as the folder is read, in constant memory.
 //   - A regular file is served by [net/http.ServeContent] (Range,

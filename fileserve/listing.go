@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/assets"
+	"github.com/simplehttp/simplehttp/internal/localfs"
 	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/internal/qvalue"
 	"github.com/simplehttp/simplehttp/listing"
@@ -50,7 +51,10 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 		return
 	}
 	w.Header().Add("Vary", "Accept")
-	if !l.ModTime.IsZero() { // zero: no time that could vouch for it
+	// Zero: no time that could vouch for it. Not settled: a change later
+	// in the same second would leave the HTTP date as it is, and the
+	// browser, revalidating, would get 304 and keep the old listing.
+	if !l.ModTime.IsZero() && localfs.Settled(l.ModTime, h.now()) {
 		w.Header().Set("Last-Modified", l.ModTime.UTC().Format(http.TimeFormat))
 		if notModified(r, l.ModTime) {
 			w.WriteHeader(http.StatusNotModified)

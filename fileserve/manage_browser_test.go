@@ -27,7 +27,10 @@ func serveManaged(t *testing.T) (srvURL, dir string) {
 	root, dir := tempRoot(t, map[string]string{
 		"a.txt": "a\n", "b.txt": "b\n", "old.txt": "old\n", "sub/c.txt": "c\n", "dest/": "",
 	})
-	files := fileserve.NewRoot(root, &fileserve.Options{UploadForm: true, ManageForm: true})
+	// As the command does by default: else Chromium may show a listing
+	// from its cache (it has a Last-Modified, no Cache-Control) when the
+	// test opens the folder again after changing it.
+	files := fileserve.NewRoot(root, &fileserve.Options{UploadForm: true, ManageForm: true, CacheControl: "no-cache"})
 	h := dav.New(root, upload.New(root, files, &upload.Options{Overwrite: true}), &dav.Options{Upload: true, Delete: true})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -21,16 +21,43 @@ import (
 )
 
 // exchangeLog records the method, target, Upload-Offset, body length and
-// status of every request a server answered.
+// status of every request a server answered, and counts those it is
+// still answering.
 type exchangeLog struct {
 	mu    sync.Mutex
 	lines []string
+	open  int
+}
+
+// begin notes that a request came in; add ends it with its line.
+func (l *exchangeLog) begin() {
+	l.mu.Lock()
+	l.open++
+	l.mu.Unlock()
 }
 
 func (l *exchangeLog) add(line string) {
 	l.mu.Lock()
 	l.lines = append(l.lines, line)
+	l.open--
 	l.mu.Unlock()
+}
+
+// waitIdle waits until the server answers no request, and fails the test
+// if that takes longer than stepTimeout.
+func (l *exchangeLog) waitIdle(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(stepTimeout); ; time.Sleep(20 * time.Millisecond) {
+		l.mu.Lock()
+		open := l.open
+		l.mu.Unlock()
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still answers %d requests after %s", open, stepTimeout)
+		}
+	}
 }
 
 // find returns the lines that contain every one of words.
@@ -69,6 +96,7 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // request whose body is over limit bytes, and logs every exchange.
 func capBodies(next http.Handler, limit int64, log *exchangeLog) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.begin()
 		rec := &statusRecorder{ResponseWriter: w}
 		if r.ContentLength > limit {
 			http.Error(rec, "413 Request Entity Too Large", http.StatusRequestEntityTooLarge)
@@ -175,6 +203,9 @@ func TestBrowserResumablePauseAndReload(t *testing.T) {
 	if status := eval[string](t, ctx, `document.querySelector("#upload-list .upload-status").textContent`); !strings.HasPrefix(status, "paused at ") {
 		t.Errorf("a paused row says %q", status)
 	}
+	// The chunk that pausing cut off ends on the server a little later:
+	// count from when it has, then see that no other comes.
+	log.waitIdle(t)
 	patches := len(log.find("PATCH "))
 	time.Sleep(500 * time.Millisecond) // long enough for a chunk to go, were one going
 	if now := len(log.find("PATCH ")); now != patches {

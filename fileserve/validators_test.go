@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/localfs"
 )
 
 // TestMeaninglessTimes: a file whose modification time says nothing (at
@@ -111,4 +112,34 @@ func servingPaths(t *testing.T) []servingPath {
 			h.SettleAll()
 			return h
 		}})
+}
+
+// TestServeListingJustChanged: a listing whose newest time lies within
+// localfs.SettleTime of now has no Last-Modified and never answers 304,
+// since a rename later in the same second leaves the HTTP date as it is
+// (a browser kept the old listing); once the folder has settled it has
+// both. The Handler's clock stands at the folder's change, then past.
+func TestServeListingJustChanged(t *testing.T) {
+	root, dir := tempRoot(t, map[string]string{"old.txt": "old\n"})
+	h := fileserve.NewRoot(root, nil)
+	info, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := info.ModTime()
+	h.SetClock(changed)
+	if lm := serve(t, h, "GET", "/").Header.Get("Last-Modified"); lm != "" {
+		t.Errorf("a folder changed this moment has Last-Modified %q", lm)
+	}
+	ims := changed.Add(time.Second).UTC().Format(http.TimeFormat)
+	if code := serve(t, h, "GET", "/", "If-Modified-Since", ims).StatusCode; code != http.StatusOK {
+		t.Errorf("a folder changed this moment, asked If-Modified-Since a second later: %d, want 200", code)
+	}
+	h.SetClock(changed.Add(localfs.SettleTime + time.Second))
+	if lm := serve(t, h, "GET", "/").Header.Get("Last-Modified"); lm != changed.UTC().Format(http.TimeFormat) {
+		t.Errorf("a settled folder has Last-Modified %q, want its time", lm)
+	}
+	if code := serve(t, h, "GET", "/", "If-Modified-Since", ims).StatusCode; code != http.StatusNotModified {
+		t.Errorf("a settled folder, asked If-Modified-Since a second later: %d, want 304", code)
+	}
 }

@@ -255,7 +255,7 @@ func (r *reader) readNames(d namesReader) ([]string, error) {
 	if names, hit := cache.get(id, stamp); hit {
 		return names, nil
 	}
-	readAt := time.Now()
+	readAt := cache.now()
 	names, err := d.Readdirnames(-1)
 	if err == nil {
 		cache.put(id, stamp, readAt, names)

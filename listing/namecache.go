@@ -27,8 +27,9 @@ import (
 type NameCache struct {
 	mu    sync.Mutex
 	dirs  map[dirID]cachedNames
-	bytes int // the cost of every entry in dirs
-	max   int // the most bytes that dirs may cost
+	bytes int              // the cost of every entry in dirs
+	max   int              // the most bytes that dirs may cost
+	now   func() time.Time // time.Now; tests move it past localfs.SettleTime
 }
 
 // dirID is a folder's identity: its device and inode.
@@ -51,7 +52,7 @@ type cachedNames struct {
 // folders as fit in about maxBytes of memory. A folder that would take
 // more than a quarter of that is never kept.
 func NewNameCache(maxBytes int) *NameCache {
-	return &NameCache{dirs: make(map[dirID]cachedNames), max: maxBytes}
+	return &NameCache{dirs: make(map[dirID]cachedNames), max: maxBytes, now: time.Now}
 }
 
 // get returns the names of the folder id, if they were read under stamp.

@@ -19,6 +19,7 @@ import (
 func TestNameCacheFollowsChanges(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	made := time.Now() // the folder's change time is this or later
 	for _, n := range []string{"a", "b"} {
 		must(t, os.WriteFile(filepath.Join(dir, n), nil, 0o644))
 	}
@@ -49,15 +50,20 @@ func TestNameCacheFollowsChanges(t *testing.T) {
 		}
 	}
 
+	// The cache's clock stands at the folder's making, then past its
+	// settling, then runs again: however slow the machine, the folder
+	// is first "just made", then settled, then changed a moment ago.
+	cache.now = func() time.Time { return made }
 	check("just made", "a", "b")
 	if len(cache.dirs) != 0 {
 		t.Fatal("a folder changed a moment ago was cached")
 	}
-	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
+	cache.now = func() time.Time { return time.Now().Add(localfs.SettleTime + time.Second) }
 	check("settled", "a", "b")
 	if len(cache.dirs) != 1 {
 		t.Fatalf("a settled folder was not cached: %d folders in the cache", len(cache.dirs))
 	}
+	cache.now = time.Now
 	// Prove the next listing comes from the cache: it shows what the
 	// cache holds, not what the folder does.
 	for id, e := range cache.dirs {

@@ -255,10 +255,9 @@ var buildServers = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	binDir = bin
-	for pkg, name := range map[string]string{"../../cmd/simplehttp": "simplehttp", "../stdfs": "stdfs", "../floor": "floor"} {
-		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, name), pkg).CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-		}
+	// One go build links the three at once; each is named after its folder.
+	if out, err := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "../../cmd/simplehttp", "../stdfs", "../floor").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
 })

@@ -43,6 +43,7 @@ func authFile(t *testing.T) string {
 // without credentials or with wrong ones, and served with right ones;
 // no password reaches the log.
 func TestBinaryAuth(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--auth", "ann:s3cret", "--auth-file", authFile(t))
 	s.stdout.waitFor(t, regexp.MustCompile(`Password protected: every request needs one of 2 user names and passwords \(sent readable over plain HTTP`), patience)
@@ -77,6 +78,7 @@ func TestBinaryAuth(t *testing.T) {
 
 // TestBinaryAuthUploadOnly: reads stay open, writes need the password.
 func TestBinaryAuthUploadOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "hello.txt", []byte("hello\n"))
 	s := startBinary(t, nil, "-d", dir, "--upload", "--auth-file", authFile(t), "--auth-upload-only")
@@ -130,6 +132,7 @@ func TestBinaryAuthFileErrors(t *testing.T) {
 // TestBinaryCORS: a preflight gets 204 and the CORS headers, with --auth
 // too (preflights carry no credentials); reads carry Allow-Origin.
 func TestBinaryCORS(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir, "--cors", "--auth", "ann:pw")
 	out := curlHead(t, "-X", "OPTIONS", "-H", "Origin: https://app.example", "-H", "Access-Control-Request-Method: GET",
@@ -153,6 +156,7 @@ func TestBinaryCORS(t *testing.T) {
 // TestBinaryCacheControl: no-cache by default on files and listings,
 // --cache-control overrides, error pages carry none of it.
 func TestBinaryCacheControl(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
 	for _, path := range []string{"/hello.txt", "/sub/"} {
@@ -172,6 +176,7 @@ func TestBinaryCacheControl(t *testing.T) {
 // TestBinarySiteMode: --spa answers unknown paths with index.html and
 // 200; 404.html is the 404 page with status 404.
 func TestBinarySiteMode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "index.html", []byte("<p>the app</p>\n"))
 	writeFile(t, dir, "app.js", []byte("js\n"))
@@ -191,6 +196,7 @@ func TestBinarySiteMode(t *testing.T) {
 // TestBinaryVerbose: -v prints the request's and the answer's headers,
 // and never a credential or a cookie.
 func TestBinaryVerbose(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "-v", "--auth", "ann:s3cret")
 	curlHead(t, "-u", "ann:s3cret", "-H", "Cookie: session=c00kie", "-H", "X-Note: a\tb\u202ec", "--compressed", s.url+"/hello.txt")

@@ -143,6 +143,7 @@ func decodeTool(t *testing.T, coding string, data []byte) []byte {
 // with curl in each coding and decodes them with the real zstd, brotli
 // and gzip tools.
 func TestBinaryCompression(t *testing.T) {
+	t.Parallel()
 	dir, files := compressFixture(t)
 	s := startBinary(t, nil, "-q", "-d", dir)
 	plain := func(path string) []byte {
@@ -218,6 +219,7 @@ func TestBinaryCompression(t *testing.T) {
 // times the tools gave it: brotli -k copies the file's time to the second
 // only, and its sibling must still count as fresh.
 func TestBinaryPrecompressed(t *testing.T) {
+	t.Parallel()
 	dir, files := compressFixture(t)
 	files["made-now.js"] = bytes.Repeat([]byte("console.log('compressed just now');\n"), 300)
 	writeFile(t, dir, "made-now.js", files["made-now.js"])
@@ -260,6 +262,7 @@ func checkSiblings(t *testing.T, s *server, dir, name string, content []byte) {
 // TestBinaryCompressionWget fetches with wget, which asks for gzip with
 // --compression=gzip and for no coding by default.
 func TestBinaryCompressionWget(t *testing.T) {
+	t.Parallel()
 	dir, files := compressFixture(t)
 	s := startBinary(t, nil, "-q", "-d", dir)
 	out := t.TempDir()
@@ -289,6 +292,7 @@ func TestBinaryCompressionWget(t *testing.T) {
 // TestBinaryNoCompress checks that --no-compress sends everything as it
 // is stored, siblings ignored.
 func TestBinaryNoCompress(t *testing.T) {
+	t.Parallel()
 	dir, files := compressFixture(t)
 	s := startBinary(t, nil, "-q", "--no-compress", "-d", dir)
 	for _, path := range []string{"/app.js", "/pre.js", "/big.txt"} {
@@ -319,6 +323,7 @@ func mustRead(t *testing.T, name string) []byte {
 // every coding. The test waits for the cache to take the file, which only
 // HEAD tells: with the compressed length, which encode alone cannot know.
 func TestBinaryHotCoded(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	js := bytes.Repeat([]byte("export function add(a, b) { return a + b; } // sum of two numbers\n"), 50)
 	writeFile(t, dir, "app.js", js)

@@ -299,6 +299,7 @@ func TestDownloadOutlivesDelete(t *testing.T) {
 // a 207 naming the entry, a script with it in JSON; a COPY that fails
 // leaves what it would have replaced as it was, and no temporary name.
 func TestFailedChangesLeaveTheRest(t *testing.T) {
+	t.Parallel()
 	wrap, dir := unreadableSite(t)
 	writeFile(t, dir, "tree/a.txt", []byte("a\n"))
 	writeFile(t, dir, "tree/stuck/x.txt", []byte("x\n"))

@@ -26,6 +26,7 @@ func fileURL(name string) string {
 // it with Go's client: files, listings, redirects, hidden dotfiles,
 // symbolic links, the banner and the access log.
 func TestBinaryServes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir)
 
@@ -109,6 +110,7 @@ func TestBinaryServes(t *testing.T) {
 // net/http lets through (a bidirectional override, invalid UTF-8): the log
 // shows them escaped.
 func TestBinaryRawLogInjection(t *testing.T) {
+	t.Parallel()
 	s := startBinary(t, nil, "-d", t.TempDir())
 	c, err := net.Dial("tcp", s.addr)
 	if err != nil {
@@ -126,6 +128,7 @@ func TestBinaryRawLogInjection(t *testing.T) {
 // TestBinaryOptions checks what --dotfiles, --follow-symlinks and --quiet
 // change.
 func TestBinaryOptions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--dotfiles", "--follow-symlinks", "-q")
 	if strings.Contains(s.stdout.String(), "Hiding") {
@@ -206,6 +209,7 @@ func TestRunStartupErrors(t *testing.T) {
 // TestBinaryRuntimeErrors: the same through the real binary, which must
 // not add a stack trace.
 func TestBinaryRuntimeErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range startupCases(t) {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			cmd := exec.Command(binary(t), tc.args...)
@@ -226,6 +230,7 @@ func TestBinaryRuntimeErrors(t *testing.T) {
 // CI runs as root, for whom permissions do not bite, so the server then
 // runs as nobody (uid 65534) through setpriv.
 func TestBinaryUnreadableFile(t *testing.T) {
+	t.Parallel()
 	wrap, dir := unreadableSite(t)
 	s := startBinary(t, wrap, "-d", dir)
 	for path, want := range map[string]int{
@@ -309,6 +314,7 @@ func sameFile(t testing.TB, name string, want []byte) {
 // and no request fails: the link that leads outside is listed as broken,
 // not linked.
 func TestBinaryWgetMirror(t *testing.T) {
+	t.Parallel()
 	wget := requireTool(t, "wget")
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir)
@@ -343,6 +349,7 @@ func TestBinaryWgetMirror(t *testing.T) {
 // middle of the body, and clients that vanish mid-download leave the
 // server's descriptor count where it started.
 func TestBinaryFileDescriptors(t *testing.T) {
+	t.Parallel()
 	requireProc(t)
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
@@ -410,6 +417,7 @@ func TestBinaryFileDescriptors(t *testing.T) {
 // retries accepting, and serves again once they go. With --max-conns
 // under the limit, it never runs out at all.
 func TestBinaryOutOfDescriptors(t *testing.T) {
+	t.Parallel()
 	prlimit, err := exec.LookPath("prlimit")
 	if err != nil {
 		t.Skip("skipping: prlimit (util-linux) is not installed")

@@ -12,6 +12,7 @@ import (
 // fragment and serves the file before it, as nginx and Python's
 // http.server do, and the access log shows the target as it came.
 func TestBinaryRawFragment(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir)
 	for _, tc := range []struct{ target, status, body string }{

@@ -25,6 +25,7 @@ import (
 // once per test run, on first use.
 var (
 	binDir   string
+	buildEnv []string // the environment as the tests found it, for go build
 	binOnce  sync.Once
 	binPath  string
 	binError error
@@ -42,6 +43,7 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	buildEnv = os.Environ()
 	// --upload keeps unfinished uploads in the user's cache folder: the
 	// servers the tests start keep them here, not in the real one.
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
@@ -59,8 +61,12 @@ func binary(t testing.TB) string {
 		if raceEnabled {
 			args = append(args, "-race")
 		}
-		// go test puts its own go first in PATH.
+		// go test puts its own go first in PATH. The build runs in the
+		// environment the tests started with: under the servers'
+		// XDG_CACHE_HOME, go would find an empty build cache and compile
+		// the standard library again (minutes with -race).
 		cmd := exec.Command("go", append(args, ".")...)
+		cmd.Env = buildEnv
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binError = fmt.Errorf("go build: %v\n%s", err, out)
@@ -100,6 +106,16 @@ func (o *output) String() string {
 // waitFor waits until the output matches re and returns the submatches.
 func (o *output) waitFor(t testing.TB, re *regexp.Regexp, timeout time.Duration) []string {
 	t.Helper()
+	m := o.match(re, timeout, nil)
+	if m == nil {
+		t.Fatalf("no %q after %s; output so far:\n%s", re, timeout, o)
+	}
+	return m
+}
+
+// match waits until the output matches re and returns the submatches,
+// or nil once timeout has passed or stop is closed without a match.
+func (o *output) match(re *regexp.Regexp, timeout time.Duration, stop <-chan struct{}) []string {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
@@ -112,8 +128,10 @@ func (o *output) waitFor(t testing.TB, re *regexp.Regexp, timeout time.Duration)
 		}
 		select {
 		case <-grew:
+		case <-stop:
+			return re.FindStringSubmatch(o.String())
 		case <-deadline.C:
-			t.Fatalf("no %q after %s; output so far:\n%s", re, timeout, o.String())
+			return nil
 		}
 	}
 }
@@ -161,7 +179,10 @@ func (s *server) waitExit(t testing.TB, timeout time.Duration) int {
 // learnAddress waits for the banner and fills in the server's address.
 func (s *server) learnAddress(t testing.TB) {
 	t.Helper()
-	m := s.stdout.waitFor(t, bannerRE, patience)
+	m := s.stdout.match(bannerRE, patience, s.exited)
+	if m == nil {
+		t.Fatalf("no %q, the server exited or %s passed; stdout:\n%s\nstderr:\n%s", bannerRE, patience, s.stdout, s.stderr)
+	}
 	s.addr = net.JoinHostPort(m[1], m[2])
 	s.url = "http://" + s.addr
 	s.client = &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second}
@@ -444,7 +465,13 @@ func unreadableSite(t *testing.T) (wrap []string, dir string) {
 		if err != nil {
 			t.Skip("skipping: running as root and setpriv (util-linux) is not installed to drop privileges")
 		}
-		wrap = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
+		// nobody keeps --upload's unfinished parts in a cache folder
+		// of its own: it may not write in root's.
+		cache := t.TempDir()
+		if err := os.Chown(cache, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		wrap = []string{"env", "XDG_CACHE_HOME=" + cache, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
 	}
 	base := t.TempDir()
 	dir = filepath.Join(base, "site")

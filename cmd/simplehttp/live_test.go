@@ -32,6 +32,7 @@ func inotifyFDs(t *testing.T, pid int) int {
 
 // Without --live: no watcher, no script, the page as it is on disk.
 func TestLiveOffChangesNothing(t *testing.T) {
+	t.Parallel()
 	requireProc(t)
 	dir := t.TempDir()
 	page := "<!doctype html><html><head><title>x</title></head><body>x</body></html>\n"

@@ -20,6 +20,7 @@ import (
 // listing's own files (style, script) or sorted views. A folder with an
 // index.html shows that page, so mirrors get what it links to.
 func TestBinaryMirror(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-q", "-d", f.dir)
 

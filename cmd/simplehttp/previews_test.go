@@ -34,6 +34,7 @@ func galleryDir(t *testing.T) (string, map[string][]byte) {
 }
 
 func TestBinaryThumbAndView(t *testing.T) {
+	t.Parallel()
 	dir, files := galleryDir(t)
 	s := startBinary(t, nil, "-q", "-d", dir)
 	resp, body := s.get(t, "/photo.jpg?thumb")
@@ -61,6 +62,7 @@ func TestBinaryThumbAndView(t *testing.T) {
 // -r, without --reject-regex: it gets the files and no thumbnail or
 // preview, since the page it reads has no link to one.
 func TestBinaryMirrorGetsNoThumbnails(t *testing.T) {
+	t.Parallel()
 	wget := requireTool(t, "wget")
 	dir, files := galleryDir(t)
 	s := startBinary(t, nil, "-q", "-d", dir)

@@ -79,6 +79,7 @@ func TestResumableCurl(t *testing.T) {
 // an upload and starts it again: the upload resumes where the server's
 // disk says it was.
 func TestResumableSurvivesKill(t *testing.T) {
+	t.Parallel()
 	u := newUploadSite(t)
 	partials := t.TempDir()
 	data := randomBytes(1<<20, 21)

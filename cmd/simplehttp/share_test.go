@@ -28,19 +28,30 @@ func TestFallbackPorts(t *testing.T) {
 }
 
 // occupy8000 makes sure something listens on 127.0.0.1:8000 for the rest
-// of the test: this test's own socket, or whatever already holds it.
+// of the test: this test's own socket, or whatever still holds it after
+// 10 s.
 func occupy8000(t *testing.T) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:8000")
-	if err != nil {
-		c, dialErr := net.DialTimeout("tcp", "127.0.0.1:8000", time.Second)
-		if dialErr != nil {
-			t.Fatalf("cannot listen on 8000 (%v) and nothing answers there (%v)", err, dialErr)
+	// Another make test beside this one holds the port for a moment, and
+	// could let it go while this test relies on it: wait until the port
+	// is this test's. A server someone keeps there serves as well.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ln, err := net.Listen("tcp", "127.0.0.1:8000")
+		if err == nil {
+			t.Cleanup(func() { ln.Close() })
+			return
 		}
-		c.Close()
-		return
+		if time.Now().After(deadline) {
+			c, dialErr := net.DialTimeout("tcp", "127.0.0.1:8000", time.Second)
+			if dialErr != nil {
+				t.Fatalf("cannot listen on 8000 (%v) and nothing answers there (%v)", err, dialErr)
+			}
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Cleanup(func() { ln.Close() })
 }
 
 // TestBinaryDefaultPortBusy: with no port given and 8000 taken, the real
@@ -215,6 +226,7 @@ func TestShareURL(t *testing.T) {
 // TestBinaryQR: the real program's --qr prints a code that decodes to the
 // URL the banner names.
 func TestBinaryQR(t *testing.T) {
+	t.Parallel()
 	s := startBinary(t, nil, "-d", t.TempDir(), "--qr", "--tls-self-signed")
 	m := s.stdout.waitFor(t, regexp.MustCompile(`the QR code is of (\S+), which only this machine can open\.\n(?:.*\n){5,}`), patience)
 	if want := httpsURL(s) + "/"; m[1] != want {

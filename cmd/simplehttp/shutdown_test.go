@@ -53,6 +53,7 @@ func download(client *http.Client, url string, started chan<- struct{}, resume <
 // once, every download completes byte for byte within the grace period,
 // then the server exits 0 with Python's message.
 func TestBinaryGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	const clients, size = 20, 32 << 20
 	dir, data := bigFixture(t, size)
 	want := crc32.ChecksumIEEE(data)
@@ -108,6 +109,7 @@ func TestBinaryGracefulShutdown(t *testing.T) {
 // TestBinarySecondSignal: while the server waits for a download that
 // does not move, a second SIGINT ends it at once.
 func TestBinarySecondSignal(t *testing.T) {
+	t.Parallel()
 	dir, _ := bigFixture(t, 64<<20)
 	s := startBinary(t, nil, "-q", "-d", dir)
 	c, err := net.Dial("tcp", s.addr)

@@ -46,6 +46,7 @@ func opensslPair(t *testing.T, newKey []string) (certFile, keyFile string) {
 func httpsURL(s *server) string { return "https://" + s.addr }
 
 func TestBinaryHTTPSWithCertificate(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "curl")
 	f := newFixture(t)
 	cert, key := opensslPair(t, p256)
@@ -81,6 +82,7 @@ func TestBinaryHTTPSWithCertificate(t *testing.T) {
 var fingerprintRE = regexp.MustCompile(`SHA-256 fingerprint.*\n  ([0-9A-F:]{95})\n`)
 
 func TestBinaryHTTPSSelfSigned(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "curl")
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
@@ -223,6 +225,7 @@ func chromiumDOM(t *testing.T, url, spkiPin string) string {
 // shows the listing over HTTP/2, styles included; one that does not
 // trust it shows nothing of it.
 func TestBinaryHTTPSChromium(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := startBinary(t, nil, "-d", f.dir, "--tls-self-signed")
 	c, err := tls.Dial("tcp", s.addr, &tls.Config{InsecureSkipVerify: true})

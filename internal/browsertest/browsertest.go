@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,9 +24,13 @@ const ChromiumPath = "/usr/bin/chromium"
 // StepTimeout bounds each browser step.
 const StepTimeout = 15 * time.Second
 
-// New starts headless Chromium for one test, or skips the test when it is
-// not installed (outside CI, where it must be). Every page it opens
-// records its Content-Security-Policy violations in window.__csp.
+// New opens a tab for one test in the package's headless Chromium, in a
+// browser context of its own (its own cookies, storage and cache), or
+// skips the test when Chromium is not installed (outside CI, where it must
+// be). The browser starts with the first test that needs it and serves
+// every later one: a package that uses New calls Close from its TestMain.
+// Every page the tab opens records its Content-Security-Policy violations
+// in window.__csp.
 func New(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := exec.LookPath(ChromiumPath); err != nil {
@@ -33,6 +38,48 @@ func New(t *testing.T) context.Context {
 			t.Fatalf("browser tests need %s in CI: %v", ChromiumPath, err)
 		}
 		t.Skipf("skipping browser test: %s not found (install chromium; CI=true makes this a failure)", ChromiumPath)
+	}
+	browser, err := shared.start()
+	if err != nil {
+		t.Fatalf("starting %s: %v", ChromiumPath, err)
+	}
+	// The tab lives as long as this context: the whole test.
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// Record every Content-Security-Policy violation of every page.
+	const listen = `document.addEventListener("securitypolicyviolation",
+		e => { window.__csp = (window.__csp || []).concat(e.violatedDirective + " " + e.blockedURI) });`
+	// The first call opens the tab; it must have no deadline, which would
+	// close the tab with it. The later steps have deadlines.
+	err = chromedp.Do(ctx, Call(page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: listen}))
+	if err != nil {
+		t.Fatalf("opening a tab in %s: %v", ChromiumPath, err)
+	}
+	return ctx
+}
+
+// shared is the package's browser, started on first use.
+var shared browserProcess
+
+// browserProcess is one headless Chromium and its profile folder.
+type browserProcess struct {
+	mu     sync.Mutex
+	ctx    context.Context // the browser's first context; nil until started
+	cancel context.CancelFunc
+	dir    string
+}
+
+// start starts the browser unless it runs, and returns its context.
+func (b *browserProcess) start() (context.Context, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ctx != nil {
+		return b.ctx, nil
+	}
+	dir, err := os.MkdirTemp("", "browsertest-")
+	if err != nil {
+		return nil, err
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
@@ -45,25 +92,35 @@ func New(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1200, 900),
 	}
-	// The browser lives as long as this context: the whole test.
-	ctx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	// Record every Content-Security-Policy violation of every page.
-	const listen = `document.addEventListener("securitypolicyviolation",
-		e => { window.__csp = (window.__csp || []).concat(e.violatedDirective + " " + e.blockedURI) });`
-	// The first call starts the browser; it must have no deadline, which
-	// would stop the browser with it. The later steps have deadlines.
-	err := chromedp.Do(ctx, Call(page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: listen}))
-	if err != nil {
-		t.Fatalf("starting %s: %v", ChromiumPath, err)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelBrowser := chromedp.NewContext(actx)
+	// The first run starts the browser, with no deadline: one would stop
+	// the browser with it.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		os.RemoveAll(dir)
+		return nil, err
 	}
-	return ctx
+	b.ctx, b.dir = ctx, dir
+	b.cancel = func() { cancelBrowser(); cancelAlloc() }
+	return ctx, nil
+}
+
+// Close stops the package's browser, if it runs, and removes its profile.
+// Call it from TestMain after m.Run.
+func Close() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.ctx == nil {
+		return
+	}
+	shared.cancel()
+	os.RemoveAll(shared.dir)
+	shared.ctx = nil
 }
 
 // Do runs actions as one named step, failing the test on error.
