@@ -110,9 +110,17 @@ func (b *browserProcess) start() (context.Context, error) {
 	return ctx, nil
 }
 
-// Close stops the package's browser, if it runs, and removes its profile.
-// Call it from TestMain after m.Run.
-func Close() {
+// Main runs a package's tests, then stops the browser they shared: a
+// package with browser tests calls it from its TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	stopShared()
+	os.Exit(code)
+}
+
+// stopShared stops the package's browser, if it runs, and removes its profile.
+// Main calls it after the tests.
+func stopShared() {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.ctx == nil {
