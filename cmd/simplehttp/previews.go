@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/simplehttp/simplehttp/preview"
 )
@@ -68,11 +67,8 @@ func thumbCacheDir(o *options) error {
 	if err != nil {
 		return dirError(o.dir, err)
 	}
-	base := filepath.Join(cache, "simplehttp", "thumbnails")
-	if real, err := realPath(cache); err == nil {
-		base = filepath.Join(real, "simplehttp", "thumbnails")
-	}
-	if base == served || strings.HasPrefix(base, served+string(filepath.Separator)) || served == "/" {
+	base := filepath.Join(resolved(cache), "simplehttp", "thumbnails")
+	if inside(served, base) {
 		return fmt.Errorf("--thumb-cache: the cache directory %s is inside the served directory", base)
 	}
 	sum := sha256.Sum256([]byte(served))

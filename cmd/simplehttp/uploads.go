@@ -140,13 +140,7 @@ func resumableDir(o *options) (string, error) {
 	if o.resumableDir != "" {
 		return o.resumableDir, nil
 	}
-	served, err := filepath.Abs(o.dir)
-	if err != nil {
-		return "", err
-	}
-	if real, err := filepath.EvalSymlinks(served); err == nil {
-		served = real
-	}
+	served := resolved(o.dir)
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		return "", errors.New("no cache folder for unfinished uploads ($HOME is not set)")
@@ -158,17 +152,20 @@ func resumableDir(o *options) (string, error) {
 // inside reports whether dir is the served directory or inside it, links
 // followed.
 func inside(served, dir string) bool {
-	real := func(p string) string {
-		if abs, err := filepath.Abs(p); err == nil {
-			p = abs
-		}
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			p = r
-		}
-		return p
-	}
-	rel, err := filepath.Rel(real(served), real(dir))
+	rel, err := filepath.Rel(resolved(served), resolved(dir))
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// resolved is p made absolute, with its symbolic links followed where
+// it exists.
+func resolved(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	return p
 }
 
 // sweepPartials removes expired unfinished uploads every so often (a
