@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
@@ -19,8 +20,12 @@ import (
 	"github.com/simplehttp/simplehttp/templates"
 )
 
-// viewPage is parsed once; a broken template fails every test at init.
-var viewPage = template.Must(template.ParseFS(templates.FS, "preview.html"))
+// viewPage is parsed when a preview is first asked for, not at start: a
+// server that shows none holds no parsed template. A broken template
+// fails TestView.
+var viewPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "preview.html"))
+})
 
 // MaxText is how much of a text file a preview shows: its first 256 KiB,
 // read and sent; the page says when there is more.
@@ -84,7 +89,7 @@ func (h *Handler) serveView(w http.ResponseWriter, r *http.Request, f *file) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := viewPage.Execute(&buf, &d); err != nil {
+	if err := viewPage().Execute(&buf, &d); err != nil {
 		h.log.Error("preview: rendering templates/preview.html", "err", err)
 		fileserve.Error(w, r, http.StatusInternalServerError)
 		return
