@@ -76,7 +76,7 @@ func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("peers", flag.ContinueOnError)
 	fs.StringVar(&cfg.ours, "ours", "bin/simplehttp", "the simplehttp binary to measure")
 	fs.StringVar(&cfg.stdfs, "stdfs", "bin/stdfs", "the http.FileServer reference (bench/stdfs)")
-	fs.StringVar(&cfg.floor, "floor", "bin/floor", "the net/http floor (bench/floor), measured on the 1 KiB file and the 404")
+	fs.StringVar(&cfg.floor, "floor", "bin/floor", "the net/http floor (bench/floor), measured on the 1 KiB file (as curl and as Chrome asks) and the 404")
 	servers := fs.String("servers", "simplehttp,nginx,caddy,stdfs,floor,python", "the servers to run (simplehttp among them); missing ones are skipped")
 	fs.IntVar(&cfg.runs, "runs", 3, "runs of every load; the table shows medians")
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time per load")

@@ -97,7 +97,7 @@ var (
 		{key: smallRPS, path: smallPath, conns: 50, cpu: true, yardstick: true},
 		{key: missingRPS, path: missingPath, conns: 50, yardstick: true},
 		{key: listingRPS, path: manyPath, conns: 10},
-		{key: chromeSmall, path: smallPath, conns: 50, headers: chromeNavigation, bytes: true, cpu: true},
+		{key: chromeSmall, path: smallPath, conns: 50, headers: chromeNavigation, bytes: true, cpu: true, yardstick: true},
 		{key: chromeScript, path: scriptPath, conns: 50, headers: chromeScriptFetch, bytes: true, cpu: true},
 		{key: chromeRandom, path: randomPath, conns: 50, headers: chromeNavigation, bytes: true},
 		{key: chromeListing, path: manyPath, conns: 10, headers: chromeNavigation, bytes: true},
@@ -105,7 +105,7 @@ var (
 	}
 	tlsLoads = []load{
 		{key: h2Small, path: smallPath, conns: 20, h2: true, bytes: true, cpu: true, yardstick: true},
-		{key: h2Chrome, path: smallPath, conns: 20, headers: chromeNavigationH2, h2: true, bytes: true, cpu: true},
+		{key: h2Chrome, path: smallPath, conns: 20, headers: chromeNavigationH2, h2: true, bytes: true, cpu: true, yardstick: true},
 	}
 )
 
