@@ -2,6 +2,7 @@ package preview
 
 import (
 	"context"
+	"encoding/json"
 	"image/color"
 	"net/http/httptest"
 	"os"
@@ -128,27 +129,91 @@ func TestBrowserLightbox(t *testing.T) {
 	waitFor(t, ctx, "the lightbox closes", `!document.querySelector("dialog.viewer").open`)
 	// Code opens as its ?view page in the viewer's frame.
 	do(t, ctx, "click the code", chromedp.Click(chromedp.CSS(`#entries a[href="./main.go"]`)))
-	waitFor(t, ctx, "the code's frame", `document.querySelector("dialog.viewer[open] iframe.content")?.contentDocument?.querySelector(".chroma .kd") != null`)
+	waitFor(t, ctx, "the code's frame", `document.querySelector("dialog.viewer[open] iframe.content")?.contentDocument?.querySelector("code.hljs .hljs-keyword") != null`)
 	browsertest.CheckNoCSPViolations(t, ctx)
 }
 
 func TestBrowserCodePreview(t *testing.T) {
 	ctx := browsertest.New(t)
-	_, srv := gallerySite(t)
-	do(t, ctx, "open main.go?view", chromedp.Navigate(srv.URL+"/main.go?view"), chromedp.WaitVisible(chromedp.CSS(".chroma")))
-	keyword := eval[string](t, ctx, `getComputedStyle(document.querySelector(".chroma .kd")).color`)
-	comment := eval[string](t, ctx, `getComputedStyle(document.querySelector(".chroma .c1")).color`)
-	text := eval[string](t, ctx, `getComputedStyle(document.querySelector(".chroma")).color`)
-	if keyword == text || comment == text || keyword == comment {
-		t.Errorf("not highlighted: keyword %s, comment %s, text %s", keyword, comment, text)
+	s, srv := gallerySite(t)
+	s.write(t, "guide.md", []byte("# Guide\n\n```go\n// f does nothing.\nfunc f() {}\n```\n\n```nosuchlanguage\nfunc g() {}\n```\n"))
+	for _, scheme := range []struct{ name, keyword string }{
+		{"light", "rgb(215, 58, 73)"},  // github's #d73a49, from highlight.css
+		{"dark", "rgb(255, 123, 114)"}, // github-dark's #ff7b72
+	} {
+		do(t, ctx, "open main.go?view, "+scheme.name,
+			browsertest.Call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme.name}}}),
+			chromedp.Navigate(srv.URL+"/main.go?view"))
+		waitFor(t, ctx, "main.go is highlighted", `document.querySelector("code.language-go.hljs .hljs-keyword") != null`)
+		keyword := eval[string](t, ctx, `getComputedStyle(document.querySelector("code.hljs .hljs-keyword")).color`)
+		comment := eval[string](t, ctx, `getComputedStyle(document.querySelector("code.hljs .hljs-comment")).color`)
+		text := eval[string](t, ctx, `getComputedStyle(document.querySelector("code.hljs")).color`)
+		if keyword != scheme.keyword || comment == text || keyword == comment {
+			t.Errorf("%s: keyword %s (want %s), comment %s, text %s", scheme.name, keyword, scheme.keyword, comment, text)
+		}
+		browsertest.Screenshot(t, ctx, "preview-code-"+scheme.name)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll(".chroma .ln").length`); n != 6 {
-		t.Errorf("%d line numbers, want 6", n)
+	if lines := eval[string](t, ctx, `document.querySelector("pre.lines").textContent`); lines != "1\n2\n3\n4\n5\n6\n" {
+		t.Errorf("line numbers %q, want 1 to 6", lines)
+	}
+	// The gutter and the code keep one line height: the numbers stay level
+	// with their lines.
+	if level := eval[bool](t, ctx, `(() => { const [a, b] = document.querySelectorAll(".code pre");
+		return getComputedStyle(a).lineHeight === getComputedStyle(b).lineHeight && a.offsetHeight === b.offsetHeight; })()`); !level {
+		t.Error("the line numbers are not level with the code")
 	}
 	if href := eval[string](t, ctx, `document.querySelector("a.download").getAttribute("href")`); href != "./main.go" {
 		t.Errorf("download link %q", href)
 	}
+	// Every language the server names is one highlight.js knows.
+	var names []string
+	for _, m := range []map[string]string{byName, byExtension} {
+		for _, lang := range m {
+			names = append(names, lang)
+		}
+	}
+	list, _ := json.Marshal(names)
+	if unknown := eval[[]string](t, ctx, string(list)+`.filter(l => !hljs.getLanguage(l))`); len(unknown) > 0 {
+		t.Errorf("languages highlight.js does not know: %v", unknown)
+	}
+
+	// A Markdown file's fenced block of a known language is highlighted;
+	// one of an unknown language stays plain.
+	do(t, ctx, "open guide.md?view", chromedp.Navigate(srv.URL+"/guide.md?view"))
+	waitFor(t, ctx, "the go block is highlighted", `document.querySelector(".markdown code.language-go.hljs .hljs-comment") != null`)
+	if spans := eval[int](t, ctx, `document.querySelectorAll(".markdown code.language-nosuchlanguage span").length`); spans != 0 {
+		t.Errorf("the block of an unknown language has %d spans", spans)
+	}
+
+	// A file of no language stays plain, and its page loads no script.
+	do(t, ctx, "open notes.txt?view", chromedp.Navigate(srv.URL+"/notes.txt?view"), chromedp.WaitReady(chromedp.CSS("pre code")))
+	if plain := eval[bool](t, ctx, `typeof hljs === "undefined" && document.querySelector("pre code").children.length === 0`); !plain {
+		t.Error("notes.txt is not shown plain")
+	}
 	browsertest.CheckNoCSPViolations(t, ctx)
+}
+
+// TestBrowserCodePreviewLarge checks the bound on highlighting: a preview
+// of MaxText bytes of code is highlighted at its start and plain at its
+// end, with every character of it shown.
+func TestBrowserCodePreviewLarge(t *testing.T) {
+	ctx := browsertest.New(t)
+	s, srv := gallerySite(t)
+	line := "x = f(1, \"two\") # three\n"
+	text := strings.Repeat(line, MaxText/len(line))
+	s.write(t, "big.py", []byte(text))
+	do(t, ctx, "open big.py?view", chromedp.Navigate(srv.URL+"/big.py?view"))
+	waitFor(t, ctx, "big.py is highlighted", `document.querySelector("code.hljs .hljs-comment") != null`)
+	if got := eval[string](t, ctx, `document.querySelector("code").textContent`); got != text {
+		t.Errorf("the page shows %d characters of the %d", len(got), len(text))
+	}
+	if last := eval[string](t, ctx, `document.querySelector("code").lastChild.nodeName`); last != "#text" {
+		t.Errorf("the code ends in a %s, want plain text", last)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("code .hljs-comment").length`); n == 0 || n >= MaxText/len(line) {
+		t.Errorf("%d of %d lines highlighted, want some but not all", n, MaxText/len(line))
+	}
 }
 
 // ffmpeg returns the path of ffmpeg, which makes the test video. CI

@@ -24,8 +24,8 @@ type Options struct {
 	// panic). Nil means [slog.Default].
 	Logger *slog.Logger
 
-	// Workers is how many thumbnails (and code highlightings) are made
-	// at once. 0 means runtime.GOMAXPROCS: one per core.
+	// Workers is how many thumbnails are made at once. 0 means
+	// runtime.GOMAXPROCS: one per core.
 	Workers int
 
 	// Queue is how many requests may wait for a worker; a request past

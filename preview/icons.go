@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/simplehttp/simplehttp/public"
 )
@@ -14,13 +15,13 @@ import (
 // ("image", "text", …): what ?thumb answers for a file it cannot make a
 // thumbnail of. Each is the sprite public/icons.svg framed on one icon,
 // drawn in a grey that shows on light and dark pages. iconTag is the
-// entity tag of every icon, a hash of the sprite.
-var icons, iconTag = loadIcons()
-
-// spriteView matches one <view> of the sprite: its id and viewBox.
-var spriteView = regexp.MustCompile(`<view id="([a-z]+)" viewBox="([0-9 ]+)"/>`)
+// entity tag of every icon, a hash of the sprite. They are made when first
+// asked for: a server that never answers an icon holds none.
+var icons = sync.OnceValues(loadIcons)
 
 func loadIcons() (map[string][]byte, string) {
+	// spriteView matches one <view> of the sprite: its id and viewBox.
+	spriteView := regexp.MustCompile(`<view id="([a-z]+)" viewBox="([0-9 ]+)"/>`)
 	sprite, err := fs.ReadFile(public.FS, "icons.svg")
 	if err != nil {
 		panic("preview: reading the embedded icons.svg: " + err.Error())
@@ -42,8 +43,9 @@ func loadIcons() (map[string][]byte, string) {
 // icon is the SVG of the icon named name, or of "file" when there is no
 // such icon.
 func icon(name string) []byte {
-	if b, ok := icons[name]; ok {
+	m, _ := icons()
+	if b, ok := m[name]; ok {
 		return b
 	}
-	return icons["file"]
+	return m["file"]
 }

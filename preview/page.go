@@ -2,7 +2,6 @@ package preview
 
 import (
 	"bytes"
-	"context"
 	"html/template"
 	"io"
 	"net/http"
@@ -10,12 +9,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/dustin/go-humanize"
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/assets"
@@ -24,11 +20,15 @@ import (
 	"github.com/simplehttp/simplehttp/templates"
 )
 
-// viewPage is parsed once; a broken template fails every test at init.
-var viewPage = template.Must(template.ParseFS(templates.FS, "preview.html"))
+// viewPage is parsed when a preview is first asked for, not at start: a
+// server that shows none holds no parsed template. A broken template
+// fails TestView.
+var viewPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "preview.html"))
+})
 
 // MaxText is how much of a text file a preview shows: its first 256 KiB,
-// read, highlighted and sent; the page says when there is more.
+// read and sent; the page says when there is more.
 const MaxText = 256 << 10
 
 // viewCSP is the Content-Security-Policy of a preview page: the file
@@ -43,12 +43,15 @@ const viewCSP = "default-src 'none'; style-src 'self'; img-src 'self'; media-src
 type viewData struct {
 	Name        string
 	AssetPrefix string
-	Raw         string // the file's link, relative to the page
-	Image       string // the link an image is shown from
-	Size        string // the file's size, for people
-	Kind        string // image, video, audio, pdf, markdown, code, binary or none
-	Body        template.HTML
-	Highlighted bool // Body holds classes of highlight.css
+	Raw         string        // the file's link, relative to the page
+	Image       string        // the link an image is shown from
+	Size        string        // the file's size, for people
+	Kind        string        // image, video, audio, pdf, markdown, code, binary or none
+	Body        template.HTML // a Markdown file, rendered
+	Code        string        // a text file's text, shown as code
+	Lines       string        // the numbers of Code's lines, one a line
+	Language    string        // Code's language, as highlight.js names it ("" for none)
+	Highlight   bool          // the page loads highlight.js: it has code of a language
 	Truncated   bool
 	Shown       string // MaxText, for people
 }
@@ -80,13 +83,13 @@ func (h *Handler) serveView(w http.ResponseWriter, r *http.Request, f *file) {
 	case listing.CategoryArchive:
 		d.Kind = "none"
 	default:
-		if err := h.readText(r.Context(), f, &d); err != nil {
+		if err := readText(f, &d); err != nil {
 			fileserve.Error(w, r, fileserve.Status(err))
 			return
 		}
 	}
 	var buf bytes.Buffer
-	if err := viewPage.Execute(&buf, &d); err != nil {
+	if err := viewPage().Execute(&buf, &d); err != nil {
 		h.log.Error("preview: rendering templates/preview.html", "err", err)
 		fileserve.Error(w, r, http.StatusInternalServerError)
 		return
@@ -115,11 +118,11 @@ func browserDraws(name string) bool {
 }
 
 // readText reads the first MaxText bytes of f and, when they are text,
-// renders them into d: Markdown rendered, anything else highlighted with
-// line numbers. Bytes that are not UTF-8 text (a NUL, an invalid
-// sequence) make it "binary": a file that looks like text but is not is
-// never highlighted.
-func (h *Handler) readText(ctx context.Context, f *file, d *viewData) error {
+// puts them in d: Markdown rendered, anything else as code with its
+// language and line numbers, for the browser to highlight. Bytes that are
+// not UTF-8 text (a NUL, an invalid sequence) make it "binary": a file
+// that looks like text but is not is never shown.
+func readText(f *file, d *viewData) error {
 	head := make([]byte, min(f.info.Size(), MaxText))
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF {
@@ -134,16 +137,22 @@ func (h *Handler) readText(ctx context.Context, f *file, d *viewData) error {
 		d.Kind, d.Truncated = "binary", false
 		return nil
 	}
-	var body bytes.Buffer
 	if markdown.IsFile(d.Name) {
+		var body bytes.Buffer
+		if err := markdown.Render(&body, head, 1); err != nil { // below the page's h1, the file's name
+			return err
+		}
 		d.Kind = "markdown"
-		err = markdown.Render(&body, head, 1) // below the page's h1, the file's name
-	} else {
-		d.Kind = "code"
-		d.Highlighted, err = h.highlight(ctx, &body, d.Name, string(head))
+		d.Body = template.HTML(body.String()) //nolint:gosec // escaped by goldmark
+		d.Highlight = bytes.Contains(body.Bytes(), []byte(`<code class="language-`))
+		return nil
 	}
-	d.Body = template.HTML(body.String()) //nolint:gosec // escaped by goldmark or chroma
-	return err
+	d.Kind = "code"
+	d.Code = string(head)
+	d.Lines = lineNumbers(d.Code)
+	d.Language = language(d.Name)
+	d.Highlight = d.Language != ""
+	return nil
 }
 
 // trimPartialRune cuts a UTF-8 sequence that a read split from the end
@@ -163,31 +172,4 @@ func trimPartialRune(b []byte) []byte {
 // isText reports whether b is UTF-8 text: valid, with no NUL byte.
 func isText(b []byte) bool {
 	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
-}
-
-// codeFormatter writes chroma's tokens as HTML with classes (the colours
-// are in public/highlight.css, so the page needs no inline style) and
-// line numbers.
-var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(true), chromahtml.TabWidth(4))
-
-// highlight writes text, the content of the file name, as highlighted
-// HTML by the lexer its name picks (plain text when none does). The
-// lexing takes a worker, as a thumbnail does; when none is free, or the
-// lexer fails, the text is written plain, escaped. It reports whether
-// the output needs highlight.css.
-func (h *Handler) highlight(ctx context.Context, w *bytes.Buffer, name, text string) (bool, error) {
-	lexer := lexers.Match(name)
-	if lexer != nil && h.workers.acquire(ctx) {
-		defer h.workers.release()
-		it, err := chroma.Coalesce(lexer).Tokenise(nil, text)
-		if err == nil && codeFormatter.Format(w, styles.Fallback, it) == nil {
-			return true, nil
-		}
-		w.Reset()
-	}
-	it, err := lexers.Fallback.Tokenise(nil, text)
-	if err != nil {
-		return false, err
-	}
-	return true, codeFormatter.Format(w, styles.Fallback, it)
 }

@@ -11,6 +11,7 @@ func TestView(t *testing.T) {
 	s := newSite(t, nil)
 	s.write(t, "main.go", []byte("package main\n\nfunc main() {\n\tprintln(\"<hi>\")\n}\n"))
 	s.write(t, "README.md", []byte("# Title\n\nSome *text*.\n\n<script>alert(1)</script>\n"))
+	s.write(t, "guide.md", []byte("# Guide\n\n```go\nfunc f() {}\n```\n"))
 	s.write(t, "notes", []byte("plain text without an extension\n"))
 	s.write(t, "nul.txt", []byte("looks like text\x00but is not"))
 	s.write(t, "latin1.txt", []byte("caf\xe9 au lait"))
@@ -26,10 +27,22 @@ func TestView(t *testing.T) {
 		target string
 		want   []string
 	}{
-		{"/main.go?view", []string{`<div class="code"><pre class="chroma">`, `<span class="ln">1</span>`, `<span class="kd">func</span>`,
-			`&lt;hi&gt;`, `highlight.css">`, `<a class="download" href="./main.go" download="main.go">`, `<a href="./">Folder</a>`}},
+		{"/main.go?view", []string{`<div class="code"><pre class="lines" aria-hidden="true">1
+2
+3
+4
+5
+</pre><pre><code class="language-go">package main
+
+func main() {
+	println(&#34;&lt;hi&gt;&#34;)
+}
+</code></pre></div>`, `<a class="download" href="./main.go" download="main.go">`, `<a href="./">Folder</a>`}},
 		{"/README.md?view", []string{`<div class="markdown"><h2>Title</h2>`, `<em>text</em>`, `&lt;script&gt;alert(1)&lt;/script&gt;`}},
-		{"/notes?view", []string{`<div class="code"><pre class="chroma">`, "plain text without an extension"}},
+		{"/guide.md?view", []string{`<pre><code class="language-go">func f() {}`}},
+		{"/notes?view", []string{`<div class="code"><pre class="lines" aria-hidden="true">1
+</pre><pre><code>plain text without an extension
+</code></pre></div>`}},
 		{"/nul.txt?view", []string{"This file is not text"}},
 		{"/latin1.txt?view", []string{"This file is not text"}},
 		{"/photo.jpg?view", []string{`<img src="./photo.jpg" alt="photo.jpg">`}},
@@ -52,8 +65,15 @@ func TestView(t *testing.T) {
 					t.Errorf("lacks %s in\n%s", want, body)
 				}
 			}
-			if strings.Contains(body, "<script") {
-				t.Error("the page has a script")
+			// Only code of a language loads highlight.js.
+			highlights := tc.target == "/main.go?view" || tc.target == "/guide.md?view"
+			for _, tag := range []string{`highlight.css">`, `highlight.js" defer></script>`, `code.js" defer></script>`} {
+				if strings.Contains(body, tag) != highlights {
+					t.Errorf("%s on the page: %v, want %v", tag, !highlights, highlights)
+				}
+			}
+			if n := strings.Count(body, "<script"); highlights && n != 2 || !highlights && n != 0 {
+				t.Errorf("%d scripts on the page", n)
 			}
 			hdr := w.Header()
 			if hdr.Get("Content-Security-Policy") != viewCSP || hdr.Get("X-Content-Type-Options") != "nosniff" || hdr.Get("Content-Type") != "text/html; charset=utf-8" {

@@ -127,7 +127,7 @@ const collectAfter = 24 << 20
 
 // sendIcon answers with the icon named name.
 func sendIcon(w http.ResponseWriter, r *http.Request, name, caching string) {
-	tag := iconTag
+	_, tag := icons()
 	if caching == keepNot {
 		tag = ""
 	}

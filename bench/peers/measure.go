@@ -96,11 +96,11 @@ var (
 	plainLoads = []load{
 		{key: smallRPS, path: smallPath, conns: 50, cpu: true, yardstick: true},
 		{key: missingRPS, path: missingPath, conns: 50, yardstick: true},
-		{key: listingRPS, path: manyPath, conns: 10},
+		{key: listingRPS, path: manyPath, conns: 10, cpu: true},
 		{key: chromeSmall, path: smallPath, conns: 50, headers: chromeNavigation, bytes: true, cpu: true, yardstick: true},
 		{key: chromeScript, path: scriptPath, conns: 50, headers: chromeScriptFetch, bytes: true, cpu: true},
 		{key: chromeRandom, path: randomPath, conns: 50, headers: chromeNavigation, bytes: true},
-		{key: chromeListing, path: manyPath, conns: 10, headers: chromeNavigation, bytes: true},
+		{key: chromeListing, path: manyPath, conns: 10, headers: chromeNavigation, bytes: true, cpu: true},
 		{key: largeCPU, path: largePath, conns: 4},
 	}
 	tlsLoads = []load{

@@ -187,9 +187,9 @@ func TestSmoke(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`(?m)^as Chrome asks ÷ as curl asks, req/s +simplehttp$`,
-		`(?m)^1 KiB file, HTTP/1\.1 +\d+\.\d\d$`,
-		`(?m)^1 KiB file, HTTP/2 over TLS +\d+\.\d\d$`,
+		`(?m)^as Chrome asks ÷ as curl asks, req/s +simplehttp +floor$`,
+		`(?m)^1 KiB file, HTTP/1\.1 +\d+\.\d\d +\d+\.\d\d$`,
+		`(?m)^1 KiB file, HTTP/2 over TLS +\d+\.\d\d +\d+\.\d\d$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(report) {
 			t.Errorf("the browser ratios lack %s:\n%s", want, report)
