@@ -107,17 +107,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	c, identityRefused := coding.Negotiate(accept, coding.All)
-	if c == coding.Identity {
+	ch := coding.Choose(accept, coding.All)
+	if ch.Coding == coding.Identity {
 		h.next.ServeHTTP(w, r)
 		return
 	}
 	minSize := h.minSize
-	if identityRefused {
+	if ch.IdentityRefused {
 		minSize = 0
 	}
-	rw := newResponseWriter(w, r, c, minSize, identityRefused)
-	h.next.ServeHTTP(rw, withIssuedTags(r, c))
+	rw := newResponseWriter(w, r, ch, minSize)
+	h.next.ServeHTTP(rw, withIssuedTags(r, ch))
 	rw.finish()
 	rw.release()
 }

@@ -10,22 +10,25 @@ import (
 
 // withoutSuffix is the tag of the uncompressed representation, and
 // whether tag (one element of If-None-Match or If-Match) is a tag that
-// coding.CodedTag made for c.
-func withoutSuffix(tag string, c coding.Coding) (string, bool) {
-	suffix := "+" + c.String() + `"`
-	if !strings.HasSuffix(tag, suffix) || len(strings.TrimPrefix(tag, "W/")) <= len(suffix) {
-		return tag, false
+// coding.CodedTag made for the coding ch chooses for a streamed answer
+// or for a kept body (the handler may have sent either).
+func withoutSuffix(tag string, ch coding.Choice) (string, bool) {
+	for _, c := range [...]coding.Coding{ch.Coding, ch.Kept} {
+		suffix := "+" + c.String() + `"`
+		if strings.HasSuffix(tag, suffix) && len(strings.TrimPrefix(tag, "W/")) > len(suffix) {
+			return tag[:len(tag)-len(suffix)] + `"`, true
+		}
 	}
-	return tag[:len(tag)-len(suffix)] + `"`, true
+	return tag, false
 }
 
 // withIssuedTags returns r, or when its If-None-Match or If-Match holds a
-// tag that coding.CodedTag made for c, a copy that holds the next
-// handler's own tag in its place, which it can compare with the tag it
-// issues.
-func withIssuedTags(r *http.Request, c coding.Coding) *http.Request {
-	inm, inmChanged := issuedTags(r.Header["If-None-Match"], c)
-	im, imChanged := issuedTags(r.Header["If-Match"], c)
+// tag that coding.CodedTag made for a coding ch chooses, a copy that
+// holds the next handler's own tag in its place, which it can compare
+// with the tag it issues.
+func withIssuedTags(r *http.Request, ch coding.Choice) *http.Request {
+	inm, inmChanged := issuedTags(r.Header["If-None-Match"], ch)
+	im, imChanged := issuedTags(r.Header["If-Match"], ch)
 	if !inmChanged && !imChanged {
 		return r
 	}
@@ -40,13 +43,13 @@ func withIssuedTags(r *http.Request, c coding.Coding) *http.Request {
 	return &r2
 }
 
-// issuedTags is the list of tags values, each tag made for c replaced by
-// the tag it was made from; changed is false, and nothing allocated, when
-// there is none.
-func issuedTags(values []string, c coding.Coding) (tags []string, changed bool) {
+// issuedTags is the list of tags values, each tag made for a coding ch
+// chooses replaced by the tag it was made from; changed is false, and
+// nothing allocated, when there is none.
+func issuedTags(values []string, ch coding.Choice) (tags []string, changed bool) {
 	for _, v := range values {
 		for tag := range etag.Tags(v) {
-			if _, ok := withoutSuffix(tag, c); ok {
+			if _, ok := withoutSuffix(tag, ch); ok {
 				changed = true
 			}
 		}
@@ -57,7 +60,7 @@ func issuedTags(values []string, c coding.Coding) (tags []string, changed bool) 
 	var b strings.Builder
 	for _, v := range values {
 		for tag := range etag.Tags(v) {
-			tag, _ = withoutSuffix(tag, c)
+			tag, _ = withoutSuffix(tag, ch)
 			if b.Len() > 0 {
 				b.WriteString(", ")
 			}
@@ -75,9 +78,11 @@ func (rw *responseWriter) restoreTag(hdr http.Header) {
 	if tag == "" {
 		return
 	}
-	coded := coding.CodedTag(tag, rw.coding)
-	if holdsTag(rw.ifNone, coded) {
-		hdr.Set("ETag", coded)
+	for _, c := range [...]coding.Coding{rw.coding, rw.kept} {
+		if coded := coding.CodedTag(tag, c); holdsTag(rw.ifNone, coded) {
+			hdr.Set("ETag", coded)
+			return
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package encode_test
 
 import (
 	"bytes"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/public"
 )
 
 // keptFile is a handler that keeps one file's body in memory and, given
@@ -122,7 +124,8 @@ func TestPrecoderOffer(t *testing.T) {
 		want                              coding.Coding
 		ok, precoder                      bool
 	}{
-		{"text", "gzip, br, zstd", "text/html", "", 5000, coding.Zstd, true, true},
+		{"text, as browsers ask: brotli for a kept body", "gzip, deflate, br, zstd", "text/html", "", 5000, coding.Brotli, true, true},
+		{"zstd weighs more", "zstd, br;q=0.5", "text/html", "", 5000, coding.Zstd, true, true},
 		{"the client's choice", "gzip", "text/html", "", 5000, coding.Gzip, true, true},
 		{"small", "zstd", "text/html", "", 1000, 0, false, true},
 		{"small, identity refused", "zstd, identity;q=0", "text/html", "", 10, coding.Zstd, true, true},
@@ -151,5 +154,79 @@ func TestPrecoderOffer(t *testing.T) {
 		if found != tc.precoder || ok != tc.ok || (ok && got != tc.want) {
 			t.Errorf("%s: Precoder found %v, Offer %v, %v; want %v, %v, %v", tc.name, found, got, ok, tc.precoder, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestPrecoderBrowser: a browser, which accepts every coding alike, gets
+// a kept body in brotli, while an answer compressed as it is sent goes
+// out in zstd; a revalidation with either tag gets a 304 that confirms
+// the tag the client holds, whichever way the answer would be sent now.
+func TestPrecoderBrowser(t *testing.T) {
+	const chrome = "gzip, deflate, br, zstd"
+	f := &keptFile{body: []byte(text(5000)), ctype: "text/css"}
+	kept := encode.New(f, nil)
+	streamed := encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.ServeHTTP(struct{ http.ResponseWriter }{w}, r) // hides the Precoder
+	}), nil)
+	for h, want := range map[http.Handler]string{kept: "br", streamed: "zstd"} {
+		resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", chrome)
+		if raw := body(t, resp); resp.Header.Get("Content-Encoding") != want || !bytes.Equal(decode(t, want, raw), f.body) {
+			t.Errorf("Content-Encoding %q, want %s", resp.Header.Get("Content-Encoding"), want)
+		}
+		for _, held := range []string{`"v1+br"`, `"v1+zstd"`} {
+			resp := serve(t, h, http.MethodGet, "/", "Accept-Encoding", chrome, "If-None-Match", held)
+			if resp.StatusCode != http.StatusNotModified || resp.Header.Get("ETag") != held {
+				t.Errorf("If-None-Match %s, sent as %s: %d, ETag %q", held, want, resp.StatusCode, resp.Header.Get("ETag"))
+			}
+		}
+		resp = serve(t, h, http.MethodGet, "/", "Accept-Encoding", chrome, "If-None-Match", `"v1+gzip"`)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("If-None-Match with a gzip tag, from a client that gets %s: %d", want, resp.StatusCode)
+		}
+	}
+}
+
+// publicScripts is the first 35 KiB of simplehttp's scripts, one after
+// the other: real JavaScript, the size of the bench's script.
+func publicScripts(t testing.TB) []byte {
+	t.Helper()
+	names, err := fs.Glob(public.FS, "*.js")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("public scripts: %v %v", names, err)
+	}
+	var b []byte
+	for _, name := range names {
+		data, err := public.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(b, data...)
+	}
+	if len(b) < 35<<10 {
+		t.Fatalf("public scripts: %d bytes, want 35 KiB or more", len(b))
+	}
+	return b[:35<<10]
+}
+
+// TestPrecoderCodesHarder: a kept body is coded harder than an answer
+// compressed as it is sent, in brotli and gzip (zstd's kept level is its
+// streamed one), and decodes to the body.
+func TestPrecoderCodesHarder(t *testing.T) {
+	script := publicScripts(t)
+	f := &keptFile{body: script, ctype: "text/javascript"}
+	kept := encode.New(f, nil)
+	streamed := encode.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.ServeHTTP(struct{ http.ResponseWriter }{w}, r) // hides the Precoder
+	}), nil)
+	for _, c := range []string{"br", "gzip", "zstd"} {
+		k := body(t, serve(t, kept, http.MethodGet, "/", "Accept-Encoding", c))
+		s := body(t, serve(t, streamed, http.MethodGet, "/", "Accept-Encoding", c))
+		if !bytes.Equal(decode(t, c, k), script) || !bytes.Equal(decode(t, c, s), script) {
+			t.Fatalf("%s: a body differs once decoded", c)
+		}
+		if harder := c != "zstd"; (harder && len(k) >= len(s)) || (!harder && len(k) != len(s)) {
+			t.Errorf("%s: kept %d bytes, streamed %d; want kept smaller: %v", c, len(k), len(s), harder)
+		}
+		t.Logf("%d bytes of script in %s: kept %d bytes, streamed %d", len(script), c, len(k), len(s))
 	}
 }

@@ -25,11 +25,12 @@ import (
 type responseWriter struct {
 	http.ResponseWriter
 	coding    coding.Coding
-	minSize   int      // the smallest body compressed
-	holdLimit int      // the most body held back before deciding
-	mustCode  bool     // compress even if it does not shrink: the client refuses identity, or the handler flushed
-	head      bool     // a HEAD request: headers only
-	ifNone    []string // If-None-Match as the client sent it
+	kept      coding.Coding // the coding Offer offers, for a body coded once and kept
+	minSize   int           // the smallest body compressed
+	holdLimit int           // the most body held back before deciding
+	mustCode  bool          // compress even if it does not shrink: the client refuses identity, or the handler flushed
+	head      bool          // a HEAD request: headers only
+	ifNone    []string      // If-None-Match as the client sent it
 
 	status   int     // the status the handler set; 0 until it does
 	asIs     bool    // pass the answer as it is: the handler coded it, or knows it does not shrink
@@ -60,16 +61,18 @@ const holdLimit = 64 << 10
 var writerPool = sync.Pool{New: func() any { return new(responseWriter) }}
 
 // newResponseWriter returns a pooled responseWriter compressing the
-// answer to r with c when it qualifies (with mustCode, whether or not
-// that makes it smaller).
-func newResponseWriter(w http.ResponseWriter, r *http.Request, c coding.Coding, minSize int, mustCode bool) *responseWriter {
+// answer to r with ch's coding when it qualifies (when ch says the client
+// refuses identity, whether or not that makes it smaller), and offering
+// ch's kept coding to the handler for a body it codes once and keeps.
+func newResponseWriter(w http.ResponseWriter, r *http.Request, ch coding.Choice, minSize int) *responseWriter {
 	rw := writerPool.Get().(*responseWriter)
 	*rw = responseWriter{
 		ResponseWriter: w,
-		coding:         c,
+		coding:         ch.Coding,
+		kept:           ch.Kept,
 		minSize:        minSize,
 		holdLimit:      max(minSize, holdLimit),
-		mustCode:       mustCode,
+		mustCode:       ch.IdentityRefused,
 		head:           r.Method == http.MethodHead,
 		ifNone:         r.Header["If-None-Match"],
 		promised:       -1,
@@ -370,22 +373,18 @@ func (rw *responseWriter) start(hdr http.Header) {
 	}
 }
 
-// Offer reports the coding this answer would be compressed with, were
-// it a 200 with the headers hdr, of type contentType, and a body of size
-// bytes (see coding.Precoder).
+// Offer reports the coding for a body coded once and kept, were this
+// answer a 200 with the headers hdr, of type contentType, and a body of
+// size bytes, that would be compressed (see coding.Precoder).
 func (rw *responseWriter) Offer(hdr http.Header, contentType string, size int) (c coding.Coding, mustCode, ok bool) {
 	ok = !rw.decided && qualifies(hdr, contentType) && (rw.mustCode || size >= rw.minSize)
-	return rw.coding, rw.mustCode, ok
+	return rw.kept, rw.mustCode, ok
 }
 
-// Code appends body, compressed whole with c, to dst.
+// Code appends body, compressed whole with c at the level for a body
+// coded once and kept, to dst.
 func (rw *responseWriter) Code(dst, body []byte, c coding.Coding) []byte {
-	a := appender(dst)
-	enc := getEncoder(c, &a)
-	enc.Write(body) //nolint:errcheck // an appender does not fail
-	enc.Close()     //nolint:errcheck // nor does the encoder, then
-	putEncoder(c, enc)
-	return a
+	return codeKept(dst, body, c)
 }
 
 // PassAsIs makes the answer pass as the handler sends it.

@@ -20,7 +20,9 @@ import (
 // This file keeps hot files compressed. A request that accepts a coding,
 // for a file whose type compresses, reaches the file server through
 // encode.Handler, whose ResponseWriter offers a coding.Precoder: the
-// coding the answer would get, and the compressing. The file is then
+// coding a kept body is best sent in (the fewest bytes among those the
+// client accepts equally: brotli for a browser), and the compressing,
+// harder than a streamed answer's since it is paid once. The file is then
 // compressed once per version and coding, kept with the file in the hot
 // cache (a variant of its entry, counted with it, never trusted longer
 // than the file), and sent as it was kept, with one write. Whether a

@@ -50,7 +50,7 @@ func TestBrowserHotCoded(t *testing.T) {
 		}
 		want := accept
 		if want == "" {
-			want = "zstd" // Chromium's "gzip, deflate, br, zstd": ties go to zstd
+			want = "br" // Chromium's "gzip, deflate, br, zstd": for a kept body, ties go to brotli
 		}
 		for _, name := range []string{"small.js", "big.js"} {
 			if held, worth := h.HoldsCoded(name, want); !held || !worth {

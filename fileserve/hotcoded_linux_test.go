@@ -1,23 +1,32 @@
 package fileserve_test
 
 import (
+	"compress/gzip"
 	"encoding/base64"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
+	"github.com/simplehttp/simplehttp/internal/coding"
 )
 
 // codedRoot is a hotRoot whose two Handlers look for precompressed
 // siblings, each behind an encode.Handler, as simplehttp mounts them: the
 // hot one keeps files compressed, the general one compresses every answer
-// afresh. Whatever the folder becomes, both must answer alike.
+// afresh. Whatever the folder becomes, both must send the same
+// representation of the same content, the hot one possibly coded in
+// another coding or harder (see same).
 type codedRoot struct {
 	*hotRoot
 	hot, general http.Handler
@@ -29,6 +38,7 @@ var codedFiles = map[string]string{
 	"app.js":          strings.Repeat("function add(a, b) { return a + b; } // sums\n", 50),
 	"big.js":          string(pseudoText(40 << 10)),
 	"base64.txt":      base64Text(4 << 10),
+	"random.txt":      string(randomBytes(4 << 10)),
 	"css/site.css":    strings.Repeat("body { margin: 0; padding: 1em; }\n", 60),
 	"tiny.txt":        "too small to compress\n",
 	"photo.png":       strings.Repeat("\x89PNG", 1000),
@@ -48,18 +58,106 @@ func newCodedRoot(t *testing.T) *codedRoot {
 // codedRoot's shadow.
 func (hr *hotRoot) hotRoot() *hotRoot { return hr }
 
-// same asks both for target and fails unless the answers are equal.
+// same asks both for target and fails unless the answers are the same
+// but for their coding: the same status, the same content once decoded,
+// and the same headers but for Content-Encoding, Content-Length (each
+// its own body's), Accept-Ranges (of uncoded answers only) and the
+// coding's suffix of ETag. The general answer's coding is the one
+// encode streams in (coding.Choice.Coding), the hot one's the one it
+// keeps bodies in (Choice.Kept) or that one, or none, as the general's
+// may be where that does not shrink. It returns the hot answer's
+// content, decoded.
 func (cr *codedRoot) same(t *testing.T, method, target string, header ...string) string {
 	t.Helper()
-	return sameAnswers(t, cr.general, cr.hot, method, target, header...)
+	want, got := serve(t, cr.general, method, target, header...), serve(t, cr.hot, method, target, header...)
+	var accept []string
+	for i := 0; i+1 < len(header); i += 2 {
+		if http.CanonicalHeaderKey(header[i]) == "Accept-Encoding" {
+			accept = append(accept, header[i+1])
+		}
+	}
+	ch := coding.Choose(accept, coding.All)
+	wantBody := uncoded(t, method, want, ch.Coding)
+	gotBody := uncoded(t, method, got, ch.Kept, ch.Coding)
+	if got.StatusCode != want.StatusCode || !reflect.DeepEqual(got.Header, want.Header) || gotBody != wantBody {
+		t.Errorf("%s %s %q, but for the coding:\n got %d %v %q\nwant %d %v %q", method, target, header,
+			got.StatusCode, got.Header, shortenString(gotBody), want.StatusCode, want.Header, shortenString(wantBody))
+	}
+	return gotBody
+}
+
+// uncoded reads resp's body and decodes it, and takes out of its headers
+// what depends on its coding: Date too, Content-Length once checked
+// against the body (of a GET), and the coding's suffix of ETag. The
+// answer may be coded in one of codings only.
+func uncoded(t *testing.T, method string, resp *http.Response, codings ...coding.Coding) string {
+	t.Helper()
+	raw := body(t, resp)
+	hdr := resp.Header
+	if n := hdr.Get("Content-Length"); method == http.MethodGet && n != "" && n != strconv.Itoa(len(raw)) {
+		t.Errorf("Content-Length %s, body of %d bytes", n, len(raw))
+	}
+	ce := hdr.Get("Content-Encoding")
+	switch {
+	case ce == "":
+		hdr.Del("Accept-Ranges")
+	case !slices.ContainsFunc(codings, func(c coding.Coding) bool { return c.String() == ce }):
+		t.Errorf("Content-Encoding %q, want one of %v or none", ce, codings)
+	default:
+		raw = decodeString(t, ce, raw)
+		if tag := hdr.Get("ETag"); tag != "" {
+			hdr.Set("ETag", strings.TrimSuffix(tag, "+"+ce+`"`)+`"`)
+		}
+	}
+	for _, k := range []string{"Date", "Content-Length", "Content-Encoding"} {
+		hdr.Del(k)
+	}
+	return raw
+}
+
+// decodeString undoes the content coding c.
+func decodeString(t *testing.T, c, data string) string {
+	t.Helper()
+	var r io.Reader
+	var err error
+	switch c {
+	case "br":
+		r = brotli.NewReader(strings.NewReader(data))
+	case "gzip":
+		r, err = gzip.NewReader(strings.NewReader(data))
+	case "zstd":
+		var zr *zstd.Decoder
+		if zr, err = zstd.NewReader(strings.NewReader(data)); err == nil {
+			defer zr.Close()
+			r = zr
+		}
+	default:
+		t.Fatalf("unknown coding %q", c)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", c, err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("decoding %s: %v", c, err)
+	}
+	return string(out)
 }
 
 // base64Text is n bytes of base64 of random bytes: text without repeats,
-// which zstd and brotli shrink by entropy coding alone, and gzip not.
+// which zstd and brotli shrink by entropy coding alone, and gzip too at
+// the level it keeps bodies at, not at the level it streams at.
 func base64Text(n int) string {
 	raw := make([]byte, n)
 	rand.NewChaCha8([32]byte{4}).Read(raw)
 	return base64.StdEncoding.EncodeToString(raw)[:n]
+}
+
+// randomBytes is n random bytes, which no coding shrinks.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.NewChaCha8([32]byte{5}).Read(b)
+	return b
 }
 
 // acceptings are Accept-Encoding values: each coding alone, a browser's,
@@ -76,8 +174,8 @@ var acceptings = []string{"zstd", "br", "gzip", "gzip, deflate, br, zstd", "iden
 // tell it: RFC 9110 lets it leave it out).
 func TestHotCodedAnswers(t *testing.T) {
 	cr := newCodedRoot(t)
-	held := map[string]bool{"app.js": true, "big.js": true, "base64.txt": true, "css/site.css": true}
-	for _, target := range []string{"/app.js", "/big.js", "/base64.txt", "/css/site.css", "/tiny.txt", "/photo.png", "/noext", "/huge.txt"} {
+	held := map[string]bool{"app.js": true, "big.js": true, "base64.txt": true, "random.txt": true, "css/site.css": true}
+	for _, target := range []string{"/app.js", "/big.js", "/base64.txt", "/random.txt", "/css/site.css", "/tiny.txt", "/photo.png", "/noext", "/huge.txt"} {
 		name := strings.TrimPrefix(target, "/")
 		for _, accept := range acceptings {
 			first := cr.same(t, "GET", target, "Accept-Encoding", accept)
@@ -94,8 +192,10 @@ func TestHotCodedAnswers(t *testing.T) {
 				case !held[name] || strings.Contains(accept, "identity"):
 				case c == coded && (!isHeld || !worth):
 					t.Errorf("GET %s (%s): sent in %s, not held so (%v, %v)", target, accept, c, isHeld, worth)
-				case c == "gzip" && accept == "gzip" && coded == "" && (!isHeld || worth):
-					t.Errorf("GET %s (gzip): sent as it is, not marked as not worth compressing (%v, %v)", target, isHeld, worth)
+				case c == accept && coded == "" && (!isHeld || worth):
+					t.Errorf("GET %s (%s): sent as it is, not marked as not worth compressing (%v, %v)", target, c, isHeld, worth)
+				case c == accept && name == "random.txt" && coded != "":
+					t.Errorf("GET %s (%s): random bytes sent compressed", target, c)
 				}
 			}
 			if held[name] && !strings.Contains(accept, "identity") { // refused, a mark goes to encode
@@ -170,7 +270,7 @@ func TestHotCodedSibling(t *testing.T) {
 		later := time.Now().Add(2 * time.Hour) // a fresh sibling, past the clocks' settling
 		cr.hotRoot.hot.SetClock(later)
 		cr.hotRoot.general.SetClock(later)
-		if got := cr.same(t, "GET", target, "Accept-Encoding", "br"); got != string(br) {
+		if got := sameAnswers(t, cr.general, cr.hot, "GET", target, "Accept-Encoding", "br"); got != string(br) {
 			t.Errorf("GET %s (br) after a sibling was made: %q, want the sibling", target, shortenString(got))
 		}
 		cr.same(t, "GET", target, "Accept-Encoding", "zstd") // no .zst: the file, compressed

@@ -67,10 +67,41 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
+// TestChoose checks the coding Choose chooses for a body coded once and
+// kept: Negotiate's, but that ties go to brotli.
+func TestChoose(t *testing.T) {
+	tests := []struct {
+		name       string
+		accept     string
+		offers     Set
+		want, kept Coding
+	}{
+		{"Chrome's and Firefox's: ties go to br", "gzip, deflate, br, zstd", All, Zstd, Brotli},
+		{"curl --compressed", "deflate, gzip, br, zstd", All, Zstd, Brotli},
+		{"zstd weighs more", "zstd, br;q=0.9", All, Zstd, Zstd},
+		{"no br", "gzip, zstd", All, Zstd, Zstd},
+		{"br not offered", "gzip, br, zstd", All.Without(Brotli), Zstd, Zstd},
+		{"gzip only", "gzip", All, Gzip, Gzip},
+		{"wildcard", "*", All, Zstd, Brotli},
+		{"br refused", "*, br;q=0", All, Zstd, Zstd},
+		{"identity preferred", "identity, br;q=0.5", All, Identity, Identity},
+		{"nothing accepted", "compress", All, Identity, Identity},
+	}
+	for _, tc := range tests {
+		got := Choose([]string{tc.accept}, tc.offers)
+		if got.Coding != tc.want || got.Kept != tc.kept {
+			t.Errorf("%s: Choose(%q) = %v, kept %v; want %v, %v", tc.name, tc.accept, got.Coding, got.Kept, tc.want, tc.kept)
+		}
+	}
+}
+
 func TestNegotiateAllocatesNothing(t *testing.T) {
 	accept := []string{"gzip;q=0.8, deflate, br;q=0.9, zstd;q=0.95, identity;q=0.1, *;q=0"}
 	if n := testing.AllocsPerRun(100, func() { Negotiate(accept, All) }); n != 0 {
 		t.Errorf("Negotiate allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { Choose(accept, All) }); n != 0 {
+		t.Errorf("Choose allocates %v times per call", n)
 	}
 }
 

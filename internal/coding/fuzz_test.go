@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzNegotiate checks Negotiate against a plain reference reading of
-// RFC 9110 (12.5.3), and that a refusal is always honoured.
+// FuzzNegotiate checks Negotiate, and Choose's coding for a kept body,
+// against a plain reference reading of RFC 9110 (12.5.3), and that a
+// refusal is always honoured.
 func FuzzNegotiate(f *testing.F) {
 	for _, seed := range []string{
 		"", "gzip", "gzip, deflate, br, zstd", "zstd;q=0.5, br;q=0.8, gzip;q=0.9",
@@ -20,9 +21,13 @@ func FuzzNegotiate(f *testing.F) {
 		offers := Set(offerBits) & All
 		accept := strings.Split(header, "\n")
 		got, refused := Negotiate(accept, offers)
-		want, wantRefused := referenceNegotiate(accept, offers)
+		want, wantRefused := referenceNegotiate(accept, offers, Preference)
 		if got != want || refused != wantRefused {
 			t.Fatalf("Negotiate(%q, %b) = %v, %v; the reference says %v, %v", accept, offers, got, refused, want, wantRefused)
+		}
+		ch := Choose(accept, offers)
+		if wantKept, _ := referenceNegotiate(accept, offers, KeptPreference); ch.Coding != got || ch.IdentityRefused != refused || ch.Kept != wantKept {
+			t.Fatalf("Choose(%q, %b) = %+v; the reference says %v, kept %v, %v", accept, offers, ch, want, wantKept, wantRefused)
 		}
 		if got != Identity {
 			// Refusing the chosen coding anywhere in the header refuses it.
@@ -34,8 +39,9 @@ func FuzzNegotiate(f *testing.F) {
 	})
 }
 
-// referenceNegotiate is Negotiate written plainly, allocations and all.
-func referenceNegotiate(accept []string, offers Set) (Coding, bool) {
+// referenceNegotiate is Negotiate written plainly, allocations and all,
+// with ties going by order.
+func referenceNegotiate(accept []string, offers Set, order [3]Coding) (Coding, bool) {
 	weight := map[string]float64{}
 	for _, v := range accept {
 		for _, elem := range strings.Split(v, ",") {
@@ -65,7 +71,7 @@ func referenceNegotiate(accept []string, offers Set) (Coding, bool) {
 	}
 	star, hasStar := weight["*"]
 	best, bestQ := Identity, 0.0
-	for _, c := range Preference {
+	for _, c := range order {
 		q, named := weight[c.String()]
 		if !named && hasStar {
 			q = star

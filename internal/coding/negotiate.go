@@ -31,18 +31,30 @@ import (
 // whose weight is not a valid qvalue are ignored. Negotiate allocates
 // nothing.
 func Negotiate(accept []string, offers Set) (best Coding, identityRefused bool) {
+	ch := Choose(accept, offers)
+	return ch.Coding, ch.IdentityRefused
+}
+
+// Choice is what a request's Accept-Encoding chooses among the codings
+// on offer.
+type Choice struct {
+	Coding          Coding // for an answer compressed as it is sent: Negotiate's
+	Kept            Coding // for a body coded once and kept: the same but that ties go by KeptPreference
+	IdentityRefused bool   // the client refuses uncompressed answers
+}
+
+// Choose is Negotiate, which it describes, with the coding for a body
+// coded once and kept besides, from one reading of the header. Kept is
+// Identity when Coding is. Choose allocates nothing.
+func Choose(accept []string, offers Set) Choice {
 	w := parse(accept)
-	bestQ := 0
-	for _, c := range Preference {
-		if q := w.of(c); offers.Has(c) && q > bestQ {
-			best, bestQ = c, q
-		}
-	}
+	best, bestQ := w.best(offers, Preference)
+	kept, _ := w.best(offers, KeptPreference)
 	identity := w.identity()
 	if identity > bestQ {
-		return Identity, false
+		return Choice{}
 	}
-	return best, identity == 0
+	return Choice{Coding: best, Kept: kept, IdentityRefused: identity == 0}
 }
 
 // weights are the weights in thousandths (0 to 1000) that a header gives
@@ -50,6 +62,18 @@ func Negotiate(accept []string, offers Set) (best Coding, identityRefused bool) 
 type weights struct {
 	named    [len(tokens)]int // by Coding; Identity for "identity"
 	wildcard int              // "*"
+}
+
+// best is the coding of offers with the highest weight above 0, the
+// first in order among equals, and its weight; Identity and 0 when there
+// is none.
+func (w *weights) best(offers Set, order [3]Coding) (best Coding, q int) {
+	for _, c := range order {
+		if wc := w.of(c); offers.Has(c) && wc > q {
+			best, q = c, wc
+		}
+	}
+	return best, q
 }
 
 // of is the weight of coding c: named, else the wildcard's, else 0.

@@ -5,22 +5,26 @@ import "net/http"
 // Precoder is offered by the ResponseWriter of package encode's Handler
 // to the handler it wraps, so that a handler that keeps bodies in memory
 // (fileserve's cache of small files) codes each of them once, not once
-// per request: the handler asks which coding the answer would be
-// compressed with, codes the body as the writer would, keeps the result,
-// and sends it coded itself (with the coding's Content-Encoding, its own
+// per request: the handler asks which coding a kept body is best sent
+// in, has the Precoder code the body, keeps the result, and sends it
+// coded itself (with the coding's Content-Encoding, its own
 // Content-Length and the entity tag CodedTag makes, and no
 // Accept-Ranges); or, knowing that coding does not make the body
-// smaller, sends it as it is without the writer trying again.
+// smaller, sends it as it is without the writer trying again. Since the
+// coding is paid once, not per answer, it is the one with the fewest
+// bytes among those the client accepts equally (Choice.Kept), at a
+// harder level than the writer's, and may differ from the coding the
+// writer would compress the answer with.
 type Precoder interface {
-	// Offer reports the coding an answer would be compressed with, if it
-	// would be: a 200 with the headers hdr, set as the handler would send
-	// it uncoded, but for its Content-Type, contentType, and a body of
-	// size bytes. mustCode reports that the client refuses the body as it
-	// is, so that it gets it coded even if that is larger.
+	// Offer reports the coding for a kept body, if the answer would be
+	// compressed: a 200 with the headers hdr, set as the handler would
+	// send it uncoded, but for its Content-Type, contentType, and a body
+	// of size bytes. mustCode reports that the client refuses the body
+	// as it is, so that it gets it coded even if that is larger.
 	Offer(hdr http.Header, contentType string, size int) (c Coding, mustCode, ok bool)
 
-	// Code appends body, compressed whole with c as the writer would
-	// compress it, to dst.
+	// Code appends body, compressed whole with c at the level for a body
+	// coded once and kept, to dst.
 	Code(dst, body []byte, c Coding) []byte
 
 	// PassAsIs makes the writer pass the answer on as the handler sends
