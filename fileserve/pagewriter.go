@@ -60,8 +60,8 @@ func newPageWriter(w http.ResponseWriter, r *http.Request, contentType string) *
 }
 
 // offer reports the coding the encoding handler in front (its
-// coding.Precoder) offers the page, which the page is best coded in once
-// and kept. ok is false when there is none: the page goes out as it is
+// coding.Precoder) offers the page: the one it would compress the answer
+// in. ok is false when there is none: the page goes out as it is
 // written, for that handler to compress or not.
 func (p *pageWriter) offer() (c coding.Coding, ok bool) {
 	pre, ok := coding.PrecoderOf(p.w)
@@ -85,7 +85,7 @@ func (p *pageWriter) code() {
 	p.enc = p.pre.Encoder(codedSink{p}, p.c)
 }
 
-// Write collects p, or streams it once the page outgrew the buffer.
+// Write collects b, or streams it once the page outgrew the buffer.
 func (p *pageWriter) Write(b []byte) (int, error) {
 	if p.err != nil {
 		return 0, p.err
@@ -169,21 +169,15 @@ func (s codedSink) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// startCoded sets the headers of the coded page, whose length is given
-// unless it is streamed (""), and sends them.
+// startCoded sends the headers of the coded page, with its length
+// unless it is streamed (""), and makes the Precoder pass the page on as
+// it is sent.
 func (p *pageWriter) startCoded(length string) {
-	sendCodedHeader(p.w, p.pre, p.contentType, p.c, length)
-}
-
-// sendCodedHeader sends the headers of a page of contentType coded with
-// c, with its length unless it is streamed (""), and makes the Precoder
-// pre pass the page on as it is sent.
-func sendCodedHeader(w http.ResponseWriter, pre coding.Precoder, contentType string, c coding.Coding, length string) {
-	hdr := w.Header()
-	page.SetHeaders(hdr, contentType, length)
-	hdr["Content-Encoding"] = []string{c.String()} // this answer's own: a wrapper may change it
-	pre.PassAsIs()
-	w.WriteHeader(http.StatusOK)
+	hdr := p.w.Header()
+	page.SetHeaders(hdr, p.contentType, length)
+	hdr["Content-Encoding"] = []string{p.c.String()} // this answer's own: a wrapper may change it
+	p.pre.PassAsIs()
+	p.w.WriteHeader(http.StatusOK)
 }
 
 // sendCoded sends the page coded, whole, as a pageWriter made it, after
