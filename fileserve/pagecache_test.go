@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -132,5 +133,33 @@ func TestListingPageNeverStale(t *testing.T) {
 	resp := serve(t, h, http.MethodGet, "/?view=grid", "Accept-Encoding", "gzip")
 	if c := resp.Header.Get("Content-Encoding"); c != "gzip" || decodeString(t, c, body(t, resp)) != page() {
 		t.Errorf("gzip asked: %q", c)
+	}
+}
+
+// TestListingPagesConcurrently asks for two listings from several
+// clients at once while a file grows: every answer is a whole page (the
+// race detector watches the kept pages).
+func TestListingPagesConcurrently(t *testing.T) {
+	h, dir, _, _ := keptListings(t, time.Now())
+	var wg sync.WaitGroup
+	answers := make([][]*http.Response, 4)
+	for i := range answers {
+		wg.Go(func() {
+			for j := range 20 {
+				target := []string{"/", "/?sort=size"}[(i+j)%2]
+				answers[i] = append(answers[i], serve(t, h, http.MethodGet, target, "Accept-Encoding", chromeAccept))
+			}
+		})
+	}
+	for i := range 20 {
+		must(t, os.WriteFile(filepath.Join(dir, "b.txt"), []byte(strings.Repeat("b", i)), 0o644))
+	}
+	wg.Wait()
+	for _, resps := range answers {
+		for _, resp := range resps {
+			if page := decodeString(t, resp.Header.Get("Content-Encoding"), body(t, resp)); !strings.HasSuffix(page, "</html>\n") {
+				t.Fatalf("a page cut short (%d bytes)", len(page))
+			}
+		}
 	}
 }
