@@ -56,6 +56,23 @@ func putEncoder(c coding.Coding, e encoder) {
 	pools[c].Put(e)
 }
 
+// pooledEncoder is an encoder of the pool of c that goes back to it when
+// its stream is closed.
+type pooledEncoder struct {
+	enc encoder
+	c   coding.Coding
+}
+
+func (e *pooledEncoder) Write(p []byte) (int, error) { return e.enc.Write(p) }
+
+// Close ends the stream and gives the encoder back to its pool.
+func (e *pooledEncoder) Close() error {
+	err := e.enc.Close()
+	putEncoder(e.c, e.enc)
+	e.enc = nil
+	return err
+}
+
 // newZstd returns a zstd encoder that compresses in the calling
 // goroutine (concurrency 1: the server has a goroutine per request
 // already) with a window Chrome and Firefox accept (at most 8 MiB). It

@@ -375,9 +375,13 @@ func (rw *responseWriter) start(hdr http.Header) {
 
 // Offer reports the coding for a body coded once and kept, were this
 // answer a 200 with the headers hdr, of type contentType, and a body of
-// size bytes, that would be compressed (see coding.Precoder).
+// size bytes (or of a size not known yet, if negative), that would be
+// compressed (see coding.Precoder).
 func (rw *responseWriter) Offer(hdr http.Header, contentType string, size int) (c coding.Coding, mustCode, ok bool) {
-	ok = !rw.decided && qualifies(hdr, contentType) && (rw.mustCode || size >= rw.minSize)
+	ok = !rw.decided && qualifies(hdr, contentType) && (rw.mustCode || size < 0 || size >= rw.minSize)
+	if size < 0 {
+		return rw.coding, rw.mustCode, ok // made as it is coded: the streamed coding
+	}
 	return rw.kept, rw.mustCode, ok
 }
 
@@ -385,6 +389,12 @@ func (rw *responseWriter) Offer(hdr http.Header, contentType string, size int) (
 // coded once and kept, to dst.
 func (rw *responseWriter) Code(dst, body []byte, c coding.Coding) []byte {
 	return codeKept(dst, body, c)
+}
+
+// Encoder returns a pooled encoder for c, at the level of a streamed
+// answer, writing into dst.
+func (rw *responseWriter) Encoder(dst io.Writer, c coding.Coding) io.WriteCloser {
+	return &pooledEncoder{enc: getEncoder(c, dst), c: c}
 }
 
 // PassAsIs makes the answer pass as the handler sends it.

@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
 	"github.com/simplehttp/simplehttp/internal/discard"
+	"github.com/simplehttp/simplehttp/internal/localfs"
 )
 
 // benchRoot is a served directory with n files three levels down.
@@ -86,4 +89,37 @@ func BenchmarkServe(b *testing.B) {
 		discard.Case{Name: "sendfile", Target: "/big.bin", Code: http.StatusOK},
 		discard.Case{Name: "missing", Target: "/no-such-dir/no-such-file.txt", Code: http.StatusNotFound},
 		discard.Case{Name: "redirect", Target: "/sub", Code: http.StatusMovedPermanently})
+}
+
+// BenchmarkListingAsChromeAsks is the HTML listing of a 10,000-file
+// folder as Chrome asks for it (compressed), behind encode as simplehttp
+// mounts it: sent again as it was kept (the folder and the second
+// unchanged) and made afresh (the clock a second on at every request,
+// as relative times need). Both read and stat the whole folder.
+func BenchmarkListingAsChromeAsks(b *testing.B) {
+	root := benchRoot(b, 10000)
+	// Settled, as the bench's fixture is: its names are kept too.
+	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
+	for _, kept := range []bool{true, false} {
+		fs := fileserve.NewRoot(root, nil)
+		h := encode.New(fs, nil)
+		r := httptest.NewRequest(http.MethodGet, "/a/b/c/", nil)
+		r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+		now := time.Now()
+		b.Run(map[bool]string{true: "kept", false: "made"}[kept], func(b *testing.B) {
+			w := discard.NewWriter()
+			b.ReportAllocs()
+			for b.Loop() {
+				if !kept {
+					now = now.Add(time.Second)
+				}
+				fs.SetClock(now)
+				w.Reset()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK || w.Header().Get("Content-Encoding") == "" {
+					b.Fatalf("status %d, Content-Encoding %q", w.Code, w.Header().Get("Content-Encoding"))
+				}
+			}
+		})
+	}
 }

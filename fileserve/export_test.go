@@ -1,6 +1,10 @@
 package fileserve
 
-import "time"
+import (
+	"net/http"
+	"slices"
+	"time"
+)
 
 // Internals under test. Only what a black-box test cannot reach is here.
 
@@ -23,3 +27,23 @@ func (h *Handler) SettleAll() { h.SetClock(time.Now().Add(time.Hour)) }
 
 // SetClock stops h's clock at now.
 func (h *Handler) SetClock(now time.Time) { h.now = func() time.Time { return now } }
+
+// PageHandler answers every request with content, written in pieces of
+// chunk bytes through a pageWriter of type text/plain, coded by the
+// writer itself when the Precoder in front offers a coding (as listings
+// are). kept gets the page finish handed back to be kept, or nil.
+func PageHandler(content []byte, chunk int, kept *[]byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pw := newPageWriter(w, r, "text/plain; charset=utf-8")
+		defer pw.release()
+		if _, ok := pw.offer(); ok {
+			pw.code()
+		}
+		for b := range slices.Chunk(content, chunk) {
+			if _, err := pw.Write(b); err != nil {
+				return
+			}
+		}
+		*kept = slices.Clone(pw.finish())
+	})
+}

@@ -97,6 +97,7 @@ type Handler struct {
 	log        *slog.Logger
 	rootDir    string // the real path of fsys's root, if the kernel tells
 	names      *listing.NameCache
+	pages      *pageCache                   // listing pages lately sent, coded
 	now        func() time.Time             // time.Now, but for tests: listings' relative times, the hot cache's settling
 	direct     *direct.Root                 // nil: every name goes through fsys
 	hot        *hotcache.Cache[wholeAnswer] // small files lately sent; nil when direct is
@@ -130,6 +131,7 @@ func New(fsys fs.FS, opt *Options) *Handler {
 		manageForm: opt.ManageForm,
 		log:        opt.Logger,
 		names:      listing.NewNameCache(nameCacheBytes),
+		pages:      newPageCache(pageCacheBytes),
 		now:        time.Now,
 	}
 	if h.indexNames == nil {

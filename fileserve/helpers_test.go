@@ -2,9 +2,12 @@ package fileserve_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +19,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 	"github.com/simplehttp/simplehttp/fileserve"
 )
 
@@ -182,4 +187,49 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// decodeString undoes the content coding c.
+func decodeString(t *testing.T, c, data string) string {
+	t.Helper()
+	var r io.Reader
+	var err error
+	switch c {
+	case "br":
+		r = brotli.NewReader(strings.NewReader(data))
+	case "gzip":
+		r, err = gzip.NewReader(strings.NewReader(data))
+	case "zstd":
+		var zr *zstd.Decoder
+		if zr, err = zstd.NewReader(strings.NewReader(data)); err == nil {
+			defer zr.Close()
+			r = zr
+		}
+	default:
+		t.Fatalf("unknown coding %q", c)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", c, err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("decoding %s: %v", c, err)
+	}
+	return string(out)
+}
+
+// base64Text is n bytes of base64 of random bytes: text without repeats,
+// which zstd and brotli shrink by entropy coding alone, and gzip too at
+// the level it keeps bodies at, not at the level it streams at.
+func base64Text(n int) string {
+	raw := make([]byte, n)
+	rand.NewChaCha8([32]byte{4}).Read(raw)
+	return base64.StdEncoding.EncodeToString(raw)[:n]
+}
+
+// randomBytes is n random bytes, which no coding shrinks.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.NewChaCha8([32]byte{5}).Read(b)
+	return b
 }

@@ -66,10 +66,27 @@ func (h *Handler) serveListing(w http.ResponseWriter, r *http.Request, name stri
 	}
 	pw := newPageWriter(w, r, listingTypes[format])
 	defer pw.release()
-	err = render(pw, l, format, r.URL.Path, listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now(), Thumbnails: h.thumbnails})
+	// Relative times count from the second, so that a page made in it
+	// may be sent again within it.
+	pageOpt := listing.HTMLOptions{Upload: h.uploadForm, Manage: h.manageForm, Now: h.now().Truncate(time.Second), Thumbnails: h.thumbnails}
+	key, sum, at := pageKey{path: r.URL.Path, query: l.Query, format: format}, uint64(0), int64(0)
+	if c, ok := pw.offer(); ok {
+		key.coding, sum = c, l.Fingerprint()
+		if format == listing.FormatHTML {
+			at = pageOpt.Now.Unix()
+		}
+		if page := h.pages.get(key, sum, at); page != nil {
+			pw.sendCoded(page)
+			return
+		}
+		pw.code()
+	}
+	err = render(pw, l, format, r.URL.Path, pageOpt)
 	switch {
 	case err == nil:
-		pw.finish()
+		if page := pw.finish(); page != nil {
+			h.pages.put(key, sum, at, page)
+		}
 	case !pw.streaming:
 		h.fail(w, r, err)
 	case pw.err == nil:

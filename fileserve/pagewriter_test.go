@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simplehttp/simplehttp/encode"
 	"github.com/simplehttp/simplehttp/fileserve"
 )
 
@@ -48,5 +49,67 @@ func TestLargeListingStreams(t *testing.T) {
 	}
 	if resp := serve(t, h, "HEAD", "/big/"); resp.StatusCode != 200 || body(t, resp) != "" {
 		t.Errorf("HEAD big: %d", resp.StatusCode)
+	}
+}
+
+// TestCodedPages: a page the writer codes itself is sent whole, coded,
+// with its length, and handed back to be kept; but never larger than it
+// is (sent as it is, not kept) unless the client refuses it as it is; and
+// streamed, coded, without a length, once its coding outgrows the
+// writer's buffer. HEAD gets the headers of GET.
+func TestCodedPages(t *testing.T) {
+	text := []byte(strings.Repeat("a page of a listing, compressible\n", 300))
+	random := randomBytes(10 << 10)
+	wholeRandom := randomBytes(256 << 10) // held whole: its coding outgrows the buffer first
+	big := []byte(base64Text(1 << 20))    // coded, still more than the buffer
+	tests := []struct {
+		name, method, accept string
+		content              []byte
+		coding               string
+		sized, kept          bool
+	}{
+		{"compressible", "GET", chromeAccept, text, "zstd", true, true},
+		{"compressible, HEAD", "HEAD", chromeAccept, text, "zstd", true, true},
+		{"gzip asked", "GET", "gzip", text, "gzip", true, true},
+		{"no coding asked", "GET", "", text, "", true, false},
+		{"does not shrink", "GET", chromeAccept, random, "", true, false},
+		{"does not shrink, held whole", "GET", chromeAccept, wholeRandom, "", true, false},
+		{"identity refused", "GET", "br, identity;q=0", random, "br", true, true},
+		{"coded, too long to hold", "GET", chromeAccept, big, "zstd", false, false},
+		{"coded, too long to hold, HEAD", "HEAD", chromeAccept, big, "zstd", false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var kept []byte
+			h := encode.New(fileserve.PageHandler(tc.content, 16<<10, &kept), nil)
+			resp := serve(t, h, tc.method, "/", "Accept-Encoding", tc.accept)
+			raw := body(t, resp)
+			if c := resp.Header.Get("Content-Encoding"); c != tc.coding {
+				t.Fatalf("Content-Encoding %q, want %q", c, tc.coding)
+			}
+			length := resp.Header.Get("Content-Length")
+			if (length != "") != tc.sized || (kept != nil) != tc.kept {
+				t.Errorf("Content-Length %q, kept %d bytes; want a length %v, kept %v", length, len(kept), tc.sized, tc.kept)
+			}
+			if tc.method == "HEAD" {
+				if raw != "" {
+					t.Errorf("HEAD: %d bytes of body", len(raw))
+				}
+				return
+			}
+			if length != "" && length != strconv.Itoa(len(raw)) {
+				t.Errorf("Content-Length %s for %d bytes", length, len(raw))
+			}
+			if kept != nil && string(kept) != raw {
+				t.Error("the page kept is not the page sent")
+			}
+			content := raw
+			if tc.coding != "" {
+				content = decodeString(t, tc.coding, raw)
+			}
+			if content != string(tc.content) {
+				t.Errorf("the page differs: %d bytes, want %d", len(content), len(tc.content))
+			}
+		})
 	}
 }

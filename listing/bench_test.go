@@ -148,3 +148,16 @@ func BenchmarkSort10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFingerprint10k is the fingerprint of a 10,000-entry listing,
+// which a listing kept coded costs on every answer.
+func BenchmarkFingerprint10k(b *testing.B) {
+	l, err := Read(context.Background(), benchFolder(b, 10000), ".", "/many/", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Fingerprint()
+	}
+}

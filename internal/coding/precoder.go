@@ -1,6 +1,9 @@
 package coding
 
-import "net/http"
+import (
+	"io"
+	"net/http"
+)
 
 // Precoder is offered by the ResponseWriter of package encode's Handler
 // to the handler it wraps, so that a handler that keeps bodies in memory
@@ -20,12 +23,24 @@ type Precoder interface {
 	// compressed: a 200 with the headers hdr, set as the handler would
 	// send it uncoded, but for its Content-Type, contentType, and a body
 	// of size bytes. mustCode reports that the client refuses the body
-	// as it is, so that it gets it coded even if that is larger.
+	// as it is, so that it gets it coded even if that is larger. For a
+	// body whose size is not known yet (size < 0), coded as it is made
+	// (see Encoder), the coding is the one the writer compresses answers
+	// in as they are sent, the cheapest to make: such a body may be
+	// long, and made again often; the handler sends it as it is if
+	// coding it does not make it smaller.
 	Offer(hdr http.Header, contentType string, size int) (c Coding, mustCode, ok bool)
 
 	// Code appends body, compressed whole with c at the level for a body
 	// coded once and kept, to dst.
 	Code(dst, body []byte, c Coding) []byte
+
+	// Encoder returns an encoder that compresses a body with c as it
+	// is written, into dst, at the level of an answer compressed as it
+	// is sent: for a body made piece by piece, too long to hold whole
+	// (a listing of a big folder). Close ends the body and frees the
+	// encoder, which is not to be used after.
+	Encoder(dst io.Writer, c Coding) io.WriteCloser
 
 	// PassAsIs makes the writer pass the answer on as the handler sends
 	// it: coded by the handler, or uncoded because coding its body does
