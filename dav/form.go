@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/simplehttp/simplehttp/internal/answer"
 	"github.com/simplehttp/simplehttp/internal/assets"
@@ -219,7 +220,7 @@ func (h *Handler) managePage(w http.ResponseWriter, r *http.Request, dir resourc
 		page.Entries = append(page.Entries, pageEntry{Name: res.base(), Folder: h.isFolder(res)})
 	}
 	var b bytes.Buffer
-	if err := manageTemplate.Execute(&b, page); err != nil {
+	if err := manageTemplate().Execute(&b, page); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -240,7 +241,11 @@ func (h *Handler) managePage(w http.ResponseWriter, r *http.Request, dir resourc
 // scripts: the page has none.
 const managePagePolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-var manageTemplate = template.Must(template.ParseFS(templates.FS, "manage.html"))
+// manageTemplate is parsed on first use, once: a server that never shows
+// the delete, rename and move forms never holds it.
+var manageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "manage.html"))
+})
 
 // managePage is what templates/manage.html shows.
 type managePage struct {

@@ -4,16 +4,25 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strings"
 
 	"github.com/simplehttp/simplehttp/internal/assets"
 	"github.com/simplehttp/simplehttp/internal/page"
 	"github.com/simplehttp/simplehttp/public"
 )
 
-// assetPrefix is the reserved URL path under which the files of package
-// public are served (see package internal/assets). Listings link to them
-// with a query, which mirroring clients skip and serveAsset ignores.
-var assetPrefix = assets.Prefix
+// assetName is the name of the file of package public that urlPath
+// names, if it is under the reserved URL path they are served under (see
+// package internal/assets). Listings link to them with a query, which
+// mirroring clients skip and serveAsset ignores. The constant start of
+// that path is looked at first, so that the path itself, a hash of every
+// asset, is made only when a URL could be under it.
+func assetName(urlPath string) (string, bool) {
+	if !strings.HasPrefix(urlPath, assets.Dir) {
+		return "", false
+	}
+	return strings.CutPrefix(urlPath, assets.Prefix())
+}
 
 // serveAsset serves one file of package public. Its URL names its version,
 // so it may be cached for good.

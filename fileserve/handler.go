@@ -174,7 +174,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // sendHead answers a GET or HEAD request: the asset, directory or file the
 // URL path names, or an error page.
 func (h *Handler) sendHead(w http.ResponseWriter, r *http.Request) {
-	if asset, ok := strings.CutPrefix(r.URL.Path, assetPrefix); ok {
+	if asset, ok := assetName(r.URL.Path); ok {
 		serveAsset(w, r, asset)
 		return
 	}

@@ -99,7 +99,7 @@ type Reloader struct {
 }
 
 // eventsPath is the URL path of the event stream.
-var eventsPath = assets.Prefix + "live-events"
+var eventsPath = sync.OnceValue(func() string { return assets.Prefix() + "live-events" })
 
 // scriptName is the script injected into pages, a file of package public.
 const scriptName = "live.js"
@@ -160,7 +160,7 @@ func (l *Reloader) Pages() int { return l.hub.count() }
 func (l *Reloader) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == eventsPath:
+		case r.URL.Path == eventsPath():
 			l.serveEvents(w, r)
 		case r.Method != http.MethodGet && r.Method != http.MethodHead:
 			next.ServeHTTP(w, r)

@@ -115,7 +115,7 @@ func stream(t *testing.T, client *http.Client, url string) (*bufio.Reader, *http
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", url+eventsPath, nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+eventsPath(), nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := client.Do(req)
 	if err != nil {

@@ -49,7 +49,7 @@ func TestLiveMeasure(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: 1000}}
 	var first *bufio.Reader
 	for i := range 1000 {
-		req, _ := http.NewRequestWithContext(ctx, "GET", s.url+assets.Prefix+"live-events", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", s.url+assets.Prefix()+"live-events", nil)
 		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("page %d: %v", i, err)

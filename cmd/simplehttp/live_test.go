@@ -45,7 +45,7 @@ func TestLiveOffChangesNothing(t *testing.T) {
 	if body != page || resp.Header.Get("Etag") == "" || strings.Contains(resp.Header.Get("Etag"), "live") {
 		t.Errorf("without --live: %q, ETag %s", body, resp.Header.Get("Etag"))
 	}
-	if resp, _ := off.get(t, assets.Prefix+"live-events"); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := off.get(t, assets.Prefix()+"live-events"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("without --live the event stream answers %d", resp.StatusCode)
 	}
 	on := startBinary(t, nil, "-q", "--live", "-d", dir)
@@ -62,10 +62,10 @@ func TestLiveOffChangesNothing(t *testing.T) {
 func TestLiveThroughAuth(t *testing.T) {
 	dir := t.TempDir()
 	s := startInProcess(t, testLimits, "-q", "--live", "--auth", "me:pw", "-d", dir)
-	if resp, _ := s.get(t, assets.Prefix+"live-events"); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := s.get(t, assets.Prefix()+"live-events"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("without credentials: %d, want 401", resp.StatusCode)
 	}
-	req, _ := http.NewRequestWithContext(context.Background(), "GET", s.url+assets.Prefix+"live-events", nil)
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", s.url+assets.Prefix()+"live-events", nil)
 	req.SetBasicAuth("me", "pw")
 	resp, err := s.client.Do(req)
 	if err != nil {

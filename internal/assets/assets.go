@@ -11,20 +11,28 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/simplehttp/simplehttp/public"
 )
 
-// Prefix is the reserved URL path under which the files of package public
-// are served. It begins with ".", so it cannot shadow a user's file unless
-// dotfiles are served, and it carries a hash of the assets, so even then
-// only a folder of that exact name could be shadowed, and a new build's
-// assets never meet an old build's cached ones.
-var Prefix = "/.simplehttp/" + version(public.FS) + "/"
+// Dir is the start of Prefix: the folder whose name it begins with.
+const Dir = "/.simplehttp/"
 
-// version is a short hash of every file in fsys.
+// Prefix returns the reserved URL path under which the files of package
+// public are served. It begins with ".", so it cannot shadow a user's
+// file unless dotfiles are served, and it carries a hash of the assets,
+// so even then only a folder of that exact name could be shadowed, and a
+// new build's assets never meet an old build's cached ones. It is made
+// on first use: the hash reads every asset (240 KB), which a server that
+// is never asked for a page or an asset need not touch.
+var Prefix = sync.OnceValue(func() string { return Dir + version(public.FS) + "/" })
+
+// version is a short hash of every file in fsys. The files are read
+// through one buffer: io.Copy would take a new 32 KiB for each.
 func version(fsys fs.FS) string {
 	sum := sha256.New()
+	buf := make([]byte, 32<<10)
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -35,7 +43,7 @@ func version(fsys fs.FS) string {
 		}
 		defer f.Close()
 		io.WriteString(sum, name+"\x00")
-		_, err = io.Copy(sum, f)
+		_, err = io.CopyBuffer(sum, f, buf)
 		return err
 	})
 	if err != nil {
@@ -52,5 +60,5 @@ func RelativePrefix(urlPath string) string {
 	if !strings.HasSuffix(urlPath, "/") || urlPath == "/" || urlPath == "" {
 		depth--
 	}
-	return strings.Repeat("../", max(depth, 0)) + strings.TrimPrefix(Prefix, "/")
+	return strings.Repeat("../", max(depth, 0)) + strings.TrimPrefix(Prefix(), "/")
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -22,19 +23,22 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// md is the renderer. Goldmark's own HTML renderer, without its Unsafe
-// option, drops raw HTML and dangerous URLs; rawAsText takes over the
-// raw HTML nodes to show them as the text they are.
-var md = goldmark.New(
-	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawAsText{}, 100))),
-)
+// md is the renderer, made on first use: a server that never shows a
+// README or a .md file never holds it. Goldmark's own HTML renderer,
+// without its Unsafe option, drops raw HTML and dangerous URLs; rawAsText
+// takes over the raw HTML nodes to show them as the text they are.
+var md = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawAsText{}, 100))),
+	)
+})
 
 // Render writes the HTML of the Markdown source to w, with every heading
 // headingOffset levels deeper (at most h6): a README below a page's own
 // headings starts lower than h1.
 func Render(w io.Writer, source []byte, headingOffset int) error {
-	doc := md.Parser().Parse(text.NewReader(source))
+	doc := md().Parser().Parse(text.NewReader(source))
 	var unsafe []*ast.Link
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) { //nolint:errcheck // the walker returns none
 		if !entering {
@@ -55,7 +59,7 @@ func Render(w io.Writer, source []byte, headingOffset int) error {
 	for _, link := range unsafe {
 		unwrap(link)
 	}
-	return md.Renderer().Render(w, source, doc)
+	return md().Renderer().Render(w, source, doc)
 }
 
 // safeLink reports whether a link may lead to target: a relative URL or

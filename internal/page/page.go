@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -80,8 +81,11 @@ func DropSuccessHeaders(w http.ResponseWriter) {
 // successful answer carries.
 var successHeaders = [...]string{"Cache-Control", "Content-Encoding", "Content-Disposition", "Etag", "Last-Modified"}
 
-// errorPage is parsed once; a broken template fails every test at init.
-var errorPage = template.Must(template.ParseFS(templates.FS, "error.html"))
+// errorPage is parsed on first use, once: a server that answers no error
+// never holds it. A broken template fails the tests of every status page.
+var errorPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "error.html"))
+})
 
 // contentSecurityPolicy lets generated pages load only simplehttp's own
 // assets: no inline script or style, no framing, no foreign origins. The
@@ -136,7 +140,7 @@ func renderStatusPage(code int) []byte {
 		Code   int
 		Reason string
 	}{code, http.StatusText(code)}
-	if err := errorPage.Execute(&buf, data); err != nil {
+	if err := errorPage().Execute(&buf, data); err != nil {
 		// The template is fixed and its data two plain values: this cannot
 		// happen short of a broken build, which the tests catch.
 		panic("page: rendering templates/error.html: " + err.Error())
