@@ -14,15 +14,24 @@ import (
 // only the stream's own write deadline (which resets the stream) can cut
 // it off.
 func StreamDeadlines(next http.Handler, write WriteLimit) http.Handler {
-	write = write.orDefault()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor != 2 {
-			next.ServeHTTP(w, r)
-			return
-		}
-		growStack(0) // net/http runs each stream's handler on a new goroutine
-		next.ServeHTTP(&streamWriter{ResponseWriter: w, rc: http.NewResponseController(w), write: write}, r)
-	})
+	return &streamDeadlines{next: next, write: write.orDefault()}
+}
+
+// streamDeadlines is StreamDeadlines' handler. (A type of its own, not
+// an http.HandlerFunc, so that its frame is the only one it puts on the
+// stack growStack grows.)
+type streamDeadlines struct {
+	next  http.Handler
+	write WriteLimit
+}
+
+func (d *streamDeadlines) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor != 2 {
+		d.next.ServeHTTP(w, r)
+		return
+	}
+	growStack(0) // net/http runs each stream's handler on a new goroutine
+	d.next.ServeHTTP(newStreamWriter(w, d.write), r)
 }
 
 // stackReserve is how much stack growStack makes room for: more than a
@@ -56,19 +65,48 @@ var _ http.Flusher = (*streamWriter)(nil)
 // keep.)
 type streamWriter struct {
 	http.ResponseWriter
-	rc    *http.ResponseController
-	write WriteLimit
+	rc       http.ResponseController // of ResponseWriter
+	deadline deadliner               // ResponseWriter's own, or rc
+	write    WriteLimit
 }
 
-// Write writes p in chunks, each under its own deadline.
+// deadliner sets a write deadline: net/http's HTTP/2 ResponseWriter, or
+// an http.ResponseController.
+type deadliner interface {
+	SetWriteDeadline(time.Time) error
+}
+
+// newStreamWriter returns w with write's deadlines, made with one
+// allocation: the deadline is set on w itself when it has the method,
+// as net/http's has (one call where http.ResponseController makes
+// three), and through the ResponseController otherwise.
+func newStreamWriter(w http.ResponseWriter, write WriteLimit) *streamWriter {
+	s := &streamWriter{ResponseWriter: w, rc: *http.NewResponseController(w), write: write}
+	if d, ok := w.(deadliner); ok {
+		s.deadline = d
+	} else {
+		s.deadline = &s.rc
+	}
+	return s
+}
+
+// Write writes p in chunks, each under its own deadline. An answer made
+// in memory is one chunk, written here with no closure made for
+// inChunks (and on a shallower stack).
 func (s *streamWriter) Write(p []byte) (int, error) {
-	return s.write.inChunks(p, s.setWriteDeadline, s.ResponseWriter.Write)
+	if len(p) == 0 || len(p) > s.write.Chunk {
+		return s.write.inChunks(p, s.setWriteDeadline, s.ResponseWriter.Write)
+	}
+	if err := s.setWriteDeadline(time.Now().Add(s.write.Timeout)); err != nil {
+		return 0, err
+	}
+	return s.ResponseWriter.Write(p)
 }
 
 // setWriteDeadline sets the stream's write deadline, where the
 // connection can (a writer that cannot has no deadline to miss).
 func (s *streamWriter) setWriteDeadline(t time.Time) error {
-	if err := s.rc.SetWriteDeadline(t); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	if err := s.deadline.SetWriteDeadline(t); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
 	return nil

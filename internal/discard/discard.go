@@ -1,6 +1,7 @@
 // Package discard is for benchmarks and allocation tests of handlers: a
 // ResponseWriter that keeps an answer's status and headers and drops its
-// body, allocating nothing once made, and a benchmark of the status of
+// body, allocating nothing once made (and taking write deadlines, as
+// net/http's own writers do), and a benchmark of the status of
 // answers to a few targets. With the request built once too, the
 // allocations counted are the handler's own.
 package discard
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // Writer is an http.ResponseWriter that keeps the status and headers of
@@ -44,6 +46,12 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return len(p), nil
 }
+
+// SetWriteDeadline accepts any deadline, as net/http's writers do: a
+// handler that sets one (netlimit.StreamDeadlines, under HTTP/2) then
+// takes the path it takes in a server, not that of a writer without
+// deadlines (whose http.ErrNotSupported costs allocations of its own).
+func (w *Writer) SetWriteDeadline(time.Time) error { return nil }
 
 // ReadFrom reads r to its end and drops what it read.
 func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
