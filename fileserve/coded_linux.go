@@ -116,7 +116,7 @@ func (h *Handler) serveHotCoded(w http.ResponseWriter, r *http.Request, name str
 	switch {
 	case len(inm) > 0 && inm[0] != "":
 		if etag.NoneMatch(inm[0], e.Answer.etag) {
-			e.Answer.sendNotModified(w, r, h.precompressed)
+			e.Answer.sendNotModified(w, h.precompressed)
 			return true
 		}
 	case hasAny(r.Header, "If-Modified-Since"):

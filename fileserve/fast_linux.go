@@ -160,7 +160,7 @@ func (h *Handler) serveHot(w http.ResponseWriter, r *http.Request, name string, 
 	switch {
 	case len(inm) > 0 && inm[0] != "":
 		if etag.NoneMatch(inm[0], a.etag) {
-			a.sendNotModified(w, r, h.precompressed)
+			a.sendNotModified(w, h.precompressed)
 			return true
 		}
 	case hasAny(r.Header, "If-Modified-Since"):

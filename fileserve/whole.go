@@ -139,40 +139,14 @@ type siblingCheck struct {
 // wholeKeys are the headers of a whole answer, in the order send gives
 // their values; the last two are the validators. codedKeys are those of
 // an answer compressed.
-//
-// The lists ending in H2 are the same for HTTP/2, whose header names go
-// out in lowercase: net/http lowercases each name from a table of common
-// ones, and X-Content-Type-Options, not in it, cost a strings.ToLower and
-// its allocation on every answer (0.7 µs of CPU, 1% of an HTTP/2 1 KiB
-// answer's); a name already in lowercase is sent as it is. (HTTP/1.1
-// sends names as the map holds them, so it keeps the usual spelling.)
 var (
-	wholeKeys   = []string{"Content-Type", "Content-Length", "Accept-Ranges", "X-Content-Type-Options", "Etag", "Last-Modified"}
-	codedKeys   = []string{"Content-Type", "Content-Length", "Content-Encoding", "X-Content-Type-Options", "Etag", "Last-Modified"}
-	wholeKeysH2 = []string{"Content-Type", "Content-Length", "Accept-Ranges", nosniffH2, "Etag", "Last-Modified"}
-	codedKeysH2 = []string{"Content-Type", "Content-Length", "Content-Encoding", nosniffH2, "Etag", "Last-Modified"}
+	wholeKeys = []string{"Content-Type", "Content-Length", "Accept-Ranges", "X-Content-Type-Options", "Etag", "Last-Modified"}
+	codedKeys = []string{"Content-Type", "Content-Length", "Content-Encoding", "X-Content-Type-Options", "Etag", "Last-Modified"}
 )
 
 // notModifiedKeys are the headers of a 304 from memory, in the order
 // sendNotModified gives their values; the last is the validator.
-var (
-	notModifiedKeys   = []string{"X-Content-Type-Options", "Etag"}
-	notModifiedKeysH2 = []string{nosniffH2, "Etag"}
-)
-
-// nosniffH2 is X-Content-Type-Options as HTTP/2 sends it.
-const nosniffH2 = "x-content-type-options"
-
-// forHTTP2 reports whether the headers of r's answer are keyed as
-// HTTP/2 sends them (see wholeKeysH2). It drops any X-Content-Type-
-// Options set already, which would otherwise go out twice.
-func forHTTP2(r *http.Request, hdr http.Header) bool {
-	if r.ProtoMajor != 2 {
-		return false
-	}
-	delete(hdr, "X-Content-Type-Options")
-	return true
-}
+var notModifiedKeys = []string{"X-Content-Type-Options", "Etag"}
 
 // newWholeAnswer makes the headers of a file of type ctype, modified at
 // modTime, size bytes long.
@@ -191,14 +165,8 @@ func newWholeAnswer(ctype string, modTime time.Time, size int) wholeAnswer {
 func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed bool, body []byte) {
 	hdr := w.Header()
 	keys, third := wholeKeys, "bytes"
-	h2 := forHTTP2(r, hdr)
-	switch {
-	case a.contentEncoding != "" && h2:
-		keys, third = codedKeysH2, a.contentEncoding
-	case a.contentEncoding != "":
+	if a.contentEncoding != "" {
 		keys, third = codedKeys, a.contentEncoding
-	case h2:
-		keys = wholeKeysH2
 	}
 	if a.etag == "" {
 		page.SetValues(hdr, keys[:4], a.contentType, a.contentLength, third, "nosniff")
@@ -212,16 +180,12 @@ func (a *wholeAnswer) send(w http.ResponseWriter, r *http.Request, precompressed
 // sendNotModified answers 304 to a request whose If-None-Match names the
 // file, with the headers http.ServeContent's 304 keeps: the validator,
 // and neither the type nor the length of a body it does not send.
-func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, r *http.Request, precompressed bool) {
+func (a *wholeAnswer) sendNotModified(w http.ResponseWriter, precompressed bool) {
 	hdr := w.Header()
-	keys := notModifiedKeys
-	if forHTTP2(r, hdr) {
-		keys = notModifiedKeysH2
-	}
 	if a.etag == "" {
-		page.SetValues(hdr, keys[:1], "nosniff")
+		page.SetValues(hdr, notModifiedKeys[:1], "nosniff")
 	} else {
-		page.SetValues(hdr, keys, "nosniff", a.etag)
+		page.SetValues(hdr, notModifiedKeys, "nosniff", a.etag)
 	}
 	a.addVary(hdr, precompressed)
 	w.WriteHeader(http.StatusNotModified)
