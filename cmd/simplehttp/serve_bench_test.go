@@ -21,22 +21,7 @@ import (
 // test's own garbage (the request is built once, the ResponseWriter
 // discards what it is given), so the allocations counted are the chain's.
 func BenchmarkChain(b *testing.B) {
-	dir := b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "small.txt"), bytes.Repeat([]byte("simplehttp bench-peers fixture.\n"), 32), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	// The file server holds a file in memory only once it has not
-	// changed for localfs.SettleTime, as bench/peers' fixtures have not.
-	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
-	o, err := parseArgs([]string{"-q", "-d", dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := openSite(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.root.Close() })
+	s, o := smallFileSite(b)
 	h := netlimit.StreamDeadlines(newFrontDoor(s, o, defaultLimits, os.Stderr), defaultLimits.write)
 	discard.Bench(b, h,
 		discard.Case{Name: "small", Target: "/small.txt", Code: http.StatusOK},
@@ -61,4 +46,31 @@ var chromeNavigation = http.Header{
 	"Sec-Fetch-User":            {"?1"},
 	"Upgrade-Insecure-Requests": {"1"},
 	"User-Agent":                {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"},
+}
+
+// smallFileContent is bench/peers' 1 KiB file.
+var smallFileContent = bytes.Repeat([]byte("simplehttp bench-peers fixture.\n"), 32)
+
+// smallFileSite is the site the server opens with -q for a folder that
+// holds bench/peers' 1 KiB file, small.txt, once the file has settled:
+// the file server holds a file in memory only once it has not changed for
+// localfs.SettleTime, as bench/peers' fixtures have not (a file's change
+// time cannot be set).
+func smallFileSite(tb testing.TB) (*site, *options) {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "small.txt"), smallFileContent, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
+	o, err := parseArgs([]string{"-q", "-d", dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := openSite(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.root.Close() })
+	return s, o
 }

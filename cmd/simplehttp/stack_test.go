@@ -7,14 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 	"unsafe"
 
-	"github.com/simplehttp/simplehttp/internal/localfs"
 	"github.com/simplehttp/simplehttp/netlimit"
 )
 
@@ -35,23 +31,7 @@ func TestHTTP2SmallAnswerFitsStackReserve(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes the frames' sizes: run without -race")
 	}
-	dir := t.TempDir()
-	body := bytes.Repeat([]byte("simplehttp bench-peers fixture.\n"), 32)
-	if err := os.WriteFile(filepath.Join(dir, "small.txt"), body, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The file server holds a file in memory only once it has not
-	// changed for localfs.SettleTime (its change time cannot be set).
-	time.Sleep(localfs.SettleTime + 100*time.Millisecond)
-	o, err := parseArgs([]string{"-q", "-d", dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := openSite(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.root.Close()
+	s, o := smallFileSite(t)
 	probe := &stackProbe{next: newFrontDoor(s, o, defaultLimits, io.Discard)}
 	srv := httptest.NewUnstartedServer(netlimit.StreamDeadlines(probe, defaultLimits.write))
 	srv.EnableHTTP2 = true
@@ -81,7 +61,7 @@ func TestHTTP2SmallAnswerFitsStackReserve(t *testing.T) {
 			}
 			got, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if err != nil || resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 || (acceptEncoding == "") != bytes.Equal(got, body) {
+			if err != nil || resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 || (acceptEncoding == "") != bytes.Equal(got, smallFileContent) {
 				t.Fatalf("GET (Accept-Encoding %q): %s over HTTP/%d, %d bytes, %v", acceptEncoding, resp.Status, resp.ProtoMajor, len(got), err)
 			}
 		}
