@@ -96,8 +96,16 @@ func writePrecompressedPage(t *testing.T, dir string) {
 	w := brotli.NewWriter(&br)
 	w.Write([]byte(sibling))
 	w.Close()
-	for name, data := range map[string][]byte{"index.html": []byte(page + strings.Repeat("<!-- padding -->\n", 100)), "app.js": []byte(script), "app.js.br": br.Bytes()} {
-		if err := os.WriteFile(filepath.Join(sub, name), data, 0o644); err != nil {
+	// In this order: a sibling older than its file is stale, and not sent.
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"index.html", []byte(page + strings.Repeat("<!-- padding -->\n", 100))},
+		{"app.js", []byte(script)},
+		{"app.js.br", br.Bytes()},
+	} {
+		if err := os.WriteFile(filepath.Join(sub, f.name), f.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
